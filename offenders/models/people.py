@@ -1,0 +1,113 @@
+"""The nouns of the portal: offence types, offenders, victims and offences (DESIGN.md section 2)."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from ..choices import ETHNICITY_CHOICES, Category, OffenceStatus, OffenderStatus, Relationship, Sex
+
+
+class OffenceType(models.Model):
+    """A Home Office classification (`008/67`, or an offence class such as `19C`)."""
+
+    code = models.CharField(max_length=16, unique=True)
+    title = models.CharField(max_length=200)
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Offender(models.Model):
+    """A suspect named in one or more reports; identity fields are personal data."""
+
+    suspect_ref = models.CharField("force reference", max_length=64, unique=True)
+    surname = models.CharField(max_length=100)
+    forenames = models.CharField(max_length=150)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    ethnicity = models.CharField(
+        max_length=2,
+        choices=ETHNICITY_CHOICES,
+        blank=True,
+        help_text="Recorded for fairness monitoring only; never an input to the score.",
+    )
+    restricted = models.BooleanField(default=False, help_text="Visible only with the restricted_access grant.")
+    status = models.CharField(max_length=10, choices=OffenderStatus.choices, default=OffenderStatus.ACTIVE)
+    review_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["surname", "forenames", "id"]
+        indexes = [
+            models.Index(fields=["surname", "forenames"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["restricted"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="offender_sex_valid"),
+            models.CheckConstraint(condition=Q(status__in=OffenderStatus.values), name="offender_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.surname.upper()}, {self.forenames} ({self.suspect_ref})"
+
+    @property
+    def reference(self) -> str:
+        """The stable pseudonymous reference shown to roles that may not see identities."""
+        return f"S-{self.pk:06d}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.forenames} {self.surname}"
+
+
+class Victim(models.Model):
+    """A victim, by the force's reference only: no more personal data than the ranking needs."""
+
+    victim_ref = models.CharField("force reference", max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.victim_ref
+
+
+class Offence(models.Model):
+    """One reported offence: a suspect, a victim, a classification, dates and where it stands."""
+
+    crime_ref = models.CharField("crime reference", max_length=64, unique=True)
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="offences")
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="offences")
+    offence_type = models.ForeignKey(OffenceType, on_delete=models.PROTECT, related_name="offences")
+    victim_relationship = models.CharField(max_length=16, choices=Relationship.choices, default=Relationship.UNKNOWN)
+    occurred_on = models.DateField()
+    reported_on = models.DateField()
+    status = models.CharField(max_length=16, choices=OffenceStatus.choices, default=OffenceStatus.REPORTED)
+    borough = models.CharField(max_length=64, blank=True)
+    domestic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "id"]
+        indexes = [
+            models.Index(fields=["offender", "occurred_on"]),
+            models.Index(fields=["occurred_on"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["borough"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_on__gte=F("occurred_on")), name="offence_reported_after_occurred"
+            ),
+            models.CheckConstraint(condition=Q(status__in=OffenceStatus.values), name="offence_status_valid"),
+            models.CheckConstraint(
+                condition=Q(victim_relationship__in=Relationship.values), name="offence_relationship_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.crime_ref

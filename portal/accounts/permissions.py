@@ -1,0 +1,88 @@
+"""One mechanism for "may this user do X (to this object)" and "which objects may this user see".
+
+Capabilities are the rows of CONTRACT.md section 2. Each app registers object rules for its models in
+its own permissions.py (a Q built from the user); `restrict()` applies them to any queryset and
+`can()` answers for one object through the very same filter, so a list can never show what the
+detail refuses.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Model, Q, QuerySet
+
+from .roles import Role, has_restricted_access, user_role
+
+OFFICER, SUPERVISOR, ADMIN, OVERSIGHT = Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.OVERSIGHT
+EVERYONE = frozenset(Role)
+
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "ranking.view": EVERYONE,
+    "ranking.view_identities": frozenset({OFFICER, SUPERVISOR}),
+    "offender.view": frozenset({OFFICER, SUPERVISOR}),
+    "offender.edit": frozenset({OFFICER, SUPERVISOR}),
+    "offender.mark_restricted": frozenset({SUPERVISOR}),
+    "offence.view": frozenset({OFFICER, SUPERVISOR}),
+    "offence.edit": frozenset({OFFICER, SUPERVISOR}),
+    "case.view": frozenset({OFFICER, SUPERVISOR}),
+    "case.work": frozenset({OFFICER, SUPERVISOR}),
+    "case.manage": frozenset({SUPERVISOR}),
+    "scoring.view": EVERYONE,
+    "policy.edit": frozenset({ADMIN}),
+    "policy.approve": frozenset({ADMIN}),
+    "recompute.start": frozenset({SUPERVISOR, ADMIN}),
+    "import.run": frozenset({ADMIN}),
+    "users.manage": frozenset({ADMIN}),
+    "audit.view": frozenset({ADMIN, OVERSIGHT}),
+    "reports.view": frozenset({SUPERVISOR, ADMIN, OVERSIGHT}),
+}
+
+# Capabilities that also need the restricted_access grant on top of the role.
+NEEDS_RESTRICTED_GRANT = frozenset({"offender.mark_restricted"})
+
+ObjectRule = Callable[[object], Q]
+_rules: dict[tuple[str, type[Model]], ObjectRule] = {}
+
+
+class UnknownCapability(KeyError):
+    """Raised for a capability name not in the matrix: deny by default means a typo must be loud."""
+
+
+def register_rule(capability: str, model: type[Model], rule: ObjectRule) -> None:
+    """Register the Q that limits which `model` rows a user may reach through `capability`."""
+    if capability not in CAPABILITIES:
+        raise UnknownCapability(capability)
+    _rules[(capability, model)] = rule
+
+
+def role_allows(user, capability: str) -> bool:
+    """The role-level answer: may this user's role use this capability at all?"""
+    if capability not in CAPABILITIES:
+        raise UnknownCapability(capability)
+    role = user_role(user)
+    if role is None or role not in CAPABILITIES[capability]:
+        return False
+    if capability in NEEDS_RESTRICTED_GRANT:
+        return has_restricted_access(user)
+    return True
+
+
+def restrict(queryset: QuerySet, user, capability: str) -> QuerySet:
+    """The rows of `queryset` this user may reach through `capability`; none when the role may not."""
+    if not role_allows(user, capability):
+        return queryset.none()
+    rule = _rules.get((capability, queryset.model))
+    return queryset.filter(rule(user)) if rule else queryset
+
+
+def can(user, capability: str, obj: Model | None = None) -> bool:
+    """May this user use `capability`, on `obj` when one is given (checked through `restrict`)."""
+    if obj is None:
+        return role_allows(user, capability)
+    if (capability, type(obj)) not in _rules:
+        return role_allows(user, capability)
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, capability).exists()
+
+
+def capabilities_of(user) -> frozenset[str]:
+    """Every capability the user's role grants, for navigation and templates."""
+    return frozenset(name for name in CAPABILITIES if role_allows(user, name))

@@ -1,0 +1,30 @@
+"""Every API error is JSON: DRF's own errors, plus Django's validation and integrity errors as 400/409."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    """Translate model-level errors into the API's JSON shapes; never a 500 for bad input."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, IntegrityError):
+        return Response({"detail": "That change conflicts with existing data."}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
+        from portal.audit.services import audit_refusal
+
+        request = context.get("request")
+        if request is not None and getattr(request, "user", None) is not None:
+            audit_refusal(request=request, reason=str(exc.detail))
+    return response

@@ -1,0 +1,31 @@
+"""The append-only, hash-chained audit log (CONTRACT.md section 7)."""
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One thing that happened; never updated or deleted (database triggers refuse both)."""
+
+    sequence = models.PositiveBigIntegerField(unique=True, help_text="Position in the hash chain.")
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True, help_text="User id; no FK.")
+    actor_username = models.CharField(max_length=150, blank=True, db_index=True)
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(max_length=64, blank=True)
+    client_address = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=16, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    event_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["action", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.target_type}:{self.target_id} by {self.actor_username or '-'}"

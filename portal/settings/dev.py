@@ -1,0 +1,6 @@
+"""Development: the embedded SQLite database and broker under var/, debug on unless told otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,25 @@
+"""Tests: the same stack as development; a file-backed SQLite test database so a real worker can share it."""
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - speed; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_portal.sqlite3")}
+AXES_ENABLED = True
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute", "anon": "100000/minute"}}  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = False  # eager mode is not a test of Celery; worker tests start a real one
+if CELERY_BROKER_URL.startswith("filesystem"):
+    # Keep test tasks apart from a demo running on the same checkout.
+    _test_queue = VAR_DIR / "celery-test"
+    for _sub in ("queue", "processed", "results"):
+        (_test_queue / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_test_queue / "queue"),
+        "data_folder_out": str(_test_queue / "queue"),
+        "processed_folder": str(_test_queue / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{_test_queue / 'results'}"

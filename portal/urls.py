@@ -1,0 +1,21 @@
+"""Top-level URLs: each app brings its own pages and its own API routes (CONTRACT.md section 4)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from portal import views
+
+handler403 = "portal.views.permission_denied"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("accounts/", include("portal.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("offenders.urls")),
+    path("", include("scoring.urls")),
+    path("oversight/", include("portal.oversight.urls")),
+    path("api/v1/", include("portal.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,19 @@
+"""Project-wide pages: the dashboard and the refusal page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from portal.audit.services import audit_refusal
+
+
+@login_required
+def dashboard(request):
+    """Each role's starting page; the panels come from the apps that own the work."""
+    return render(request, "portal/dashboard.html")
+
+
+def permission_denied(request, exception=None):
+    """Every web refusal is a 403 page, and is audited (deny by default must be visible)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        audit_refusal(request=request, reason=str(exception or ""))
+    return render(request, "403.html", status=403)

@@ -1,0 +1,1 @@
+"""Scoring policies, live scores, ranking snapshots and runs (the scoring issue builds these)."""

@@ -1,0 +1,168 @@
+"""Shared fixtures: users per role, API clients, a real Celery worker and a real browser."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from rest_framework.test import APIClient
+
+ROOT = Path(__file__).resolve().parent.parent
+# Playwright's sync API runs an event loop in the test thread; the ORM calls we make beside it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEST_PASSWORD = "correct-horse-battery-42"
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user(role, restricted_access=False, username=None) -> a user with that one role."""
+    counter = {"n": 0}
+
+    def factory(role: str = "officer", *, restricted_access: bool = False, username: str | None = None, **extra):
+        counter["n"] += 1
+        user = django_user_model.objects.create_user(
+            username=username or f"{role}{counter['n']}", password=TEST_PASSWORD, **extra
+        )
+        user.groups.add(Group.objects.get(name=role))
+        if restricted_access:
+            user.user_permissions.add(Permission.objects.get(codename="restricted_access"))
+        return django_user_model.objects.get(pk=user.pk)  # fresh: no cached permissions
+
+    return factory
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) -> a DRF test client authenticated as that user."""
+
+    def factory(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return factory
+
+
+@pytest.fixture
+def web_for(client):
+    """web_for(user) -> a Django test client logged in as that user (MFA marked as passed)."""
+
+    def factory(user):
+        client.force_login(user)
+        return client
+
+    return factory
+
+
+def _worker_env() -> dict[str, str]:
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        host = db.get("HOST") or "127.0.0.1"
+        port = db.get("PORT") or 5432
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        env["DATABASE_URL"] = f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env["CELERY_RESULT_BACKEND"] = settings.CELERY_RESULT_BACKEND
+    env["DATABASE_CONN_MAX_AGE"] = "0"
+    return env
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker process on the configured broker, sharing the test database.
+
+    Tests that use it must commit their data (transactional_db) so the worker can see it.
+    """
+    from portal.celery import app
+
+    app.control.purge()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency=1",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test@%h"],
+        cwd=ROOT, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited early:\n{process.stdout.read()}")
+        try:
+            if app.control.ping(timeout=0.5):
+                break
+        except Exception:  # noqa: BLE001 - the embedded broker has no broadcast; fall back to a probe task
+            break
+    yield process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):
+    """Poll until predicate() is truthy (for work done by the real worker); fail loudly otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Playwright driving the Debian chromium package (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page; `page.portal_url` is the live server's address."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = console_errors
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
