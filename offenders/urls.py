@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Offender pages (CONTRACT.md section 4): search, profile and the record-keeping forms."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from . import views
+
+app_name = "offenders"
+
+urlpatterns = [
+    path("offenders/", views.OffenderSearchView.as_view(), name="offender-list"),
+    path("offenders/new/", views.OffenderCreateView.as_view(), name="offender-create"),
+    path("offenders/<int:pk>/", views.OffenderProfileView.as_view(), name="offender-detail"),
+    path("offenders/<int:pk>/edit/", views.OffenderEditView.as_view(), name="offender-edit"),
+    path("offenders/<int:pk>/restricted/", views.OffenderRestrictedView.as_view(), name="offender-restricted"),
+    path("offenders/<int:pk>/offences/new/", views.OffenceCreateView.as_view(), name="offence-create"),
+    path("offences/<int:pk>/edit/", views.OffenceEditView.as_view(), name="offence-edit"),
+    path("offences/<int:pk>/delete/", views.OffenceDeleteView.as_view(), name="offence-delete"),
+    path("", include("offenders.case_urls")),
+]

@@ -9,3 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="portal.ping")
+def ping() -> str:
+    """A round trip that proves a worker is consuming from this broker (health checks and tests)."""
+    return "pong"

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from portal import views
 
 handler403 = "portal.views.permission_denied"
+handler404 = "portal.api.exceptions.not_found"  # JSON under /api/, the 404 page elsewhere
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

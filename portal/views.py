@@ -9,7 +9,9 @@ from portal.audit.services import audit_refusal
 @login_required
 def dashboard(request):
     """Each role's starting page; the panels come from the apps that own the work."""
-    return render(request, "portal/dashboard.html")
+    from offenders.case_dashboard import dashboard_panels
+
+    return render(request, "portal/dashboard.html", dashboard_panels(request.user))
 
 
 def permission_denied(request, exception=None):

@@ -12,7 +12,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from rest_framework.test import APIClient
 
+from tests.portal.flush import allow_audit_flush
+
 ROOT = Path(__file__).resolve().parent.parent
+allow_audit_flush()  # transactional tests may empty the append-only audit table (tests only)
 # Playwright's sync API runs an event loop in the test thread; the ORM calls we make beside it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -55,9 +58,26 @@ def web_for(client):
 
     def factory(user):
         client.force_login(user)
+        mark_session_mfa_verified(client, user)
         return client
 
     return factory
+
+
+def mark_session_mfa_verified(client, user) -> None:
+    """For admin and oversight (MFA required): enrol TOTP if needed and mark the session OTP-verified,
+    as django_otp.login does after a correct code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal.accounts.roles import ROLES_NEEDING_MFA, user_role
+    from portal.accounts.totp import totp_device_enrol, totp_device_of
+
+    if user_role(user) not in ROLES_NEEDING_MFA:
+        return
+    device = totp_device_of(user) or totp_device_enrol(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def _worker_env() -> dict[str, str]:
@@ -88,27 +108,48 @@ def celery_worker(transactional_db):
     """
     from portal.celery import app
 
+    from django.conf import settings
+
     app.control.purge()
+    log = open(Path(settings.VAR_DIR) / "test-worker.log", "w")  # noqa: SIM115 - lives as long as the worker
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency=1",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test@%h"],
-        cwd=ROOT, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=_worker_env(), stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Celery worker exited early:\n{process.stdout.read()}")
-        try:
-            if app.control.ping(timeout=0.5):
-                break
-        except Exception:  # noqa: BLE001 - the embedded broker has no broadcast; fall back to a probe task
-            break
+    # A round trip through Celery's built-in ping task proves the worker consumes from our broker
+    # (the embedded filesystem transport has no broadcast, so control.ping cannot be used).
+    probe = app.send_task("portal.ping")
+    try:
+        probe.get(timeout=90)
+    except Exception as error:
+        process.kill()
+        log.close()
+        output = (Path(settings.VAR_DIR) / "test-worker.log").read_text()
+        raise RuntimeError(f"Celery worker did not answer: {error}\n{output}") from error
     yield process
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Put back what the data migrations load (roles, offence types, the illustrative policy): a
+    transactional test's flush empties every table, those rows included. Each loader is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("portal.accounts.migrations.0002_roles", "create_roles"),
+        ("offenders.migrations.0002_offence_types", "load_offence_types"),
+        ("scoring.migrations.0002_illustrative_policy", "create_illustrative_policy"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):
@@ -161,8 +202,18 @@ def page(browser, live_server):
 
 
 def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the real form; admin and oversight also type a current TOTP code."""
+    from django.contrib.auth import get_user_model
+
+    from portal.accounts.roles import ROLES_NEEDING_MFA, user_role
+    from portal.accounts.totp import totp_code, totp_device_enrol, totp_device_of, totp_secret_of
+
+    user = get_user_model().objects.get(username=username)
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    if user_role(user) in ROLES_NEEDING_MFA:
+        device = totp_device_of(user) or totp_device_enrol(user=user)
+        page.fill("#id_otp_token", totp_code(totp_secret_of(device)))
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -35,6 +35,11 @@ class ImportBatch(models.Model):
     rows_skipped = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="The first thousand errors.")
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the import did beyond the row counts: offenders and victims created, policy made...",
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -3,8 +3,10 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,6 +23,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
+    _answer_errors_in_json(context.get("request"))
     if response is not None and isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
         from portal.audit.services import audit_refusal
 
@@ -28,3 +31,18 @@ def exception_handler(exc, context):
         if request is not None and getattr(request, "user", None) is not None:
             audit_refusal(request=request, reason=str(exc.detail))
     return response
+
+
+def _answer_errors_in_json(request) -> None:
+    """An error is JSON even when the caller asked for CSV (`?format=csv`): error bodies are dicts."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if request is not None and getattr(renderer, "format", "json") not in ("json", "api"):
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
+def not_found(request, exception=None):
+    """handler404: under /api/ a URL that matches no route (say a non-numeric id) answers in JSON too."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -1,7 +1,10 @@
 """The request context (who, role, address, request id) that every audit event copies.
 
-Middleware sets it per request; Celery tasks and commands set it for their own work. A context
-variable, not a thread local, so it is correct under async servers too.
+Middleware binds the current request; the actor is read from it only when an event is written, so
+the user DRF authenticates lazily (session, token or a test's forced user) and the user who has just
+signed in or out are always the ones recorded, without any view having to refresh the context.
+Celery tasks and commands set an explicit context for their own work. Context variables, not thread
+locals, so this is correct under async servers too.
 """
 
 import uuid
@@ -20,10 +23,18 @@ class AuditContext:
 
 
 _current: ContextVar[AuditContext | None] = ContextVar("portal_audit_context", default=None)
+_request: ContextVar[object | None] = ContextVar("portal_audit_request", default=None)
 
 
 def current_context() -> AuditContext:
-    return _current.get() or AuditContext()
+    """An explicitly set context wins; else the bound request's user at this moment; else 'system'."""
+    explicit = _current.get()
+    if explicit is not None:
+        return explicit
+    request = _request.get()
+    if request is not None:
+        return context_for_request(request)
+    return AuditContext()
 
 
 def set_context(context: AuditContext):
@@ -33,6 +44,31 @@ def set_context(context: AuditContext):
 
 def reset_context(token) -> None:
     _current.reset(token)
+
+
+def bind_request(request):
+    """Make `request` the source of the context (the middleware does this); returns a reset token."""
+    return _request.set(request), _current.set(None)
+
+
+def unbind_request(tokens) -> None:
+    request_token, current_token = tokens
+    _current.reset(current_token)
+    _request.reset(request_token)
+
+
+def request_channel(request) -> str:
+    return "api" if request.path.startswith("/api/") else "web"
+
+
+def context_for_request(request) -> AuditContext:
+    """The context of a request as it stands now (DRF sets request.user once it has authenticated)."""
+    return context_for_user(
+        getattr(request, "user", None),
+        channel=request_channel(request),
+        client_address=getattr(request, "client_address", ""),
+        request_id=getattr(request, "request_id", None),
+    )
 
 
 def context_for_user(user, *, channel: str, client_address: str = "", request_id: str | None = None):

@@ -4,6 +4,7 @@ Appends are serialised (an advisory lock on PostgreSQL; SQLite serialises writer
 chain has one order, and each event's hash covers its content and the previous hash.
 """
 
+import datetime
 import hashlib
 import json
 from typing import Any
@@ -26,7 +27,7 @@ HASHED_FIELDS = (
 def canonical_content(event: AuditEvent) -> bytes:
     """The bytes an event's hash covers: every recorded field, in a fixed order and form."""
     values = {name: getattr(event, name) for name in HASHED_FIELDS}
-    values["occurred_at"] = event.occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds")
+    values["occurred_at"] = event.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
@@ -114,3 +115,9 @@ def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
         for name in sorted(set(before) | set(after))
         if before.get(name) != after.get(name)
     }
+
+
+def audit_log_read(*, filters: dict[str, Any], page: Any = None) -> AuditEvent:
+    """Reading the audit log is itself recorded (who looked at whose trail)."""
+    used = {name: str(value) for name, value in filters.items() if value not in (None, "")}
+    return audit_record(action="audit.read", target_type="audit.auditevent", changes={"filters": used, "page": page})

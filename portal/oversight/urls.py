@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""Oversight pages under /oversight/: the index, one page per report, the transparency record.
 
-urlpatterns: list = []
+No app namespace: names carry an `oversight-` prefix instead, so a route added by another app here
+(the audit log) reverses by its own plain name.
+"""
+
+from django.urls import include, path
+
+from . import views
+
+REPORT_PAGES = ("outcomes", "disproportionality", "access", "governance", "data-quality")
+
+urlpatterns = [
+    path("", views.OversightIndexView.as_view(), name="oversight-index"),
+    path("transparency/", views.TransparencyView.as_view(), name="oversight-transparency"),
+    *[
+        path(f"{name}/", views.ReportView.as_view(report_name=name), name=f"oversight-report-{name}")
+        for name in REPORT_PAGES
+    ],
+    path("", include("portal.audit.urls")),  # /oversight/audit/ (access-and-audit work)
+]

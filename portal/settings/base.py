@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value an operator may change comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.accounts.middleware.SessionLimitMiddleware",
+    "portal.accounts.middleware.MfaRequiredMiddleware",
     "portal.accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -134,12 +136,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Lockout: 5 failures for one username from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # 15 minutes from the lock, not from the last try
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout_response"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind N reverse proxies, set PROXY_COUNT=N: the client is the Nth X-Forwarded-For entry from the
+# right (portal.accounts.network); with none, X-Forwarded-For is ignored so it cannot dodge the lockout.
+PORTAL_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.network.client_ip"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
@@ -158,8 +163,9 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes a missing or bad credential a 401, not a 403.
         "portal.accounts.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
@@ -178,6 +184,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",  # 400/401/403/404/... documented on every operation
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStageEnum": "offenders.models.cases.CaseStage",
+        "ExitReasonEnum": "offenders.models.cases.ExitReason",
+        "PlanActionStatusEnum": "offenders.models.cases.ActionStatus",
+        "PlanActionOutcomeEnum": "offenders.models.cases.Outcome",
+        "StrandEnum": "offenders.models.cases.Strand",
+        "OffenderStatusEnum": "offenders.choices.OffenderStatus",
+        "OffenceStatusEnum": "offenders.choices.OffenceStatus",
+        "PolicyStatusEnum": "scoring.models.policies.ScoringPolicy.Status",
+    },
 }
 
 # Celery: an embedded filesystem broker by default so `make demo` needs no server.
@@ -190,6 +210,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(_celery_dir / "queue"),
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
+        "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
     _default_backend = f"file://{_celery_dir / 'results'}"
@@ -204,6 +225,36 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# Scoring (the scoring app): beat schedules as crontab fields "minute hour day_of_month month day_of_week".
+SCORING_NIGHTLY_CRON = os.environ.get("SCORING_NIGHTLY_CRON", "30 2 * * *")  # refresh scores (recency moves daily)
+SCORING_WEEKLY_CRON = os.environ.get("SCORING_WEEKLY_CRON", "0 5 * * 1")  # publish a ranking snapshot
+SCORING_CHUNK_SIZE = int(os.environ.get("SCORING_CHUNK_SIZE", "25000"))  # offenders per recompute chunk
+SCORING_RESCORE_BATCH = int(os.environ.get("SCORING_RESCORE_BATCH", "2000"))  # offenders per rescore task
+SCORING_RUN_STALE_SECONDS = int(os.environ.get("SCORING_RUN_STALE_SECONDS", str(3 * 60 * 60)))
+
+
+def _crontab(fields: str):
+    from celery.schedules import crontab
+
+    minute, hour, day_of_month, month_of_year, day_of_week = fields.split()
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+CELERY_BEAT_SCHEDULE["scoring-nightly-refresh"] = {
+    "task": "scoring.tasks.nightly_refresh",
+    "schedule": _crontab(SCORING_NIGHTLY_CRON),
+}
+CELERY_BEAT_SCHEDULE["scoring-weekly-snapshot"] = {
+    "task": "scoring.tasks.weekly_snapshot",
+    "schedule": _crontab(SCORING_WEEKLY_CRON),
+}
+# Cases: each morning mark overdue actions and due reviews and email each owner one digest.
+CASES_MORNING_CRON = os.environ.get("CASES_MORNING_CRON", "0 7 * * *")
+CELERY_BEAT_SCHEDULE["cases-morning-digest"] = {
+    "task": "offenders.cases_morning_run",
+    "schedule": _crontab(CASES_MORNING_CRON),
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harm-portal@force.example")

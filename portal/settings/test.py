@@ -1,11 +1,15 @@
 """Tests: the same stack as development; a file-backed SQLite test database so a real worker can share it."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - speed; tests only
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# locmem, except where a test hands a worker process a file backend (locmem is per process).
+EMAIL_BACKEND = os.environ.get("PORTAL_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("PORTAL_TEST_EMAIL_FILE_PATH", str(VAR_DIR / "test-mail"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_portal.sqlite3")}
 AXES_ENABLED = True
@@ -20,6 +24,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(_test_queue / "queue"),
         "data_folder_out": str(_test_queue / "queue"),
         "processed_folder": str(_test_queue / "processed"),
+        "control_folder": str(_test_queue / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{_test_queue / 'results'}"

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("audit/events/", views.AuditEventListView.as_view(), name="api-audit-events"),
+    path("audit/verify/", views.AuditVerifyView.as_view(), name="api-audit-verify"),
+]

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import ReportAPIView
+
+urlpatterns = [
+    path("reports/<str:name>/", ReportAPIView.as_view(), name="api-report"),
+]

@@ -1,0 +1,260 @@
+"""Scoring benchmarks (DESIGN.md section 5): recompute against the bare set-based floor and the naive
+ORM loop, top-100 page and API latency, profile latency, offence-to-new-rank with a real worker, and
+the recompute's peak memory. Writes var/bench/scoring.json."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+from .core import BenchContext, Figure, median, percentile, stopwatch
+from .datasets import generate
+
+NAME = "scoring"
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS, WARMUP, NAIVE_SAMPLE, RANK_SAMPLES = 60, 10, 300, 20
+
+
+def run(context: BenchContext) -> list[Figure]:
+    from scoring.services.runs import runs_supersede
+
+    runs_supersede(reason="benchmark start")
+    figures: list[Figure] = []
+    largest = max(context.sizes)
+    for size in context.sizes:
+        label = f"{size} offenders ({context.vendor})"
+        suffix = "" if size == largest else f"@{size}"
+        figures.extend(_one_size(size, label, suffix))
+    return figures
+
+
+def _one_size(size: int, label: str, suffix: str) -> list[Figure]:
+    with stopwatch() as elapsed:
+        offences = generate(size)
+    print(f"   {label}: generated {offences} offences in {elapsed():.1f} s", flush=True)
+    label = f"{size} offenders / {offences} offences ({connection.vendor})"
+    measures = {"data_generation_s": (elapsed(), "s", None)}
+    _recompute_probe()  # warm-up: the first run inserts every score row; later runs update them
+    _vacuum()
+    floor = min(_floor() for _ in range(2))
+    _vacuum()
+    probes = [_recompute_probe() for _ in range(2)]
+    serial = min(p["seconds"] for p in probes)
+    naive = _naive_loop_seconds_per_offender() * size
+    worker = _start_worker()
+    try:
+        _vacuum()
+        recompute = min(_recompute_through_workers() for _ in range(2))
+        measures.update({
+            "recompute_s": (recompute, "s", None),
+            "recompute_serial_s": (serial, "s", None),
+            "floor_s": (floor, "s", None),
+            "recompute_vs_floor": (recompute / floor, "ratio", "<= 1.5"),
+            "recompute_serial_vs_floor": (serial / floor, "ratio", None),
+            "naive_extrapolated_s": (naive, "s", None),
+            "naive_vs_recompute": (naive / recompute, "ratio", ">= 50"),
+            "recompute_peak_rss_mb": (max(p["peak_rss_mb"] for p in probes), "MB", "flat as data grows"),
+        })  # fmt: skip
+        _vacuum()
+        measures.update(_latencies())
+        measures.update(_offence_to_rank())
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    for name, (value, unit, _target) in measures.items():
+        print(f"   {name}{suffix}: {value if value is None else round(value, 3)} {unit}", flush=True)
+    return [Figure(name + suffix, value, unit, target, label) for name, (value, unit, target) in measures.items()]
+
+
+def _recompute_probe() -> dict:
+    """A whole run (plan, every chunk, publication) in a fresh process; returns its seconds and peak RSS."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.scoring_probe"], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"recompute probe failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _vacuum() -> None:
+    """Fresh statistics and no dead rows, so each timed step starts from the same state."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "VACUUM ANALYZE scoring_offenderscore, offenders_offence, scoring_harmentry, offenders_offender"
+            )
+        else:
+            cursor.execute("ANALYZE")
+
+
+def _recompute_through_workers() -> float:
+    """The system's own path: a run queued, planned and chunked across the worker pool, until published."""
+    from scoring.models import ScoringRun
+    from scoring.services import run_start
+
+    started = time.perf_counter()
+    run, _created = run_start(reason="benchmark")
+    while ScoringRun.objects.filter(pk=run.pk).values_list("status", flat=True).get() not in ("succeeded", "failed"):
+        if time.perf_counter() - started > 1800:
+            raise RuntimeError("recompute through the workers did not finish in 30 minutes")
+        time.sleep(0.02)
+    if ScoringRun.objects.get(pk=run.pk).status != "succeeded":
+        raise RuntimeError(f"recompute failed: {ScoringRun.objects.get(pk=run.pk).error}")
+    return time.perf_counter() - started
+
+
+def _floor() -> float:
+    """The bare set-based statement over the same rows: UPDATE ... FROM (SELECT ... GROUP BY)."""
+    from scoring.models import ScoringPolicy
+
+    policy = ScoringPolicy.objects.get(status="active")
+    today = timezone.localdate()
+    sql = (
+        "UPDATE scoring_offenderscore SET score = a.score, harm_days = a.score, offence_count = a.n, "
+        "victim_count = a.v, last_offence_on = a.last_on, eligible = a.n >= 2 "
+        "FROM (SELECT o.offender_id, SUM(h.days) AS score, COUNT(*) AS n, COUNT(DISTINCT o.victim_id) AS v, "
+        "MAX(o.occurred_on) AS last_on FROM offenders_offence o JOIN scoring_harmentry h "
+        "ON h.offence_type_id = o.offence_type_id AND h.policy_id = %s "
+        "WHERE o.occurred_on > %s AND o.occurred_on <= %s AND o.status NOT IN ('cancelled', 'acquitted') "
+        "GROUP BY o.offender_id) a WHERE scoring_offenderscore.offender_id = a.offender_id"
+    )
+    with stopwatch() as elapsed, connection.cursor() as cursor:
+        cursor.execute(sql, [policy.pk, today - timedelta(days=policy.window_days), today])
+    return elapsed()
+
+
+def _naive_loop_seconds_per_offender() -> float:
+    """What a per-offender ORM loop would take: fetch, compute in Python, save, one offender at a time."""
+    from offenders.models import Offender
+    from scoring.models import OffenderScore, ScoringPolicy
+
+    policy = ScoringPolicy.objects.get(status="active")
+    today = timezone.localdate()
+    start = today - timedelta(days=policy.window_days)
+    sample = list(Offender.objects.order_by("pk").values_list("pk", flat=True)[:NAIVE_SAMPLE])
+    with stopwatch() as elapsed:
+        for offender in Offender.objects.filter(pk__in=sample):
+            days_by_type = {e.offence_type_id: e.days for e in policy.entries.all()}
+            total, count, victims, last = 0.0, 0, set(), None
+            for offence in offender.offences.all():
+                factor = float(policy.status_factors.get(offence.status, 1.0))
+                if start < offence.occurred_on <= today and factor > 0 and offence.offence_type_id in days_by_type:
+                    total += days_by_type[offence.offence_type_id] * factor
+                    count, last = count + 1, max(last or offence.occurred_on, offence.occurred_on)
+                    victims.add(offence.victim_id)
+            OffenderScore.objects.update_or_create(
+                offender=offender,
+                defaults={"policy": policy, "score": total, "harm_days": total, "offence_count": count,
+                          "victim_count": len(victims), "last_offence_on": last,
+                          "eligible": count >= policy.min_offences, "as_of": today, "computed_at": timezone.now()},
+            )  # fmt: skip
+    return elapsed() / len(sample)
+
+
+def _officer():
+    from django.contrib.auth.models import Group
+
+    from portal.accounts.models import User
+
+    user, _ = User.objects.get_or_create(username="bench_officer")
+    user.groups.set([Group.objects.get(name="officer")])
+    return User.objects.get(pk=user.pk)
+
+
+def _timed_gets(client, url: str, **headers) -> tuple[list[float], int]:
+    samples, status = [], None
+    for index in range(REQUESTS + WARMUP):
+        with stopwatch() as elapsed:
+            response = client.get(url, **headers)
+        status = response.status_code
+        if index >= WARMUP:
+            samples.append(elapsed() * 1000)
+    return samples, status
+
+
+def _latencies() -> dict:
+    """Server time in process (Django test client: middleware, view, queries, template, audit)."""
+    from django.test import Client
+
+    from scoring.models import OffenderScore
+
+    client = Client()
+    client.force_login(_officer())
+    results = {}
+    for name, url in (("top100_api", "/api/v1/rankings/current/?limit=100"), ("top100_page", "/rankings/")):
+        samples, status = _timed_gets(client, url)
+        ok = status == 200
+        results[f"{name}_p50_ms"] = (median(samples) if ok else None, "ms", None)
+        results[f"{name}_p95_ms"] = (percentile(samples, 0.95) if ok else None, "ms", "< 50")
+    top = OffenderScore.objects.filter(eligible=True).order_by("-score").values_list("offender_id", flat=True).first()
+    samples, status = _timed_gets(client, f"/api/v1/offenders/{top}/", HTTP_X_ACCESS_PURPOSE="investigation")
+    ok = status == 200
+    results["profile_p50_ms"] = (median(samples) if ok else None, "ms", None)
+    results["profile_p95_ms"] = (percentile(samples, 0.95) if ok else None, "ms", "< 100")
+    return results
+
+
+def _start_worker() -> subprocess.Popen:
+    from portal.celery import app
+
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "60"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=2", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "-n", "bench@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    app.control.purge()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if app.control.ping(timeout=0.5):
+                break
+        except Exception:  # noqa: BLE001 - the embedded broker has no broadcast: give the worker time
+            time.sleep(5)
+            break
+    return process
+
+
+def _offence_to_rank() -> dict:
+    """POST an offence through the API and wait until its offender's live rank changes (real worker)."""
+    from django.test import Client
+
+    from offenders.models import Offender
+    from scoring.selectors import offender_rank
+
+    client = Client()
+    client.force_login(_officer())
+    samples, today = [], timezone.localdate().isoformat()
+    try:
+        candidates = Offender.objects.filter(restricted=False, score__eligible=False, score__offence_count=1)[
+            :RANK_SAMPLES
+        ]
+        for index, offender in enumerate(candidates):
+            before = offender_rank(offender)
+            body = {"crime_ref": f"BENCH-{time.time_ns()}-{index}", "offence_code": "001/01", "occurred_on": today,
+                    "reported_on": today, "status": "charged", "offender": offender.pk,
+                    "victim_ref": f"BENCHV{index}"}  # fmt: skip
+            started = time.perf_counter()
+            response = client.post("/api/v1/offences/", body, content_type="application/json")
+            if response.status_code != 201:
+                raise RuntimeError(f"offence POST refused: {response.status_code} {response.content[:300]!r}")
+            while offender_rank(offender) == before:
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError("rank did not change within 30 s")
+                time.sleep(0.005)
+            samples.append((time.perf_counter() - started) * 1000)
+    except RuntimeError as error:
+        print(f"   offence-to-rank not measured: {error}", flush=True)
+    if not samples:
+        return {"offence_to_rank_p50_ms": (None, "ms", None), "offence_to_rank_p95_ms": (None, "ms", "< 1000")}
+    return {
+        "offence_to_rank_p50_ms": (median(samples), "ms", None),
+        "offence_to_rank_p95_ms": (percentile(samples, 0.95), "ms", "< 1000"),
+    }

@@ -1,0 +1,68 @@
+"""ImportBatch in the Django admin: the record of every import, and the upload pages beside it."""
+
+from functools import partial
+
+from django.contrib import admin
+from django.urls import path
+
+from portal.accounts.permissions import role_allows
+
+from ..models import ImportBatch
+from . import views
+
+BATCH_FIELDS = (
+    "kind", "outcome", "file_name", "file_sha256", "file_bytes", "started_by_username", "started_at",
+    "finished_at", "rows_read", "rows_created", "rows_updated", "rows_unchanged", "rows_skipped",
+    "error_count", "details", "errors",
+)  # fmt: skip
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only: batches are a record. Imports start from the upload pages (object tools on the list)."""
+
+    list_display = (
+        "started_at", "kind", "file_name", "outcome", "rows_read", "rows_created", "rows_updated",
+        "rows_unchanged", "error_count", "started_by_username",
+    )  # fmt: skip
+    list_filter = ("kind", "outcome")
+    search_fields = ("file_name", "file_sha256", "started_by_username")
+    readonly_fields = BATCH_FIELDS
+    fields = BATCH_FIELDS
+    change_list_template = "admin/imports/importbatch_change_list.html"
+
+    def has_module_permission(self, request):
+        return role_allows(request.user, "import.run")
+
+    def has_view_permission(self, request, obj=None):
+        return role_allows(request.user, "import.run")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        pages = [
+            ("upload-offences/", views.offences_upload, "upload_offences"),
+            ("<int:batch_id>/confirm/", views.offences_confirm, "confirm_offences"),
+            ("upload-harm-index/", views.harm_index_upload, "upload_harm_index"),
+        ]
+        return [
+            path(route, self.admin_site.admin_view(self._guarded(view)), name=f"offenders_importbatch_{name}")
+            for route, view, name in pages
+        ] + super().get_urls()
+
+    def _guarded(self, view):
+        """Admin context for the templates, and the import capability checked before anything is read."""
+
+        def guarded(request, *args, **kwargs):
+            views.require_import_capability(request)
+            context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+            return partial(view, admin_context=context)(request, *args, **kwargs)
+
+        return guarded

@@ -1,0 +1,107 @@
+"""The record of an import (ImportBatch), its audit event, and the report every caller renders.
+
+The command, the admin page and the API all show the same `ImportReport`: counts when the file
+loaded, every problem (the first thousand) when it did not.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.utils import timezone
+
+from portal.audit.context import context_for_user, current_context, reset_context, set_context
+from portal.audit.services import audit_record, model_changes
+
+from ..models import ImportBatch
+from .problems import ProblemLog
+
+
+@dataclass
+class ImportReport:
+    """What happened to one file: its batch record, counts and problems."""
+
+    batch: ImportBatch
+    problems: ProblemLog
+    too_large: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def loaded(self) -> bool:
+        return self.batch.outcome == ImportBatch.Outcome.LOADED
+
+    @property
+    def ok(self) -> bool:
+        """Loaded, or (for a dry run) would load: no problem at all."""
+        return self.batch.outcome in (ImportBatch.Outcome.LOADED, ImportBatch.Outcome.DRY_RUN)
+
+    def as_dict(self) -> dict[str, Any]:
+        batch = self.batch
+        return {
+            "batch": batch.pk,
+            "kind": batch.kind,
+            "outcome": batch.outcome,
+            "file_name": batch.file_name,
+            "file_sha256": batch.file_sha256,
+            "rows_read": batch.rows_read,
+            "created": batch.rows_created,
+            "updated": batch.rows_updated,
+            "unchanged": batch.rows_unchanged,
+            "skipped": batch.rows_skipped,
+            "details": batch.details,
+            "error_count": batch.error_count,
+            "errors": self.problems.as_dicts(),
+        }
+
+
+@contextmanager
+def acting_as(user):
+    """Record `user` as the actor of the import's events when the caller has not (a script, a test).
+
+    A request or command that already names this user keeps its own context (address, request id).
+    """
+    context = current_context()
+    if user is None or context.actor_id == user.pk:
+        yield
+        return
+    token = set_context(replace(context_for_user(user, channel=context.channel), request_id=context.request_id))
+    try:
+        yield
+    finally:
+        reset_context(token)
+
+
+def batch_start(*, kind: str, file_name: str, file_bytes: int, sha256: str, by=None) -> ImportBatch:
+    """Create the batch row (inside the load's transaction, so a refused load keeps no half-record)."""
+    context = current_context()
+    return ImportBatch.objects.create(
+        kind=kind,
+        started_by=by if by is not None and by.is_authenticated else None,
+        started_by_username=by.get_username() if by is not None else context.actor_username or "command line",
+        file_name=file_name[:255],
+        file_sha256=sha256,
+        file_bytes=file_bytes,
+        outcome=ImportBatch.Outcome.FAILED,
+    )
+
+
+def batch_finish(batch: ImportBatch, *, outcome: str, problems: ProblemLog, counts: dict[str, int], details: dict):
+    """Store the outcome and counts, and write the one `import.<kind>` audit event for the whole file."""
+    batch.outcome = outcome
+    batch.finished_at = timezone.now()
+    for name in ("rows_read", "rows_created", "rows_updated", "rows_unchanged", "rows_skipped"):
+        setattr(batch, name, counts.get(name, 0))
+    batch.error_count = problems.total
+    batch.errors = problems.as_dicts()
+    batch.details = details
+    batch.save()
+    summary = {
+        "outcome": outcome,
+        "file_name": batch.file_name,
+        "file_sha256": batch.file_sha256,
+        "error_count": problems.total,
+        **counts,
+        **{name: value for name, value in details.items() if isinstance(value, int | str)},
+    }
+    audit_record(action=f"import.{batch.kind}", target=batch, changes=model_changes({}, summary))
+    return batch

@@ -1,0 +1,77 @@
+"""The admin's import pages: upload -> preview (every problem, or the counts of what will change) -> confirm.
+
+Thin views: they parse the form, call the import service, and render its report. They sit inside
+the Django admin (ImportBatchAdmin.get_urls), which already demands an admin with a verified TOTP.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from portal.accounts.permissions import role_allows
+
+from ..models import ImportBatch
+from ..services.imports import harm_index_import, offences_import
+from .forms import HarmIndexUploadForm, OffencesUploadForm
+from .pending import pending_discard, pending_keep, pending_path, pending_save
+from .sources import Upload, sha256_of
+
+
+def require_import_capability(request) -> None:
+    if not role_allows(request.user, "import.run"):
+        raise PermissionDenied("needs import.run")
+
+
+def _page(request, admin_context: dict, template: str, **context):
+    return TemplateResponse(request, f"admin/imports/{template}", {**admin_context, **context})
+
+
+def offences_upload(request, *, admin_context: dict):
+    """GET: the form. POST: keep a copy, dry-run it, and show the preview."""
+    form = OffencesUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, admin_context, "offences_upload.html", form=form, title="Import offences (CSV)")
+    uploaded = form.cleaned_data["file"]
+    path = pending_save(uploaded)
+    with path.open("rb") as stream:
+        report = offences_import(upload=Upload(stream, uploaded.name, uploaded.size), by=request.user, dry_run=True)
+    if report.ok:
+        pending_keep(path, batch_id=report.batch.pk)
+    else:
+        pending_discard(path)
+    return _page(request, admin_context, "offences_preview.html", report=report, title="Check the offences file")
+
+
+@require_POST
+def offences_confirm(request, batch_id: int, *, admin_context: dict):
+    """Load the file the preview checked (the kept copy, verified by its SHA-256)."""
+    checked = get_object_or_404(
+        ImportBatch, pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=request.user
+    )
+    path = pending_path(checked.pk)
+    if not path.exists():
+        messages.error(request, "That checked file is no longer waiting (already loaded, or too old). Upload it again.")
+        return redirect("admin:offenders_importbatch_upload_offences")
+    with path.open("rb") as stream:
+        if sha256_of(stream) != checked.file_sha256:
+            raise PermissionDenied("the kept file does not match the one checked")
+        report = offences_import(upload=Upload(stream, checked.file_name, checked.file_bytes), by=request.user)
+    pending_discard(path)
+    return _page(request, admin_context, "offences_result.html", report=report, checked=checked, title="Import result")
+
+
+def harm_index_upload(request, *, admin_context: dict):
+    """GET: the form. POST: the workbook becomes a new draft policy (or nothing) and the result shows."""
+    form = HarmIndexUploadForm(request.POST or None, request.FILES or None)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, admin_context, "harm_upload.html", form=form, title="Import a harm index (xlsx)")
+    uploaded = form.cleaned_data["file"]
+    report = harm_index_import(
+        upload=Upload(uploaded.file, uploaded.name, uploaded.size), name=form.cleaned_data["name"], by=request.user
+    )
+    return _page(request, admin_context, "harm_result.html", report=report, title="Harm-index import result")

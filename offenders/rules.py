@@ -1,0 +1,266 @@
+"""The field rules for offenders and offences, written once for the API, the forms and the CSV importer.
+
+Pure functions: each takes a raw value (usually text) and returns the clean value or raises a Django
+``ValidationError`` whose message a person can act on. Forms and DRF both turn that exception into a
+field error; the importer reports it as ``line N, column C: message``. Rules that need the database
+(does this offence code exist? is this crime reference taken?) live in the services, not here.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .choices import ETHNICITY_CODES, OffenceStatus, OffenderStatus, Relationship, Sex
+
+BOROUGH_MAX_LENGTH = 64
+REFERENCE_MAX_LENGTH = 64
+SURNAME_MAX_LENGTH = 100
+FORENAMES_MAX_LENGTH = 150
+
+_CLASSIFICATION = re.compile(r"^(\d{1,3})/(\d{1,2})$")  # 008/67, 8/67
+_CLASSIFICATION_DIGITS = re.compile(r"^(\d{3})(\d{2})$")  # 00867
+_OFFENCE_CLASS = re.compile(r"^0*(\d{1,3})([A-Z])$")  # 19C, 8L, 019C
+_TRUE = frozenset({"true", "1", "yes", "y", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "f", ""})
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def normalize_offence_code(value: Any) -> str:
+    """A Home Office code in its canonical form: ``00867`` and ``8/67`` become ``008/67``, ``19c`` ``19C``.
+
+    Forces export codes with and without the slash and with lost leading zeros (spreadsheets), so
+    every writer must agree on one spelling before looking the type up.
+    """
+    code = re.sub(r"\s+", "", _text(value)).upper()
+    if not code:
+        raise ValidationError("Enter an offence code, for example 008/67.", code="required")
+    if match := _CLASSIFICATION.match(code):
+        return f"{int(match[1]):03d}/{int(match[2]):02d}"
+    if match := _CLASSIFICATION_DIGITS.match(code):
+        return f"{match[1]}/{match[2]}"
+    if match := _OFFENCE_CLASS.match(code):
+        return f"{int(match[1])}{match[2]}"
+    raise ValidationError(
+        f"'{_text(value)[:20]}' is not a Home Office offence code (expected e.g. 008/67, 00867 or 19C).",
+        code="invalid",
+    )
+
+
+def parse_date(value: Any, *, label: str = "date") -> dt.date:
+    """A date from ``YYYY-MM-DD`` text (or a date object), with a message that names the field."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    if not text:
+        raise ValidationError(f"Enter the {label} (YYYY-MM-DD).", code="required")
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text, label)
+    except ValueError:
+        return _bad_date(text, label)
+
+
+def _bad_date(text: str, label: str) -> dt.date:
+    raise ValidationError(f"The {label} '{text[:20]}' is not a real date in the form YYYY-MM-DD.", code="invalid")
+
+
+def check_not_future(value: dt.date, *, label: str = "date", today: dt.date | None = None) -> dt.date:
+    """Offences are reported after the fact; a future date is a keying error."""
+    today = today or timezone.localdate()
+    if value > today:
+        raise ValidationError(f"The {label} must not be in the future (it is {value.isoformat()}).", code="future")
+    return value
+
+
+def check_reported_not_before_occurred(*, occurred_on: dt.date, reported_on: dt.date) -> None:
+    """The database holds this rule too; checking here gives a field error instead of a conflict."""
+    if reported_on < occurred_on:
+        raise ValidationError(
+            f"The reported date ({reported_on.isoformat()}) must not be before the date it occurred "
+            f"({occurred_on.isoformat()}).",
+            code="reported_before_occurred",
+        )
+
+
+def _choice(value: Any, allowed: list[str], label: str, *, blank: str | None = None) -> str:
+    text = _text(value).lower()
+    if not text and blank is not None:
+        return blank
+    if text not in allowed:
+        raise ValidationError(f"'{_text(value)[:20]}' is not a {label}; use one of: {', '.join(allowed)}.")
+    return text
+
+
+def normalize_status(value: Any) -> str:
+    """An offence status from the contract's list (case-insensitive)."""
+    return _choice(value, OffenceStatus.values, "known offence status")
+
+
+def normalize_offender_status(value: Any) -> str:
+    """Whether the offender record is active or archived; blank means active."""
+    return _choice(value, OffenderStatus.values, "known record status", blank=OffenderStatus.ACTIVE)
+
+
+def normalize_sex(value: Any) -> str:
+    """Sex as recorded; blank means unknown."""
+    return _choice(value, Sex.values, "recorded sex", blank=Sex.UNKNOWN)
+
+
+def normalize_relationship(value: Any) -> str:
+    """The victim's relationship to the suspect; blank means unknown."""
+    return _choice(value, Relationship.values, "known relationship", blank=Relationship.UNKNOWN)
+
+
+def normalize_ethnicity(value: Any) -> str:
+    """An ONS 2021 18+1 code (``W1``, ``b2``...), or blank for not stated."""
+    code = _text(value).upper()
+    if code and code not in ETHNICITY_CODES:
+        raise ValidationError(
+            f"'{_text(value)[:20]}' is not an ONS 2021 ethnicity code (A1-A5, B1-B3, M1-M4, O1-O2, W1-W4) or blank."
+        )
+    return code
+
+
+def normalize_borough(value: Any) -> str:
+    """Free text, at most 64 characters; the column is that wide and a longer value is a mistake."""
+    text = _text(value)
+    if len(text) > BOROUGH_MAX_LENGTH:
+        raise ValidationError(f"The borough must be at most {BOROUGH_MAX_LENGTH} characters (it has {len(text)}).")
+    return text
+
+
+def normalize_reference(value: Any, *, label: str = "reference", max_length: int = REFERENCE_MAX_LENGTH) -> str:
+    """A force reference (crime, suspect or victim): required, trimmed, at most 64 characters."""
+    text = _text(value)
+    if not text:
+        raise ValidationError(f"Enter the {label}.", code="required")
+    if len(text) > max_length:
+        raise ValidationError(f"The {label} must be at most {max_length} characters (it has {len(text)}).")
+    return text
+
+
+def normalize_name(value: Any, *, label: str, max_length: int) -> str:
+    """A surname or forenames: required, trimmed, within the column width."""
+    return normalize_reference(value, label=label, max_length=max_length)
+
+
+def parse_bool(value: Any, *, label: str = "value") -> bool:
+    """``true``/``false`` (also 1/0, yes/no); blank is false, as the import format allows."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError(f"The {label} must be true or false (it is '{_text(value)[:20]}').")
+
+
+def parse_optional_date(value: Any, *, label: str) -> dt.date | None:
+    """A date that may be left blank (for example a suspect's date of birth)."""
+    if _text(value) == "":
+        return None
+    return check_not_future(parse_date(value, label=label), label=label)
+
+
+def clean_offence_dates(occurred_on: Any, reported_on: Any, *, today: dt.date | None = None) -> dict[str, dt.date]:
+    """Both dates parsed and checked together; raises a ValidationError keyed by field name."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, dt.date] = {}
+    for field, value, label in (
+        ("occurred_on", occurred_on, "date it occurred"),
+        ("reported_on", reported_on, "reported date"),
+    ):
+        try:
+            clean[field] = check_not_future(parse_date(value, label=label), label=label, today=today)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if not errors:
+        try:
+            check_reported_not_before_occurred(**clean)
+        except ValidationError as error:
+            errors["reported_on"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+FieldRules = dict[str, Callable[[Any], Any]]
+
+OFFENCE_FIELD_RULES: FieldRules = {
+    "crime_ref": lambda v: normalize_reference(v, label="crime reference"),
+    "offence_code": normalize_offence_code,
+    "status": normalize_status,
+    "victim_ref": lambda v: normalize_reference(v, label="victim reference"),
+    "victim_relationship": normalize_relationship,
+    "borough": normalize_borough,
+    "domestic": lambda v: parse_bool(v, label="domestic flag"),
+}
+
+OFFENDER_FIELD_RULES: FieldRules = {
+    "suspect_ref": lambda v: normalize_reference(v, label="suspect reference"),
+    "surname": lambda v: normalize_name(v, label="surname", max_length=SURNAME_MAX_LENGTH),
+    "forenames": lambda v: normalize_name(v, label="forenames", max_length=FORENAMES_MAX_LENGTH),
+    "date_of_birth": lambda v: parse_optional_date(v, label="date of birth"),
+    "sex": normalize_sex,
+    "ethnicity": normalize_ethnicity,
+    "status": normalize_offender_status,
+    "review_due": lambda v: None if _text(v) == "" else parse_date(v, label="review date"),
+}
+
+
+def collect_fields(raw: Mapping[str, Any], field_rules: FieldRules, *, partial: bool = False) -> tuple[dict, dict]:
+    """Apply each rule to its field: (clean values, {field: [messages]}) so callers can go on checking
+    the good fields against the database and report every problem of a record together.
+
+    ``partial`` (a PATCH) checks only the fields present in ``raw``.
+    """
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for field, rule in field_rules.items():
+        if partial and field not in raw:
+            continue
+        try:
+            clean[field] = rule(raw.get(field))
+        except ValidationError as error:
+            errors[field] = error.messages
+    return clean, errors
+
+
+def clean_fields(raw: Mapping[str, Any], field_rules: FieldRules, *, partial: bool = False) -> dict:
+    """The clean values, or every problem raised at once as a ValidationError {field: [messages]}."""
+    clean, errors = collect_fields(raw, field_rules, partial=partial)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def collect_offence_fields(raw: Mapping[str, Any], *, today: dt.date | None = None) -> tuple[dict, dict]:
+    """Every offence field of a full record (named as the import columns), the dates checked as a pair."""
+    clean, errors = collect_fields(raw, OFFENCE_FIELD_RULES)
+    try:
+        clean.update(clean_offence_dates(raw.get("occurred_on"), raw.get("reported_on"), today=today))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    return clean, errors
+
+
+def clean_offence_fields(raw: Mapping[str, Any], *, today: dt.date | None = None) -> dict:
+    """As collect_offence_fields, raising every problem at once."""
+    clean, errors = collect_offence_fields(raw, today=today)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def clean_offender_fields(raw: Mapping[str, Any], *, partial: bool = False) -> dict:
+    """The offender's own fields (the import's suspect_* columns without the prefix)."""
+    return clean_fields(raw, OFFENDER_FIELD_RULES, partial=partial)

@@ -1,0 +1,170 @@
+"""Seeding step: offenders, victims and offences, made in chunks and bulk-inserted.
+
+Heavy-tailed like the published VAWG studies: most suspects are named once, for lower-harm offences;
+a few per cent are named many times, against several victims, for the gravest offences, and hold most
+of the harm. Chunks keep memory flat however many offenders are asked for.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from faker import Faker
+
+from ..models import Offence, OffenceType, Offender, Victim
+from . import SeedContext
+from . import vocabulary as v
+from .bulk import insert_rows, next_id, reset_sequences
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """Values with cumulative weights, so a draw is one bisect rather than a sum each time."""
+
+    values: tuple
+    cumulative: tuple
+
+    @classmethod
+    def of(cls, weights: dict) -> "Weighted":
+        total, cumulative = 0.0, []
+        for weight in weights.values():
+            total += weight
+            cumulative.append(total)
+        return cls(tuple(weights), tuple(cumulative))
+
+    def draw(self, rng: random.Random):
+        return rng.choices(self.values, cum_weights=self.cumulative)[0]
+
+
+ETHNICITY = Weighted.of(v.ETHNICITY_WEIGHTS)
+SEX = Weighted.of(v.SEX_WEIGHTS)
+RELATIONSHIP = Weighted.of(v.RELATIONSHIP_WEIGHTS)
+RECENT_STATUS = Weighted.of(v.RECENT_STATUS_WEIGHTS)
+OLDER_STATUS = Weighted.of(v.OLDER_STATUS_WEIGHTS)
+
+
+def offence_count(rng: random.Random) -> int:
+    """How often a suspect is named: about two-thirds once, a few per cent ten times or more."""
+    draw = rng.random()
+    if draw < 0.68:
+        return 1
+    if draw < 0.86:
+        return 2
+    if draw < 0.93:
+        return 3
+    if draw < 0.97:
+        return rng.randint(4, 8)
+    return min(60, 9 + int((rng.paretovariate(1.5) - 1) * 6))
+
+
+class PeopleSeeder:
+    """Makes one chunk of offenders at a time; every draw comes from one seeded stream, in order."""
+
+    def __init__(self, context: SeedContext, rng: random.Random, fake: Faker):
+        self.context, self.rng, self.fake = context, rng, fake
+        codes = dict(OffenceType.objects.values_list("code", "id"))
+        self.common = Weighted.of({codes[c]: w for c, w in v.COMMON_OFFENCES.items() if c in codes})
+        self.serious = Weighted.of({codes[c]: w for c, w in v.SERIOUS_OFFENCES.items() if c in codes})
+        self.offence_number = 0
+        self.victim_number = 0
+        self.ids = {model: next_id(model) for model in (Offender, Victim, Offence)}
+
+    def take_id(self, model) -> int:
+        """The next id for `model`: the seed numbers its rows itself (see bulk.py)."""
+        self.ids[model] += 1
+        return self.ids[model] - 1
+
+    def offender(self, number: int) -> Offender:
+        rng, anchor = self.rng, self.context.anchor
+        sex = SEX.draw(rng)
+        forenames = self.fake.first_name_female() if sex == "female" else self.fake.first_name_male()
+        age_days = int(min(80.0, max(16.0, rng.gauss(34, 11))) * 365.25)
+        review = anchor + dt.timedelta(days=rng.randint(7, 180)) if rng.random() < 0.1 else None
+        return Offender(
+            id=self.take_id(Offender),
+            suspect_ref=f"{self.context.tag}-P{number:07d}",
+            surname=self.fake.last_name(),
+            forenames=forenames,
+            date_of_birth=anchor - dt.timedelta(days=age_days) if rng.random() > 0.03 else None,
+            sex=sex,
+            ethnicity=ETHNICITY.draw(rng),
+            restricted=rng.random() < v.RESTRICTED_SHARE,
+            status="archived" if rng.random() < v.ARCHIVED_SHARE else "active",
+            review_due=review,
+        )
+
+    def victims_for(self, count: int) -> list[tuple[Victim, str]]:
+        """Each offender's victims with their relationship to him; repeaters have several."""
+        extra = 1 if count >= 4 else 0
+        how_many = 1 if count == 1 else min(count, 1 + extra + int(self.rng.expovariate(0.9)))
+        victims = []
+        for _ in range(how_many):
+            self.victim_number += 1
+            victim = Victim(id=self.take_id(Victim), victim_ref=f"{self.context.tag}-V{self.victim_number:07d}")
+            victims.append((victim, RELATIONSHIP.draw(self.rng)))
+        return victims
+
+    def offences_for(self, offender: Offender, count: int, victims: list[tuple[Victim, str]]) -> list[Offence]:
+        rng, anchor = self.rng, self.context.anchor
+        serious = rng.random() < (0.85 if count >= 4 else 0.04)
+        types = self.serious if serious else self.common
+        home = rng.choice(v.LONDON_BOROUGHS)
+        start = rng.randint(0, v.WINDOW_DAYS)  # days before the anchor of the first offence
+        span = min(start, rng.randint(30, 900))
+        offences = []
+        for _ in range(count):
+            self.offence_number += 1
+            victim, relationship = rng.choice(victims)
+            occurred = anchor - dt.timedelta(days=start - rng.randint(0, span))
+            age = (anchor - occurred).days
+            reported = occurred + dt.timedelta(days=min(age, self.report_delay()))
+            status = (RECENT_STATUS if age < v.RECENT_DAYS else OLDER_STATUS).draw(rng)
+            domestic = relationship in v.DOMESTIC_RELATIONSHIPS or rng.random() < 0.05
+            offences.append(
+                Offence(
+                    id=self.take_id(Offence),
+                    crime_ref=f"{self.context.tag}-C{self.offence_number:08d}",
+                    offender=offender,
+                    victim=victim,
+                    offence_type_id=types.draw(rng),
+                    victim_relationship=relationship,
+                    occurred_on=occurred,
+                    reported_on=reported,
+                    status=status,
+                    borough=home if rng.random() < 0.8 else rng.choice(v.LONDON_BOROUGHS),
+                    domestic=domestic,
+                )
+            )
+        return offences
+
+    def report_delay(self) -> int:
+        draw = self.rng.random()
+        if draw < 0.7:
+            return self.rng.randint(0, 2)
+        if draw < 0.9:
+            return self.rng.randint(3, 30)
+        return self.rng.randint(31, 365)
+
+    def chunk(self, first: int, last: int) -> dict[str, int]:
+        """Offenders numbered first..last, then their victims and offences, each in one prepared insert."""
+        plans = []
+        for number in range(first, last + 1):
+            count = offence_count(self.rng)
+            plans.append((self.offender(number), count, self.victims_for(count)))
+        insert_rows(Offender, [offender for offender, _, _ in plans])
+        victims = [victim for _, _, pairs in plans for victim, _ in pairs]
+        insert_rows(Victim, victims)
+        offences = [o for offender, count, pairs in plans for o in self.offences_for(offender, count, pairs)]
+        insert_rows(Offence, offences)
+        return {"offenders": len(plans), "victims": len(victims), "offences": len(offences)}
+
+
+def seed_people(context: SeedContext) -> dict[str, int]:
+    """The offenders, victims and offences of the data set (step one)."""
+    seeder = PeopleSeeder(context, context.random("people"), context.faker("people"))
+    totals = {"offenders": 0, "victims": 0, "offences": 0}
+    for first in range(1, context.offenders + 1, context.batch_size):
+        made = seeder.chunk(first, min(context.offenders, first + context.batch_size - 1))
+        totals = {name: totals[name] + made[name] for name in totals}
+    reset_sequences([Offender, Victim, Offence])
+    return totals

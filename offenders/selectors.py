@@ -1,0 +1,61 @@
+"""Reads of offenders and offences. Every queryset a person can reach goes through `restrict()`.
+
+So a restricted offender is invisible to anyone without the grant in search, lists, profile and API
+alike: the page and the API ask the same functions.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from portal.accounts.permissions import restrict
+from scoring.selectors import offender_score_breakdown
+
+from .models import Offence, Offender
+
+
+def offender_list(*, user, capability: str = "offender.view") -> QuerySet[Offender]:
+    """The offenders this user may reach; no per-row annotations so 35,000 rows page in SQL cheaply."""
+    return restrict(Offender.objects.all(), user, capability)
+
+
+def _by_pk(queryset: QuerySet, pk: Any):
+    try:
+        return queryset.get(pk=int(pk))
+    except (TypeError, ValueError, queryset.model.DoesNotExist):
+        return None
+
+
+def offender_get(*, user, pk: Any, capability: str = "offender.view") -> Offender | None:
+    """One offender if this user may reach it, else None (unknown and hidden look the same)."""
+    return _by_pk(offender_list(user=user, capability=capability), pk)
+
+
+def record_exists(*, model: type[Offender] | type[Offence], pk: Any) -> bool:
+    """Whether the record exists at all: used only to audit attempts on hidden records, never shown."""
+    return _by_pk(model.objects.only("pk"), pk) is not None
+
+
+def offence_list(*, user, capability: str = "offence.view") -> QuerySet[Offence]:
+    """The offences this user may reach, with what a table row shows loaded in the same query."""
+    queryset = Offence.objects.select_related("offence_type", "victim", "offender")
+    return restrict(queryset, user, capability)
+
+
+def offence_get(*, user, pk: Any, capability: str = "offence.view") -> Offence | None:
+    return _by_pk(offence_list(user=user, capability=capability), pk)
+
+
+def offender_timeline(*, offender: Offender) -> QuerySet[Offence]:
+    """The offender's offences, newest first, for the profile's timeline."""
+    return (
+        Offence.objects.filter(offender=offender)
+        .select_related("offence_type", "victim")
+        .order_by("-occurred_on", "-reported_on", "-id")
+    )
+
+
+def offender_score_summary(*, offender: Offender) -> dict[str, Any]:
+    """The live score and its per-offence breakdown, exactly as the scoring app explains them
+    (score, rank, eligible, components, policy, breakdown); never recomputed here."""
+    return offender_score_breakdown(offender)

@@ -1,0 +1,116 @@
+"""Writes of 4P plan actions: adding an action to a strand and completing or cancelling it.
+
+An action always has an owner who can work the case (so the person chased by the morning digest can
+actually do it) and a due date that is not already past; "done" always carries an outcome, because
+outcomes are what the oversight reports count.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.permissions import can
+from portal.accounts.roles import Role, user_role
+from portal.audit.services import audit_record, model_changes
+
+from ..models import ActionStatus, Case, Outcome, PlanAction, Strand
+from .cases import UNSET, case_require, case_require_open, case_touch, case_worker_error
+
+
+def _owner_error(owner, case: Case) -> str | None:
+    """Why `owner` cannot own an action on `case`: an officer must be the lead or on the team."""
+    if problem := case_worker_error(owner, case.offender):
+        return problem
+    if user_role(owner) == Role.OFFICER and not can(owner, "case.work", case):
+        return f"{owner.get_username()} is not the lead or on the team of this case; add them to the team first."
+    return None
+
+
+def _action_snapshot(action: PlanAction) -> dict[str, Any]:
+    return {
+        "case": action.case_id,
+        "strand": action.strand,
+        "owner": action.owner_id,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "status": action.status,
+        "outcome": action.outcome,
+    }
+
+
+def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on: dt.date | None, by) -> PlanAction:
+    """Add an action to one strand of the plan (the lead, the team and supervisors)."""
+    case_require(by, "case.work", case)
+    case_require_open(case)
+    description = (description or "").strip()
+    errors: dict[str, list[str]] = {}
+    if strand not in Strand.values:
+        errors["strand"] = [f"Choose a strand: {', '.join(Strand.values)}."]
+    if not description:
+        errors["description"] = ["Describe the action."]
+    if owner is None:
+        errors["owner"] = ["Every action needs an owner."]
+    elif problem := _owner_error(owner, case):
+        errors["owner"] = [problem]
+    if due_on is None:
+        errors["due_on"] = ["Every action needs a due date."]
+    elif due_on < timezone.localdate():
+        errors["due_on"] = ["The due date cannot be in the past."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        action = PlanAction.objects.create(
+            case=case, strand=strand, description=description, owner=owner, due_on=due_on, created_by=by
+        )
+        case_touch(case)
+        audit_record(
+            action="case.action.create",
+            target=action,
+            object_repr=f"Action {action.pk} on case {case.pk}",
+            changes=model_changes({}, _action_snapshot(action)),
+        )
+    return action
+
+
+def plan_action_update(*, action: PlanAction, by, status: str = UNSET, outcome: str = UNSET) -> PlanAction:
+    """Complete (with an outcome) or cancel an open action; a finished action is not reopened."""
+    case = action.case
+    case_require(by, "case.work", case)
+    case_require_open(case)
+    new_status = action.status if status is UNSET else status
+    new_outcome = action.outcome if outcome is UNSET else (outcome or "")
+    _check_action_change(action, new_status=new_status, new_outcome=new_outcome)
+    with transaction.atomic():
+        before = _action_snapshot(action)
+        if new_status != action.status:
+            action.completed_at = timezone.now() if new_status != ActionStatus.OPEN else None
+        action.status, action.outcome = new_status, new_outcome
+        action.save()
+        changes = model_changes(before, _action_snapshot(action))
+        if changes:
+            case_touch(case)
+            audit_record(
+                action="case.action.update",
+                target=action,
+                object_repr=f"Action {action.pk} on case {case.pk}",
+                changes=changes,
+            )
+    return action
+
+
+def _check_action_change(action: PlanAction, *, new_status: str, new_outcome: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if new_status not in ActionStatus.values:
+        errors["status"] = [f"Choose a status: {', '.join(ActionStatus.values)}."]
+    elif action.status != ActionStatus.OPEN and new_status != action.status:
+        errors["status"] = [f"This action is already {action.status}; add a new action instead of reopening it."]
+    if new_outcome and new_outcome not in Outcome.values:
+        errors["outcome"] = [f"Choose an outcome: {', '.join(Outcome.values)}."]
+    elif new_status == ActionStatus.DONE and not new_outcome:
+        errors["outcome"] = ["A done action needs an outcome."]
+    elif new_status != ActionStatus.DONE and new_outcome:
+        errors["outcome"] = ["An outcome is recorded only when the action is done."]
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,176 @@
+"""Bulk imports (CONTRACT.md sections 5 and 6): the one service behind the commands, admin pages and API.
+
+`offences_import` streams a CSV through the checks and the bulk loader inside ONE transaction: any
+problem anywhere, or a dry run, rolls the whole load back, and the batch is then recorded on its own
+so that refused files are on record too. `harm_index_import` turns a harm-index workbook into a new
+draft scoring policy the same all-or-nothing way.
+"""
+
+from collections.abc import Iterator
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from scoring.models import ScoringPolicy
+from scoring.services import active_policy, offenders_rescore_later, policy_create_draft
+
+from ..imports.batches import ImportReport, acting_as, batch_finish, batch_start
+from ..imports.harm_codes import active_harm_codes
+from ..imports.harm_workbook import HarmIndexContents, HarmWorkbookReader
+from ..imports.offences_csv import OffenceFileReader, OffenceRow
+from ..imports.offences_load import OffenceLoader
+from ..imports.problems import FileRefused, ProblemLog
+from ..imports.sources import Upload, check_size, sha256_of, utf8_lines
+from ..models import ImportBatch
+
+CHUNK_ROWS = 5000
+
+
+class _RollBack(Exception):
+    """Raised inside the load's transaction to undo it (a dry run, or a file with problems)."""
+
+
+def _chunks(rows: Iterator[OffenceRow]) -> Iterator[list[OffenceRow]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
+
+
+def _load(upload: Upload, *, batch: ImportBatch, problems: ProblemLog) -> tuple[OffenceFileReader, OffenceLoader]:
+    """Check every row; write chunk by chunk only while the file is still clean (it is rolled back otherwise)."""
+    type_ids, titles = active_harm_codes()
+    reader = OffenceFileReader(utf8_lines(upload.stream), codes=type_ids, problems=problems)
+    loader = OffenceLoader(type_ids=type_ids, titles=titles, purpose=f"import batch {batch.pk}")
+    for chunk in _chunks(reader.rows()):
+        if not problems:
+            loader.load(chunk)
+    if reader.rows_read == 0 and not problems:
+        problems.add(2, "", "The file has a header but no offence rows.")
+    return reader, loader
+
+
+def _counts(reader: OffenceFileReader | None, loader: OffenceLoader | None) -> tuple[dict[str, int], dict]:
+    """The batch's counts; a refused file has only rows read and skipped (its writes were undone)."""
+    if reader is None or loader is None:
+        return {}, {}
+    if reader.problems:
+        return {"rows_read": reader.rows_read, "rows_skipped": reader.rows_skipped}, {}
+    counts = {
+        "rows_read": reader.rows_read,
+        "rows_created": loader.counts.offences_created,
+        "rows_updated": loader.counts.offences_updated,
+        "rows_unchanged": loader.counts.offences_unchanged,
+        "rows_skipped": reader.rows_skipped,
+    }
+    return counts, {**loader.counts.summary(), "ignored_columns": reader.ignored_columns}
+
+
+def offences_import(*, upload: Upload, by=None, dry_run: bool = False) -> ImportReport:
+    """Import an offences CSV: every row loads, or none does; `dry_run` checks and counts, then undoes.
+
+    The counts of a dry run are exact (the load really runs, then rolls back), which is what the admin
+    preview shows before the person confirms.
+    """
+    with acting_as(by):
+        return _offences_import(upload=upload, by=by, dry_run=dry_run)
+
+
+def _offences_import(*, upload: Upload, by, dry_run: bool) -> ImportReport:
+    problems = ProblemLog()
+    sha256, reader, loader, too_large = "", None, None, False
+    outcome = ImportBatch.Outcome.REJECTED
+    try:
+        check_size(upload.size)
+        sha256 = sha256_of(upload.stream)
+        with transaction.atomic():
+            batch = batch_start(kind="offences", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+            reader, loader = _load(upload, batch=batch, problems=problems)
+            if problems or dry_run:
+                raise _RollBack
+            counts, details = _counts(reader, loader)
+            batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
+            offenders_rescore_later(sorted(loader.counts.touched_offender_ids))
+            return ImportReport(batch=batch, problems=problems)
+    except FileRefused as refused:
+        problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
+        too_large = refused.too_large
+    except _RollBack:
+        outcome = ImportBatch.Outcome.REJECTED if problems else ImportBatch.Outcome.DRY_RUN
+    except DatabaseError as error:  # e.g. a concurrent writer took a reference mid-load: nothing was kept
+        problems.add(0, "", f"The database refused the load ({type(error).__name__}); nothing was loaded. Try again.")
+        outcome = ImportBatch.Outcome.FAILED
+    return _record_unloaded(upload, sha256, by=by, outcome=outcome, problems=problems, counted=_counts(reader, loader),
+                            dry_run=dry_run, too_large=too_large)  # fmt: skip
+
+
+def _record_unloaded(upload: Upload, sha256: str, *, by, outcome, problems, counted, dry_run, too_large):
+    """A file that did not load (refused, or a dry run) is still a batch on record, in its own transaction."""
+    counts, details = counted
+    with transaction.atomic():
+        batch = batch_start(kind="offences", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+        batch_finish(batch, outcome=outcome, problems=problems, counts=counts, details={**details, "dry_run": dry_run})
+    return ImportReport(batch=batch, problems=problems, too_large=too_large)
+
+
+def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha256: str, by) -> ScoringPolicy:
+    """The new draft: the workbook's entries with the active policy's parameters (window, factors...)."""
+    return policy_create_draft(
+        name=name,
+        by=by,
+        based_on=active_policy(),
+        entries=contents.entries,
+        notes=f"Imported from the harm-index workbook {upload.name} (sheet '{contents.sheet}', SHA-256 {sha256}).",
+    )
+
+
+def harm_index_import(*, upload: Upload, name: str, by=None) -> ImportReport:
+    """A harm-index workbook becomes a new DRAFT scoring policy (approved and activated as any other),
+    or, if any row is bad, nothing at all."""
+    with acting_as(by):
+        return _harm_index_import(upload=upload, name=name, by=by)
+
+
+def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
+    problems = ProblemLog(unit="row")
+    sha256, contents = "", None
+    try:
+        check_size(upload.size)
+        sha256 = sha256_of(upload.stream)
+        contents = HarmWorkbookReader(upload.stream, file_name=upload.name, problems=problems).contents()
+    except FileRefused as refused:
+        problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
+        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents, too_large=refused.too_large)
+    if problems:
+        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+    try:
+        with transaction.atomic():
+            batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+            policy = _draft_from(contents, name=name, upload=upload, sha256=sha256, by=by)
+            counts, details = _harm_counts(contents, policy)
+            batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
+            return ImportReport(batch=batch, problems=problems, details={"policy": policy})
+    except ValidationError as error:  # the policy rules (a name, days within range) refused it
+        for message in error.messages:
+            problems.add(0, "", message)
+    return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+
+
+def _harm_counts(contents: HarmIndexContents | None, policy: ScoringPolicy | None = None) -> tuple[dict, dict]:
+    if contents is None:
+        return {}, {}
+    skipped = contents.expired_skipped + contents.unclassified_skipped
+    counts = {"rows_read": contents.rows_read, "rows_skipped": skipped}
+    details = {"sheet": contents.sheet, "expired_skipped": contents.expired_skipped,
+               "unclassified_skipped": contents.unclassified_skipped}  # fmt: skip
+    if policy is not None:
+        counts["rows_created"] = len(contents.entries)
+        details.update(policy_id=policy.pk, policy_version=policy.version, policy_name=policy.name)
+    return counts, details
+
+
+def _record_harm(upload: Upload, sha256: str, *, by, problems, contents, too_large: bool = False) -> ImportReport:
+    counts, details = _harm_counts(contents)
+    with transaction.atomic():
+        batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+        batch_finish(batch, outcome=ImportBatch.Outcome.REJECTED, problems=problems, counts=counts, details=details)
+    return ImportReport(batch=batch, problems=problems, too_large=too_large)

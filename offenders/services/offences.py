@@ -1,0 +1,122 @@
+"""Writes of offences (pages and API): validated whole, audited, and followed by a re-score of the offender.
+
+The input is the import format of CONTRACT.md section 5 with ``offender`` (an Offender or its id) in
+place of the suspect columns. Every problem is raised at once as a ValidationError keyed by field, and
+nothing is written unless the whole record is good.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from portal.audit.services import audit_record, model_changes
+from scoring.services import offenders_rescore_later
+
+from .. import rules
+from ..models import Offence, OffenceType, Offender, Victim
+
+OFFENCE_INPUT_FIELDS = (
+    "crime_ref", "offence_code", "occurred_on", "reported_on", "status", "offender", "victim_ref",
+    "victim_relationship", "borough", "domestic",
+)  # fmt: skip
+DUPLICATE_CRIME_REF = "An offence with this crime reference already exists."
+
+
+def offence_snapshot(offence: Offence) -> dict[str, Any]:
+    """The offence in its input form, as plain values: what the audit log and PATCH merging compare."""
+    return {
+        "crime_ref": offence.crime_ref,
+        "offence_code": offence.offence_type.code,
+        "occurred_on": offence.occurred_on.isoformat(),
+        "reported_on": offence.reported_on.isoformat(),
+        "status": offence.status,
+        "offender": offence.offender_id,
+        "victim_ref": offence.victim.victim_ref,
+        "victim_relationship": offence.victim_relationship,
+        "borough": offence.borough,
+        "domestic": offence.domestic,
+    }
+
+
+def _resolve_offender(value: Any) -> Offender:
+    if isinstance(value, Offender):
+        return value
+    if value in (None, ""):
+        raise ValidationError("Choose the offender.", code="required")
+    try:
+        return Offender.objects.get(pk=int(value))
+    except (TypeError, ValueError, Offender.DoesNotExist) as error:
+        raise ValidationError(f"There is no offender with id '{str(value)[:20]}'.", code="unknown") from error
+
+
+def _clean(raw: Mapping[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
+    """All checks, pure and database ones, with every error collected: {field: [messages]}."""
+    clean, errors = rules.collect_offence_fields(raw)
+    try:
+        clean["offender"] = _resolve_offender(raw.get("offender"))
+    except ValidationError as error:
+        errors["offender"] = error.messages
+    if "offence_code" in clean:
+        clean["offence_type"] = OffenceType.objects.filter(code=clean["offence_code"]).first()
+        if clean["offence_type"] is None:
+            errors["offence_code"] = [f"There is no offence type with the code {clean['offence_code']}."]
+    if "crime_ref" in clean and Offence.objects.filter(crime_ref=clean["crime_ref"]).exclude(pk=exclude_pk).exists():
+        errors["crime_ref"] = [DUPLICATE_CRIME_REF]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _apply(offence: Offence, clean: dict[str, Any]) -> None:
+    """Copy clean values onto the model; the victim is found or created by the force's reference."""
+    offence.victim, _ = Victim.objects.get_or_create(victim_ref=clean["victim_ref"])
+    for name in ("crime_ref", "offence_type", "offender", "occurred_on", "reported_on", "status"):
+        setattr(offence, name, clean[name])
+    for name in ("victim_relationship", "borough", "domestic"):
+        setattr(offence, name, clean[name])
+    try:
+        with transaction.atomic():
+            offence.save()
+    except IntegrityError as error:  # a concurrent writer took the crime reference first
+        raise ValidationError({"crime_ref": [DUPLICATE_CRIME_REF]}) from error
+
+
+def offence_create(*, data: Mapping[str, Any]) -> Offence:
+    """Record a new offence and queue its offender's re-score once the transaction commits."""
+    clean = _clean(data)
+    with transaction.atomic():
+        offence = Offence()
+        _apply(offence, clean)
+        audit_record(action="offence.create", target=offence, changes=model_changes({}, offence_snapshot(offence)))
+        offenders_rescore_later([offence.offender_id])
+    return offence
+
+
+def offence_update(*, offence: Offence, data: Mapping[str, Any]) -> Offence:
+    """Change the fields present in `data`; the result is checked as a whole (e.g. the date pair)."""
+    unknown = sorted(set(data) - set(OFFENCE_INPUT_FIELDS))
+    if unknown:
+        raise ValidationError({name: ["This field is not part of an offence."] for name in unknown})
+    with transaction.atomic():
+        offence = Offence.objects.select_for_update().select_related("offence_type", "victim").get(pk=offence.pk)
+        before = offence_snapshot(offence)
+        clean = _clean({**before, **data}, exclude_pk=offence.pk)
+        _apply(offence, clean)
+        changes = model_changes(before, offence_snapshot(offence))
+        if changes:
+            audit_record(action="offence.update", target=offence, changes=changes)
+            offenders_rescore_later(sorted({before["offender"], offence.offender_id}))
+    return offence
+
+
+def offence_delete(*, offence: Offence) -> None:
+    """Delete an offence (for example one keyed in error); the record of it stays in the audit log."""
+    with transaction.atomic():
+        offence = Offence.objects.select_for_update().select_related("offence_type", "victim").get(pk=offence.pk)
+        before = offence_snapshot(offence)
+        offender_id = offence.offender_id
+        audit_record(action="offence.delete", target=offence, changes=model_changes(before, {}))
+        offence.delete()
+        offenders_rescore_later([offender_id])

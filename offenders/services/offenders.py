@@ -1,0 +1,98 @@
+"""Writes of offender records: create, edit and the restricted flag, each audited in its own transaction."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from portal.audit.services import audit_record, model_changes
+
+from .. import rules
+from ..models import Offender
+
+OFFENDER_AUDIT_FIELDS = (
+    "suspect_ref", "surname", "forenames", "date_of_birth", "sex", "ethnicity", "restricted", "status", "review_due",
+)  # fmt: skip
+
+
+def offender_snapshot(offender: Offender) -> dict[str, Any]:
+    """The audited fields as plain values, so the change log survives the record being edited again."""
+    return {name: _plain(getattr(offender, name)) for name in OFFENDER_AUDIT_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _check_suspect_ref_free(suspect_ref: str, *, exclude_pk: int | None = None) -> None:
+    taken = Offender.objects.filter(suspect_ref=suspect_ref).exclude(pk=exclude_pk).exists()
+    if taken:
+        raise ValidationError({"suspect_ref": ["An offender with this force reference already exists."]})
+
+
+def _save(offender: Offender) -> None:
+    """Save inside a savepoint so a concurrent duplicate reference is a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            offender.save()
+    except IntegrityError as error:
+        raise ValidationError({"suspect_ref": ["An offender with this force reference already exists."]}) from error
+
+
+def offender_create(*, data: Mapping[str, Any], restricted: bool = False) -> Offender:
+    """Create an offender from raw field values (forms, API); every bad field is reported at once.
+
+    `restricted` is decided by the caller's permission check (only supervisors with the grant may set it).
+    """
+    clean = rules.clean_offender_fields(data)
+    with transaction.atomic():
+        _check_suspect_ref_free(clean["suspect_ref"])
+        offender = Offender(**clean, restricted=restricted)
+        _save(offender)
+        audit_record(
+            action="offender.create",
+            target=offender,
+            object_repr=offender.reference,
+            changes=model_changes({}, offender_snapshot(offender)),
+        )
+    return offender
+
+
+def offender_update(*, offender: Offender, data: Mapping[str, Any], restricted: bool | None = None) -> Offender:
+    """Change the fields present in `data` (a PATCH); nothing is written when any field is bad.
+
+    `restricted` (None: unchanged) is applied in the same transaction; the caller has checked the grant.
+    """
+    clean = rules.clean_offender_fields(data, partial=True)
+    with transaction.atomic():
+        if restricted is not None:
+            offender_mark_restricted(offender=offender, restricted=restricted)
+        offender = Offender.objects.select_for_update().get(pk=offender.pk)
+        before = offender_snapshot(offender)
+        if "suspect_ref" in clean:
+            _check_suspect_ref_free(clean["suspect_ref"], exclude_pk=offender.pk)
+        for name, value in clean.items():
+            setattr(offender, name, value)
+        changes = model_changes(before, offender_snapshot(offender))
+        if changes:
+            _save(offender)
+            audit_record(action="offender.update", target=offender, object_repr=offender.reference, changes=changes)
+    return offender
+
+
+def offender_mark_restricted(*, offender: Offender, restricted: bool, reason: str = "") -> Offender:
+    """Hide (or reveal) an offender from everyone without the restricted_access grant; always audited."""
+    with transaction.atomic():
+        offender = Offender.objects.select_for_update().get(pk=offender.pk)
+        before = offender_snapshot(offender)
+        offender.restricted = bool(restricted)
+        changes = model_changes(before, offender_snapshot(offender))
+        if changes:
+            offender.save(update_fields=["restricted", "updated_at"])
+            if reason:
+                changes["reason"] = reason
+            audit_record(
+                action="offender.mark_restricted", target=offender, object_repr=offender.reference, changes=changes
+            )
+    return offender

@@ -1,0 +1,260 @@
+"""Offender pages: search, profile (after a purpose of access), and the forms officers keep records with.
+
+Views parse the request, call one selector or service and render; refusals raise PermissionDenied
+(the 403 handler audits them) and a record hidden by `restrict()` is a 404 whose attempt is audited.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import FormView, ListView
+
+from portal.accounts.guards import CapabilityRequiredMixin
+from portal.accounts.permissions import can
+from portal.audit.services import audit_record, audit_refusal
+
+from . import selectors
+from .filters import OffenderFilter
+from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
+from .models import Offence, Offender
+from .services.offences import offence_create, offence_delete, offence_snapshot, offence_update
+from .services.offenders import offender_create, offender_mark_restricted, offender_snapshot, offender_update
+
+PURPOSES_SESSION_KEY = "offender_access_purposes"
+SORTABLE_COLUMNS = (
+    ("reference", "Reference"),
+    ("surname", "Surname"),
+    ("forenames", "Forenames"),
+    ("suspect_ref", "Force reference"),
+    ("date_of_birth", "Date of birth"),
+)
+
+
+def sortable_columns(current: str) -> list[dict[str, str]]:
+    """Header links: a click sorts by the column, a second click reverses it (aria-sort tells screen readers)."""
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        ascending, descending = current == key, current == f"-{key}"
+        aria = "ascending" if ascending else "descending" if descending else "none"
+        columns.append({"label": label, "next": f"-{key}" if ascending else key, "aria_sort": aria})
+    return columns
+
+
+def visible_or_404(request, pk, capability: str):
+    """The offender or offence (by capability) through `restrict()`; a hidden record is a 404 exactly like
+    a missing one, and the attempt on it is audited (docs/decisions/0102)."""
+    get = selectors.offender_get if capability.startswith("offender.") else selectors.offence_get
+    record = get(user=request.user, pk=pk, capability=capability)
+    if record is None:
+        model = Offender if capability.startswith("offender.") else Offence
+        if selectors.record_exists(model=model, pk=pk):
+            audit_refusal(request=request, reason=f"{model._meta.model_name} not visible ({capability})")
+        raise Http404("No such record.")
+    return record
+
+
+def visible_offender(request, pk, capability: str = "offender.view") -> Offender:
+    return visible_or_404(request, pk, capability)
+
+
+def visible_offence(request, pk, capability: str = "offence.edit") -> Offence:
+    return visible_or_404(request, pk, capability)
+
+
+def put_errors_on_form(form, error: ValidationError) -> None:
+    """A service's {field: [messages]} shown against the form's fields (others at the top)."""
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target if field != NON_FIELD_ERRORS else None, message)
+
+
+class OffenderSearchView(CapabilityRequiredMixin, ListView):
+    """Search, filter, sort and page through the offenders this user may see (paged in SQL)."""
+
+    capability = "offender.view"
+    template_name = "offenders/offender_list.html"
+    context_object_name = "offenders"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = OffenderFilter(
+            self.request.GET or None, queryset=selectors.offender_list(user=self.request.user)
+        )
+        audit_record(
+            action="offender.list", target_type="offenders.offender", changes={"query": self.request.GET.dict()}
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["ordering"] = self.request.GET.get("ordering", "")
+        context["columns"] = sortable_columns(context["ordering"])
+        context["can_create"] = can(self.request.user, "offender.edit")
+        return context
+
+
+class OffenderProfileView(CapabilityRequiredMixin, View):
+    """The profile, shown once the officer has said why they are opening it (once per offender per session)."""
+
+    capability = "offender.view"
+
+    def get(self, request, pk):
+        offender = visible_offender(request, pk)
+        purpose = request.session.get(PURPOSES_SESSION_KEY, {}).get(str(offender.pk))
+        if not purpose:
+            return render(request, "offenders/offender_purpose.html", {"offender": offender, "form": PurposeForm()})
+        audit_record(action="offender.view", target=offender, object_repr=offender.reference, purpose=purpose)
+        context = {
+            "offender": offender,
+            "offences": selectors.offender_timeline(offender=offender),
+            "purpose": purpose,
+            "can_edit": can(request.user, "offender.edit", offender),
+            "can_mark_restricted": can(request.user, "offender.mark_restricted", offender),
+        }
+        return render(request, "offenders/offender_detail.html", context)
+
+    def post(self, request, pk):
+        offender = visible_offender(request, pk)
+        form = PurposeForm(request.POST)
+        if not form.is_valid():
+            return render(request, "offenders/offender_purpose.html", {"offender": offender, "form": form}, status=400)
+        purposes = request.session.get(PURPOSES_SESSION_KEY, {})
+        purposes[str(offender.pk)] = form.cleaned_data["purpose"]
+        request.session[PURPOSES_SESSION_KEY] = purposes
+        return redirect("offenders:offender-detail", pk=offender.pk)
+
+
+class ServiceFormView(CapabilityRequiredMixin, FormView):
+    """A form whose valid data goes to one service; the service's field errors come back onto the form."""
+
+    def load(self, **kwargs) -> None:
+        """Fetch the record the form works on; runs after the capability check, so a refused role gets 403."""
+
+    def get(self, request, *args, **kwargs):
+        self.load(**kwargs)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.load(**kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.success_url_for(result))
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def success_url_for(self, result) -> str:
+        """The profile the record belongs to (an offence's offender, or the offender itself)."""
+        return f"/offenders/{getattr(result, 'offender_id', None) or result.pk}/"
+
+
+class OffenderCreateView(ServiceFormView):
+    capability = "offender.edit"
+    form_class = OffenderForm
+    template_name = "offenders/offender_form.html"
+    success_message = "Offender created."
+
+    def perform(self, data):
+        return offender_create(data=data)
+
+
+class OffenderEditView(ServiceFormView):
+    capability = "offender.edit"
+    form_class = OffenderForm
+    template_name = "offenders/offender_form.html"
+    success_message = "Offender details saved."
+
+    def load(self, pk):
+        self.offender = visible_offender(self.request, pk, "offender.edit")
+
+    def get_initial(self):
+        return {name: value or "" for name, value in offender_snapshot(self.offender).items()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(offender=self.offender, **kwargs)
+
+    def perform(self, data):
+        return offender_update(offender=self.offender, data=data)
+
+
+class OffenderRestrictedView(CapabilityRequiredMixin, View):
+    """Mark an offender restricted or not (supervisors with restricted access only)."""
+
+    capability = "offender.mark_restricted"
+
+    def post(self, request, pk):
+        offender = visible_offender(request, pk, "offender.mark_restricted")
+        form = RestrictedForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Give a reason for changing the restricted flag.")
+            return redirect("offenders:offender-detail", pk=offender.pk)
+        offender_mark_restricted(
+            offender=offender, restricted=form.cleaned_data["restricted"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Restricted flag updated.")
+        return redirect("offenders:offender-detail", pk=offender.pk)
+
+
+class OffenceCreateView(ServiceFormView):
+    capability = "offence.edit"
+    form_class = OffenceForm
+    template_name = "offenders/offence_form.html"
+    success_message = "Offence recorded."
+
+    def load(self, pk):
+        self.offender = visible_offender(self.request, pk, "offender.edit")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(offender=self.offender, **kwargs)
+
+    def perform(self, data):
+        return offence_create(data={**data, "offender": self.offender})
+
+
+class OffenceEditView(ServiceFormView):
+    capability = "offence.edit"
+    form_class = OffenceForm
+    template_name = "offenders/offence_form.html"
+    success_message = "Offence saved."
+
+    def load(self, pk):
+        self.offence = visible_offence(self.request, pk)
+
+    def get_initial(self):
+        return offence_snapshot(self.offence)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(offender=self.offence.offender, offence=self.offence, **kwargs)
+
+    def perform(self, data):
+        return offence_update(offence=self.offence, data=data)
+
+
+class OffenceDeleteView(CapabilityRequiredMixin, View):
+    """Delete an offence keyed in error, after a confirmation page."""
+
+    capability = "offence.edit"
+
+    def get(self, request, pk):
+        offence = visible_offence(request, pk)
+        return render(request, "offenders/offence_confirm_delete.html", {"offence": offence})
+
+    def post(self, request, pk):
+        offence = visible_offence(request, pk)
+        offender_id = offence.offender_id
+        offence_delete(offence=offence)
+        messages.success(request, f"Offence {offence.crime_ref} deleted.")
+        return redirect("offenders:offender-detail", pk=offender_id)

@@ -1,0 +1,48 @@
+"""The sign-in form: password, and a TOTP code for admin and oversight (or anyone enrolled)."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+
+from .roles import ROLES_NEEDING_MFA, user_role
+from .totp import totp_device_of
+
+
+class LoginForm(AuthenticationForm):
+    otp_token = forms.CharField(
+        label="Authenticator code", required=False, max_length=8, widget=forms.TextInput(attrs={"autocomplete": "one-time-code"})
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "otp_required": "Enter the six-digit code from your authenticator app.",
+        "otp_invalid": "That authenticator code is wrong or has expired.",
+        "otp_not_enrolled": "Your account needs an authenticator app; ask an administrator to enrol one.",
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is None:
+            return cleaned
+        device = totp_device_of(user)
+        if device is None:
+            if user_role(user) in ROLES_NEEDING_MFA:
+                self._otp_failed("otp_not_enrolled")
+            return cleaned
+        token = (cleaned.get("otp_token") or "").strip()
+        if not token:
+            self._otp_failed("otp_required")
+        if not device.verify_token(token):
+            self._otp_failed("otp_invalid")
+        user.otp_device = device  # django_otp's login receiver marks the session verified
+        return cleaned
+
+    def _otp_failed(self, code: str):
+        """A missing or wrong code counts as a failed sign-in (audited, and towards the lockout)."""
+        username = self.cleaned_data.get("username", "")
+        user_login_failed.send(
+            sender=__name__, credentials={"username": username, "reason": code}, request=self.request
+        )
+        self.user_cache = None
+        raise forms.ValidationError(self.error_messages[code], code=code)

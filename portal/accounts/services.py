@@ -1,0 +1,163 @@
+"""Every write about people who use the portal: accounts, roles, tokens, sign-in and sign-out.
+
+Each writes its audit event in the same transaction as the change (CONTRACT.md section 7); no
+password, token or TOTP secret ever reaches an event.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit.services import audit_record, model_changes
+
+from .models import ApiToken
+from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role
+from .totp import totp_device_enrol, totp_secret_of
+
+User = get_user_model()
+
+
+def _role_of(name: str) -> Role:
+    try:
+        return Role(name)
+    except ValueError:
+        choices = ", ".join(role.value for role in Role)
+        raise ValidationError(f"Unknown role {name!r}; choose one of: {choices}.") from None
+
+
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    restricted_access: bool = False,
+    totp_secret: str | None = None,
+) -> tuple["User", str | None]:
+    """Create a user with one role; returns (user, TOTP secret in base32 or None).
+
+    Admin and oversight must use TOTP, so they are enrolled at once; the restricted-access grant is
+    only for officers and supervisors (CONTRACT.md section 2).
+    """
+    role_value = _role_of(role)
+    if restricted_access and role_value not in RESTRICTED_ACCESS_ROLES:
+        raise ValidationError("Only officers and supervisors may hold restricted_access.")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"A user called {username!r} already exists.")
+    validate_password(password, User(username=username))
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password)
+        user_role_set(user=user, role=role_value, restricted_access=restricted_access, audit=False)
+        secret = None
+        if role_value in ROLES_NEEDING_MFA:
+            secret = totp_secret_of(totp_device_enrol(user=user, secret_base32=totp_secret))
+        audit_record(
+            action="user.create",
+            target=user,
+            object_repr=username,
+            changes={"role": role_value.value, "restricted_access": restricted_access, "mfa": secret is not None},
+        )
+    return user, secret
+
+
+def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: bool = True) -> None:
+    """Give `user` exactly one role (and the grant, or not); admins may use the Django admin."""
+    before = {"role": [g.name for g in user.groups.all()], "restricted_access": user.has_perm("accounts.restricted_access")}
+    with transaction.atomic():
+        user.groups.set([Group.objects.get(name=role.value)])
+        grant = Permission.objects.get(codename="restricted_access", content_type__app_label="accounts")
+        if restricted_access:
+            user.user_permissions.add(grant)
+        else:
+            user.user_permissions.remove(grant)
+        user.is_staff = role == Role.ADMIN
+        user.save(update_fields=["is_staff"])
+        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_portal_role"):
+            user.__dict__.pop(cache, None)
+        if audit:
+            after = {"role": [role.value], "restricted_access": restricted_access}
+            audit_record(action="user.role_change", target=user, changes=model_changes(before, after))
+
+
+def user_deactivate(*, user) -> int:
+    """Deactivate `user`: every session they hold ends at its next request and every token is revoked.
+    Returns the number of tokens revoked."""
+    now = timezone.now()
+    with transaction.atomic():
+        user.is_active = False
+        user.sessions_valid_after = now
+        user.save(update_fields=["is_active", "sessions_valid_after"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        _sessions_delete(user)
+        audit_record(
+            action="user.deactivate", target=user, changes={"is_active": {"before": True, "after": False}, "tokens_revoked": revoked}
+        )
+    return revoked
+
+
+def _sessions_delete(user) -> None:
+    """Delete the user's stored sessions (database sessions keep the user id in the payload)."""
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+def token_issue(*, user, days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue an API token for an existing, active person; returns (token, key). Only the SHA-256 of the
+    key is stored, so the key is shown once."""
+    days = settings.PORTAL_TOKEN_DAYS if days is None else days
+    if days < 1 or days > 366:
+        raise ValidationError("A token lasts between 1 and 366 days.")
+    if not user.is_active:
+        raise ValidationError(f"{user.username} is deactivated.")
+    key = ApiToken.new_key()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, key_hash=ApiToken.hash_key(key), prefix=key[:8], expires_at=timezone.now() + timedelta(days=days)
+        )
+        audit_record(
+            action="token.issue",
+            target=token,
+            object_repr=f"{token.prefix}… for {user.username}",
+            changes={"user": user.username, "expires_at": token.expires_at.isoformat()},
+        )
+    return token, key
+
+
+def login_succeeded(*, user) -> None:
+    audit_record(action="auth.login", target=user, object_repr=user.username)
+
+
+def login_failed(*, username: str, reason: str = "bad credentials") -> None:
+    """A failed sign-in; the actor is nobody yet, so the attempted username is the target."""
+    user = User.objects.filter(username=username).first() if username else None
+    audit_record(
+        action="auth.login_failed",
+        target_type="accounts.user",
+        target_id=user.pk if user else "",
+        object_repr=username[:150],
+        changes={"reason": reason},
+    )
+
+
+def login_locked_out(*, username: str) -> None:
+    audit_record(action="auth.lockout_refused", target_type="accounts.user", object_repr=username[:150])
+
+
+def logout_recorded(*, user) -> None:
+    if user is not None and user.is_authenticated:
+        audit_record(action="auth.logout", target=user, object_repr=user.username)
+
+
+def session_end(*, request, reason: str) -> None:
+    """End a session the policy no longer allows (idle, 12-hour limit, revoked), and record why."""
+    user = request.user
+    audit_record(action="auth.session_ended", target=user, object_repr=user.username, changes={"reason": reason})
+    logout(request)

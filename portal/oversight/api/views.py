@@ -1,0 +1,72 @@
+"""`reports/<name>/`: a report as JSON, or as a streamed CSV with `?format=csv` (CONTRACT.md section 4)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.accounts.guards import capability_permission
+
+from ..exports import csv_response, report_filename, report_rows
+from ..filters import period_from
+from ..selectors import REPORTS, report_build
+from ..services import report_access_record
+from .serializers import ReportSerializer
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` pass content negotiation; the view itself streams the body."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors reach here (the CSV itself is streamed by the view): say them as text.
+        if isinstance(data, dict):
+            return "\n".join(f"{key}: {value}" for key, value in data.items()).encode()
+        return str(data or "").encode()
+
+
+class ReportAPIView(APIView):
+    """One accountability report for a period; supervisors, admins and oversight only."""
+
+    permission_classes = [IsAuthenticated, capability_permission("reports.view")]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="reports_retrieve",
+        parameters=[
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(REPORTS)),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="first day (default: a year before `to`)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)"),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+            OpenApiParameter("table", OpenApiTypes.STR, description="CSV of this table only"),
+        ],
+        responses={
+            200: ReportSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            400: OpenApiResponse(description="bad period or table"),
+            404: OpenApiResponse(),
+        },
+    )
+    def get(self, request, name: str):
+        if name not in REPORTS:
+            raise NotFound("No such report.")
+        period, errors = period_from(request.query_params)
+        if period is None:
+            raise ValidationError(
+                {("non_field_errors" if key == "__all__" else key): value for key, value in errors.items()}
+            )
+        report = report_build(name, user=request.user, period=period)
+        if request.accepted_renderer.format == "csv":
+            table_key = request.query_params.get("table") or None
+            if table_key and report.table(table_key) is None:
+                raise ValidationError({"table": [f"Unknown table; one of {', '.join(t.key for t in report.tables)}."]})
+            report_access_record(name=name, period=period, exported=True, table=table_key)
+            return csv_response(report_rows(report, table_key=table_key), filename=report_filename(report, table_key))
+        report_access_record(name=name, period=period, exported=False)
+        return Response(ReportSerializer(report).data)

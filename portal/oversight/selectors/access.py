@@ -1,0 +1,232 @@
+"""Who looked at what: the audit log summarised for oversight staff (the ICO found the Gangs Matrix
+unaudited; this report is the answer to "who accessed that record, and why")."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+
+from offenders.models import Case, Offender
+from portal.accounts.permissions import restrict
+from portal.audit.models import AuditEvent
+
+from .. import statistics
+from .base import Chart, Column, Figure, Period, Report, Table
+
+OFFENDER_TARGET = "offenders.offender"
+CASE_TARGET = "offenders.case"
+REFUSAL = "access.refused"
+
+
+def _events(*, user, period: Period):
+    """Audit events in the period; the reports capability decides whether any are visible at all."""
+    events = restrict(AuditEvent.objects.all(), user, "reports.view")
+    return events.filter(occurred_at__gte=period.start_at, occurred_at__lt=period.end_before)
+
+
+def _reference(target_id: str) -> str:
+    """An offender's pseudonymous reference from an audit target id (never the stored object_repr)."""
+    return f"S-{int(target_id):06d}" if target_id.isdigit() else "unknown"
+
+
+def _daily(events):
+    rows = (
+        events.annotate(day=TruncDate("occurred_at"))
+        .values("actor_username", "role", "day")
+        .annotate(events=Count("id"))
+        .order_by("-day", "actor_username")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        yield {
+            "day": row["day"],
+            "user": row["actor_username"] or "(system)",
+            "role": row["role"],
+            "events": row["events"],
+        }
+
+
+def per_user_totals(events) -> list[dict]:
+    """Events per user, with days active, exports and refusals, and whether they stand out from peers."""
+    totals = list(
+        events.values("actor_username", "role")
+        .annotate(
+            events=Count("id"),
+            days=Count(TruncDate("occurred_at"), distinct=True),
+            exports=Count("id", filter=Q(action__endswith=".export")),
+            refusals=Count("id", filter=Q(action=REFUSAL)),
+        )
+        .order_by("-events", "actor_username")
+    )
+    by_role: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in totals:
+        by_role[row["role"]][row["actor_username"]] = row["events"]
+    flags = {role: statistics.outliers_among_peers(counts) for role, counts in by_role.items()}
+    return [
+        {
+            "user": row["actor_username"] or "(system)",
+            "role": row["role"],
+            "events": row["events"],
+            "days_active": row["days"],
+            "exports": row["exports"],
+            "refusals": row["refusals"],
+            "peer_median": statistics.median(
+                [v for u, v in by_role[row["role"]].items() if u != row["actor_username"]]
+            ),
+            "flag": flags[row["role"]].get(row["actor_username"], ""),
+        }
+        for row in totals
+    ]
+
+
+def _restricted_accesses(events):
+    """Events whose target is a restricted offender, or the case of one (the case app's events)."""
+    offender_ids = [str(pk) for pk in Offender.objects.filter(restricted=True).values_list("pk", flat=True)]
+    case_offender = {
+        str(case_id): offender_id
+        for case_id, offender_id in Case.objects.filter(offender__restricted=True).values_list("pk", "offender_id")
+    }
+    rows = events.filter(
+        Q(target_type=OFFENDER_TARGET, target_id__in=offender_ids)
+        | Q(target_type=CASE_TARGET, target_id__in=list(case_offender))
+    ).order_by("-occurred_at", "-sequence")
+    for event in rows.values(
+        "occurred_at", "actor_username", "role", "action", "target_type", "target_id", "purpose", "channel"
+    ).iterator(chunk_size=2000):
+        target = event["target_id"]
+        if event["target_type"] == CASE_TARGET:
+            target = str(case_offender[target])
+        yield {
+            "when": event["occurred_at"],
+            "user": event["actor_username"],
+            "role": event["role"],
+            "action": event["action"],
+            "offender": _reference(target),
+            "purpose": event["purpose"],
+            "channel": event["channel"],
+        }
+
+
+def _refusals(events):
+    rows = events.filter(action=REFUSAL).order_by("-occurred_at")
+    for event in rows.values("occurred_at", "actor_username", "role", "target_id", "changes").iterator(2000):
+        reason = event["changes"].get("reason", "") if isinstance(event["changes"], dict) else ""
+        yield {
+            "when": event["occurred_at"],
+            "user": event["actor_username"] or "(anonymous)",
+            "role": event["role"],
+            "path": event["target_id"],
+            "reason": reason,
+        }
+
+
+def _exports(events):
+    rows = events.filter(action__endswith=".export").order_by("-occurred_at")
+    for event in rows.values("occurred_at", "actor_username", "role", "action", "target_type", "target_id").iterator(
+        2000
+    ):
+        target = event["target_id"]
+        if event["target_type"] == OFFENDER_TARGET:
+            target = _reference(target)
+        yield {
+            "when": event["occurred_at"],
+            "user": event["actor_username"],
+            "role": event["role"],
+            "action": event["action"],
+            "what": target,
+        }
+
+
+def _purposes(events) -> list[dict]:
+    rows = (
+        events.exclude(purpose="")
+        .values("purpose")
+        .annotate(events=Count("id"), users=Count("actor_username", distinct=True))
+        .order_by("-events", "purpose")
+    )
+    return [{"purpose": row["purpose"], "events": row["events"], "users": row["users"]} for row in rows]
+
+
+def _chart(events) -> Chart:
+    """Events per day, one series per role, so a spike reads at a glance."""
+    rows = events.annotate(day=TruncDate("occurred_at")).values("day", "role").annotate(n=Count("id")).order_by("day")
+    days: list[str] = []
+    series: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        day = row["day"].isoformat()
+        if not days or days[-1] != day:
+            days.append(day)
+        series[row["role"] or "(none)"][day] = row["n"]
+    datasets = [
+        {"label": role, "data": [counts.get(day, 0) for day in days]} for role, counts in sorted(series.items())
+    ]
+    return Chart("events-per-day", "Audit events per day, by role", "bar", days, datasets, "events", stacked=True)
+
+
+USER_COLUMNS = [
+    Column("user", "User"),
+    Column("role", "Role"),
+    Column("events", "Events", True),
+    Column("days_active", "Days active", True),
+    Column("exports", "Exports", True),
+    Column("refusals", "Refusals", True),
+    Column("peer_median", "Peers' median", True),
+    Column("flag", "Stands out"),
+]
+DAILY_COLUMNS = [Column("day", "Day"), Column("user", "User"), Column("role", "Role"), Column("events", "Events", True)]
+WHO = [Column("when", "When"), Column("user", "User"), Column("role", "Role")]
+RESTRICTED_COLUMNS = WHO + [
+    Column("action", "Action"),
+    Column("offender", "Offender"),
+    Column("purpose", "Purpose"),
+    Column("channel", "Channel"),
+]
+REFUSAL_COLUMNS = WHO + [Column("path", "Page or endpoint"), Column("reason", "Reason")]
+EXPORT_COLUMNS = WHO + [Column("action", "Action"), Column("what", "What")]
+PURPOSE_COLUMNS = [Column("purpose", "Purpose"), Column("events", "Events", True), Column("users", "People", True)]
+
+
+def _figures(events, totals: list[dict]) -> list[Figure]:
+    summary = events.aggregate(
+        total=Count("id"),
+        users=Count("actor_username", distinct=True),
+        refusals=Count("id", filter=Q(action=REFUSAL)),
+        exports=Count("id", filter=Q(action__endswith=".export")),
+    )
+    if not summary["total"]:
+        summary = dict.fromkeys(summary)  # no events at all: every figure is "no data", not 0
+    return [
+        Figure("Audit events", summary["total"]),
+        Figure("People active", summary["users"]),
+        Figure("Refusals", summary["refusals"]),
+        Figure("Exports", summary["exports"]),
+        Figure(
+            "People far above their peers",
+            sum(1 for row in totals if row["flag"]) if summary["total"] else None,
+            "more than peers' mean + 3 sd, or 3x peers' median, among the same role",
+        ),
+    ]
+
+
+def access_report(*, user, period: Period) -> Report:
+    """Access to personal data in the period: volumes, outliers, restricted records, refusals, exports."""
+    events = _events(user=user, period=period)
+    totals = per_user_totals(events)
+    peers_note = "Each person compared with the others in the same role (at least two peers needed)."
+    tables = [
+        Table("users", "Events per user", USER_COLUMNS, totals, peers_note),
+        Table("daily", "Events per user and day", DAILY_COLUMNS, lambda: _daily(events)),
+        Table("restricted", "Every access to a restricted record", RESTRICTED_COLUMNS,
+              lambda: _restricted_accesses(events)),
+        Table("refusals", "Refusals", REFUSAL_COLUMNS, lambda: _refusals(events)),
+        Table("exports", "Exports", EXPORT_COLUMNS, lambda: _exports(events)),
+        Table("purposes", "Purposes given", PURPOSE_COLUMNS, _purposes(events)),
+    ]  # fmt: skip
+    return Report(
+        name="access",
+        title="Access",
+        summary="Who looked at what, when and why, from the tamper-evident audit log.",
+        period=period,
+        figures=_figures(events, totals),
+        tables=tables,
+        charts=[_chart(events)] if totals else [],
+    )

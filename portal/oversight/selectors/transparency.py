@@ -1,0 +1,61 @@
+"""The algorithmic transparency record (in the spirit of the UK Algorithmic Transparency Recording
+Standard), written from the live configuration so it can never drift from what the portal does."""
+
+from django.conf import settings
+
+from offenders.choices import OffenceStatus
+from scoring.models import ScoringPolicy
+
+from .policies import active_policy, policy_rows
+
+# The recorded personal data the score never reads. The scoring app's formula is the authority; a test
+# checks that its code names none of these fields.
+NEVER_USED = [
+    ("Ethnicity", "recorded only to monitor fairness (the disproportionality report)"),
+    ("Sex", "recorded only to monitor fairness"),
+    ("Age and date of birth", "used only to find possible duplicate records and to monitor fairness"),
+    ("Name", "never read by the score"),
+    ("Borough", "used only to filter lists and to monitor fairness"),
+    ("The restricted flag", "decides who may see a record, never its score"),
+]
+STATUS_LABELS = dict(OffenceStatus.choices)
+
+
+def _status_factors(factors: dict) -> str:
+    zero = [STATUS_LABELS.get(status, status) for status, factor in factors.items() if not factor]
+    other = sorted({factor for factor in factors.values() if factor})
+    counted = ", ".join(f"{factor:g}" for factor in other) or "none"
+    return f"count for nothing: {', '.join(zero) or 'none'}; every other status counts with factor {counted}"
+
+
+def method_rows(policy: ScoringPolicy) -> list[tuple[str, str]]:
+    """The method and its thresholds, in words, from the policy's own parameters."""
+    half_life = policy.recency_half_life_days
+    uplift = policy.victim_uplift
+    return [
+        ("Harm of each offence", f"days of prison at the sentencing-guideline starting point, from the weight "
+         f"table ({policy.entries.count()} offence classifications)"
+         + (" — illustrative values, not the official Cambridge Crime Harm Index" if policy.is_illustrative else "")),
+        ("Window", f"offences that occurred in the last {policy.window_days} days count"),
+        ("Offence status", _status_factors(policy.status_factors or {})),
+        ("Minimum to be ranked", f"{policy.min_offences} counted offences; people with fewer are scored, not ranked"),
+        ("Recency", f"each offence's harm halves every {half_life} days of age" if half_life else "off"),
+        ("Several victims", f"the total is multiplied by 1 + {uplift:g} for each distinct victim beyond the first"
+         if uplift else "off"),
+        ("Score", "harm days x status factor x recency, summed over counted offences, x the victim uplift"),
+        ("List read at tasking", f"the top {settings.PORTAL_TOP_N}, with each person's breakdown"),
+    ]  # fmt: skip
+
+
+def transparency_facts() -> dict:
+    """Everything the transparency page states, read now from settings and the active policy."""
+    policy = active_policy()
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "top_n": settings.PORTAL_TOP_N,
+        "policy": policy,
+        "method": method_rows(policy) if policy is not None else [],
+        "history": policy_rows(ScoringPolicy.objects.order_by("-version")[:50]),
+        "never_used": NEVER_USED,
+        "purposes": settings.PORTAL_ACCESS_PURPOSES,
+    }

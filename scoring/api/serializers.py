@@ -1,0 +1,90 @@
+"""Shapes of the scoring API (CONTRACT.md section 4). Serializers only shape; services decide."""
+
+from rest_framework import serializers
+
+from ..models import RankingSnapshot, ScoringPolicy, ScoringRun
+from ..services.policies import entries_of
+
+
+class PolicyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoringPolicy
+        fields = ["id", "version", "name", "status", "is_illustrative"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    based_on = serializers.PrimaryKeyRelatedField(read_only=True)
+    parameters = serializers.SerializerMethodField()
+    entry_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringPolicy
+        fields = [
+            "id", "version", "name", "status", "is_illustrative", "based_on", "notes", "parameters", "entry_count",
+            "author_username", "approved_by_username", "approved_at", "activated_by_username", "activated_at",
+            "retired_at", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_parameters(self, policy) -> dict:
+        return policy.parameters
+
+    def get_entry_count(self, policy) -> int:
+        return policy.entries.count()
+
+
+class PolicyDetailSerializer(PolicySerializer):
+    entries = serializers.SerializerMethodField()
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "entries"]
+
+    def get_entries(self, policy) -> list[dict]:
+        return entries_of(policy)
+
+
+class PolicyWriteSerializer(serializers.Serializer):
+    """POST and PATCH body; the values themselves are checked by the policy services."""
+
+    name = serializers.CharField(required=False, max_length=200)
+    based_on = serializers.PrimaryKeyRelatedField(queryset=ScoringPolicy.objects.all(), required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    parameters = serializers.JSONField(required=False)
+    entries = serializers.JSONField(required=False)
+
+
+class RunSerializer(serializers.ModelSerializer):
+    policy = PolicyBriefSerializer(read_only=True)
+    progress = serializers.FloatField(read_only=True)
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    snapshot = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringRun
+        fields = [
+            "id", "status", "progress", "reason", "publish", "policy", "as_of", "started_by_username",
+            "queued_at", "started_at", "finished_at", "duration_seconds", "chunks_total", "chunks_done",
+            "offenders_total", "offenders_scored", "ranked_count", "error", "snapshot",
+        ]  # fmt: skip
+
+    def get_snapshot(self, run) -> int | None:
+        snapshot = getattr(run, "snapshot", None)
+        return snapshot.pk if snapshot else None
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    policy = PolicyBriefSerializer(read_only=True)
+    policy_version = serializers.IntegerField(source="policy.version", read_only=True)
+
+    class Meta:
+        model = RankingSnapshot
+        fields = [
+            "id",
+            "published_at",
+            "as_of",
+            "data_cutoff",
+            "policy",
+            "policy_version",
+            "entry_count",
+            "run",
+            "previous",
+        ]

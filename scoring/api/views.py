@@ -1,0 +1,209 @@
+"""API endpoints of the scoring app: parse, check the capability, call one service or selector."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.accounts.guards import capability_permission
+from portal.audit.middleware import bind_request_user
+from portal.audit.services import audit_record
+
+from .. import selectors, services
+from ..errors import FourEyesViolation, PolicyFrozen
+from ..filters import PolicyFilter, RankingFilter, RunFilter
+from ..models import RankingSnapshot, ScoringPolicy, ScoringRun
+from .serializers import (
+    PolicyDetailSerializer,
+    PolicySerializer,
+    PolicyWriteSerializer,
+    RunSerializer,
+    SnapshotSerializer,
+)
+
+
+class BoundUserMixin:
+    """Put the authenticated user on the audit context once DRF has authenticated the request."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        bind_request_user(request)
+
+
+class RankingPagination(LimitOffsetPagination):
+    """limit/offset (default PORTAL_TOP_N); counts on the bare filtered scores, not the ranked rows."""
+
+    default_limit = settings.PORTAL_TOP_N
+    max_limit = 1000
+    count_queryset = None
+
+    def get_count(self, queryset):
+        return (self.count_queryset if self.count_queryset is not None else queryset).count()
+
+
+def _conflict(error: PolicyFrozen) -> Response:
+    return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+
+
+class CurrentRankingView(BoundUserMixin, APIView):
+    """The live ranked list: `?limit=` (default 100), `offset`, and the ranking filters."""
+
+    permission_classes = [capability_permission("ranking.view")]
+
+    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)])
+    def get(self, request):
+        filterset = RankingFilter(request.query_params, queryset=selectors.eligible_scores())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        paginator = RankingPagination()
+        filtered = selectors.filters_active(filterset)
+        paginator.count_queryset = filterset.qs.order_by()
+        queryset = selectors.ranking_values(selectors.ranked(filterset.qs, filtered=filtered))
+        rows = selectors.ranking_rows(request.user, paginator.paginate_queryset(queryset, request, view=self))
+        for row in rows:
+            row.pop("restricted"), row.pop("previous_rank"), row.pop("is_new")
+        if any(row["offender"]["display_name"] for row in rows):
+            audit_record(
+                action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}
+            )
+        return paginator.get_paginated_response(rows)
+
+
+class SnapshotListView(BoundUserMixin, generics.ListAPIView):
+    permission_classes = [capability_permission("ranking.view")]
+    serializer_class = SnapshotSerializer
+    queryset = RankingSnapshot.objects.select_related("policy").order_by("-published_at", "-id")
+
+
+class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
+    """A published ranking with its entries (`?limit=`, default PORTAL_TOP_N), frozen as published."""
+
+    permission_classes = [capability_permission("ranking.view")]
+    serializer_class = SnapshotSerializer
+    queryset = SnapshotListView.queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        snapshot = self.get_object()
+        limit = _bounded_int(request.query_params.get("limit"), default=settings.PORTAL_TOP_N, high=1000)
+        entries = list(selectors.snapshot_entries(snapshot)[:limit])
+        visible = selectors.visible_identities(request.user, [e.offender_id for e in entries])
+        data = SnapshotSerializer(snapshot).data
+        data["entries"] = [
+            {
+                "rank": e.rank, "offender": {"id": e.offender_id, "reference": e.offender.reference,
+                "display_name": e.offender.display_name if e.offender_id in visible else None},
+                "score": round(e.score, 2),
+                "components": {"harm_days": round(e.harm_days, 2), "offence_count": e.offence_count,
+                               "victim_count": e.victim_count, "days_since_last": e.days_since_last},
+                "movement": e.movement,
+            }
+            for e in entries
+        ]  # fmt: skip
+        return Response(data)
+
+
+def _bounded_int(value, *, default: int, high: int) -> int:
+    try:
+        number = int(value) if value not in (None, "") else default
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"limit": "must be a whole number"}) from error
+    if not 1 <= number <= high:
+        raise ValidationError({"limit": f"must be from 1 to {high}"})
+    return number
+
+
+class PolicyListView(BoundUserMixin, generics.ListCreateAPIView):
+    """Scoring policies, newest first; POST creates a draft (admins)."""
+
+    permission_classes = [capability_permission("scoring.view", "policy.edit")]
+    serializer_class = PolicySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PolicyFilter
+    queryset = ScoringPolicy.objects.order_by("-version").prefetch_related(Prefetch("entries"))
+
+    @extend_schema(request=PolicyWriteSerializer, responses={201: PolicyDetailSerializer})
+    def post(self, request):
+        body = PolicyWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        if "name" not in values:
+            raise ValidationError({"name": "This field is required."})
+        policy = services.policy_create_draft(
+            name=values["name"], by=request.user, based_on=values.get("based_on"), notes=values.get("notes", ""),
+            parameters=values.get("parameters"), entries=values.get("entries"),
+        )  # fmt: skip
+        return Response(PolicyDetailSerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class PolicyDetailView(BoundUserMixin, generics.RetrieveAPIView):
+    """One policy with its parameters and entries; PATCH only while it is a draft (else 409)."""
+
+    permission_classes = [capability_permission("scoring.view", "policy.edit")]
+    serializer_class = PolicyDetailSerializer
+    queryset = ScoringPolicy.objects.all()
+
+    @extend_schema(request=PolicyWriteSerializer, responses={200: PolicyDetailSerializer})
+    def patch(self, request, pk):
+        policy = self.get_object()
+        body = PolicyWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        try:
+            policy = services.policy_update_draft(
+                policy=policy, by=request.user, name=values.get("name"), notes=values.get("notes"),
+                parameters=values.get("parameters"), entries=values.get("entries"),
+            )  # fmt: skip
+        except PolicyFrozen as error:
+            return _conflict(error)
+        return Response(PolicyDetailSerializer(policy).data)
+
+
+class PolicyStepView(BoundUserMixin, APIView):
+    """POST approve or activate; four eyes: never by the author (403)."""
+
+    permission_classes = [capability_permission("scoring.view", "policy.approve")]
+    step = ""
+
+    @extend_schema(request=None, responses={200: PolicyDetailSerializer})
+    def post(self, request, pk):
+        policy = get_object_or_404(ScoringPolicy, pk=pk)
+        try:
+            if self.step == "approve":
+                policy = services.policy_approve(policy=policy, by=request.user)
+                return Response(PolicyDetailSerializer(policy).data)
+            policy, run = services.policy_activate(policy=policy, by=request.user)
+        except PolicyFrozen as error:
+            return _conflict(error)
+        except (FourEyesViolation, DjangoPermissionDenied) as error:
+            raise PermissionDenied(str(error)) from error
+        data = PolicyDetailSerializer(policy).data
+        data["run"] = RunSerializer(run).data
+        return Response(data)
+
+
+class RunListView(BoundUserMixin, generics.ListAPIView):
+    """Recompute runs, newest first; POST starts one (202), or returns the one already going."""
+
+    permission_classes = [capability_permission("scoring.view", "recompute.start")]
+    serializer_class = RunSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RunFilter
+    queryset = ScoringRun.objects.select_related("policy", "snapshot").order_by("-queued_at", "-id")
+
+    @extend_schema(request=None, responses={202: RunSerializer})
+    def post(self, request):
+        run, _created = services.run_start(by=request.user, reason="manual")
+        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RunDetailView(BoundUserMixin, generics.RetrieveAPIView):
+    permission_classes = [capability_permission("scoring.view")]
+    serializer_class = RunSerializer
+    queryset = RunListView.queryset

@@ -1,0 +1,11 @@
+"""The scoring app's refusals, so pages and the API can answer each with the right status."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+class PolicyFrozen(ValidationError):
+    """The policy is no longer a draft (or not in the state the step needs): a 409 on the API."""
+
+
+class FourEyesViolation(PermissionDenied):
+    """The author of a policy may never approve or activate it: a 403."""

@@ -1,0 +1,86 @@
+"""Forms of the scoring pages: they parse input; the policy services decide what is allowed."""
+
+import csv
+import io
+
+from django import forms
+
+from offenders.choices import OffenceStatus
+
+from .models import ScoringPolicy
+
+INPUT = {"class": "govuk-input govuk-input--width-10"}
+
+
+class PolicyCreateForm(forms.Form):
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    based_on = forms.ModelChoiceField(
+        queryset=ScoringPolicy.objects.order_by("-version"),
+        required=False,
+        empty_label="(nothing: an empty weight table)",
+        help_text="The new draft copies this policy's harm entries and parameters.",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+
+class PolicyEditForm(forms.Form):
+    """A draft's name, parameters and weight table (one CSV line per entry: code,title,days,provenance)."""
+
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}))
+    window_days = forms.IntegerField(min_value=1, max_value=3650, widget=forms.NumberInput(attrs=INPUT))
+    min_offences = forms.IntegerField(min_value=1, max_value=100, widget=forms.NumberInput(attrs=INPUT))
+    recency_half_life_days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, help_text="Blank: no recency decay.",
+        widget=forms.NumberInput(attrs=INPUT),
+    )  # fmt: skip
+    victim_uplift = forms.FloatField(
+        required=False, min_value=0, max_value=10, help_text="Blank: no uplift per extra victim.",
+        widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+    )  # fmt: skip
+    entries = forms.CharField(
+        help_text="One harm entry per line: code,title,days,provenance",
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 16}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for status in OffenceStatus:
+            self.fields[f"factor_{status.value}"] = forms.FloatField(
+                label=f"Status factor: {status.label}", min_value=0, max_value=10,
+                widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+            )  # fmt: skip
+
+    @staticmethod
+    def initial_for(policy: ScoringPolicy, entries: list[dict]) -> dict:
+        lines = io.StringIO()
+        writer = csv.writer(lines, lineterminator="\n")
+        for e in entries:
+            writer.writerow([e["code"], e["title"], e["days"], e["provenance"]])
+        initial = {"name": policy.name, "notes": policy.notes, "entries": lines.getvalue(), **policy.parameters}
+        initial.update({f"factor_{status}": factor for status, factor in policy.status_factors.items()})
+        return initial
+
+    def clean_entries(self) -> list[dict]:
+        rows = []
+        for number, row in enumerate(csv.reader(io.StringIO(self.cleaned_data["entries"])), start=1):
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) < 3:
+                raise forms.ValidationError(f"Line {number}: needs code,title,days[,provenance]")
+            try:
+                days = int(row[2].strip())
+            except ValueError as error:
+                raise forms.ValidationError(f"Line {number}: days must be a whole number") from error
+            rows.append({"code": row[0], "title": row[1], "days": days, "provenance": ",".join(row[3:]).strip()})
+        return rows
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "window_days": data["window_days"],
+            "min_offences": data["min_offences"],
+            "recency_half_life_days": data["recency_half_life_days"],
+            "victim_uplift": data["victim_uplift"],
+            "status_factors": {s.value: data[f"factor_{s.value}"] for s in OffenceStatus},
+        }

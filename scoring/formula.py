@@ -1,0 +1,143 @@
+"""The score, written once as database expressions (DESIGN.md section 3).
+
+The same expressions feed the set-based recompute (grouped by offender) and the per-offence breakdown
+shown to officers, so the explanation can never drift from the number. They compile on SQLite and
+PostgreSQL alike; the only vendor-specific piece is the day count between two dates.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Greatest, Power
+from django.db.models.lookups import GreaterThanOrEqual
+
+from offenders.models import Offence
+
+from .models import ScoringPolicy
+
+DAYS_FIELD = "offence_type__harm_entries__days"
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (both dates): `end - start`."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def __init__(self, start, end, **extra):
+        super().__init__(start, end, **extra)
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
+        start, end = self.source_expressions
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        return f"(CAST({end_sql} AS date) - CAST({start_sql} AS date))", [*end_params, *start_params]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        start, end = self.source_expressions
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS integer)", [*end_params, *start_params]
+
+
+@dataclass(frozen=True)
+class ScoreTerms:
+    """The policy's parameters bound to one `as_of` date, ready to build expressions from."""
+
+    policy: ScoringPolicy
+    as_of: date
+
+    @property
+    def window_start(self) -> date:
+        """Exclusive: an offence counts when window_start < occurred_on <= as_of."""
+        return self.as_of - timedelta(days=self.policy.window_days)
+
+    @property
+    def counted_statuses(self) -> list[str]:
+        return sorted(status for status, factor in self.policy.status_factors.items() if float(factor) > 0)
+
+    def status_factor(self) -> Expression:
+        whens = [
+            When(status=status, then=Value(float(factor))) for status, factor in self.policy.status_factors.items()
+        ]
+        return Case(*whens, default=Value(1.0), output_field=FloatField())
+
+    def age_days(self) -> Expression:
+        return DaysBetween(F("occurred_on"), Value(self.as_of))
+
+    def decay(self) -> Expression:
+        """0.5 ** (age / half-life); exactly 1 when the policy has no half-life."""
+        half_life = self.policy.recency_half_life_days
+        if not half_life:
+            return Value(1.0, output_field=FloatField())
+        exponent = Cast(self.age_days(), FloatField()) / Value(float(half_life), output_field=FloatField())
+        return Power(Value(0.5, output_field=FloatField()), exponent, output_field=FloatField())
+
+    def contribution(self) -> Expression:
+        """One offence's harm: days x status factor x decay (before any per-offender victim uplift)."""
+        days = Cast(F(DAYS_FIELD), FloatField())
+        return days * self.status_factor() * self.decay()
+
+    def uplift(self, victim_count: Expression) -> Expression:
+        """1 + uplift x (distinct victims - 1): the MATAC 'victims' idea; exactly 1 when the policy has none."""
+        uplift = self.policy.victim_uplift
+        if not uplift:
+            return Value(1.0, output_field=FloatField())
+        extra_victims = Greatest(Cast(victim_count, FloatField()) - Value(1.0), Value(0.0))
+        return Value(1.0) + Value(float(uplift)) * extra_victims
+
+
+def counted_offences(terms: ScoreTerms, offences: QuerySet | None = None) -> QuerySet:
+    """Offences that count under the policy on `as_of`: in the window, a status factor above zero and a
+    harm entry in the policy (an offence type the policy does not list carries no harm and is not counted)."""
+    offences = Offence.objects.all() if offences is None else offences
+    return offences.filter(
+        offence_type__harm_entries__policy=terms.policy,
+        occurred_on__gt=terms.window_start,
+        occurred_on__lte=terms.as_of,
+        status__in=terms.counted_statuses,
+    ).order_by()
+
+
+def offender_aggregates(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
+    """One row per offender: score, harm days, counts, last offence and eligibility (the recompute's SELECT)."""
+    victims = Count("victim_id", distinct=True)
+    harm = Sum(terms.contribution(), output_field=FloatField())
+    return (
+        counted_offences(terms, offences)
+        .values("offender_id")
+        .annotate(
+            score=harm * terms.uplift(victims),
+            harm_days=harm,
+            offence_count=Count("id"),
+            victim_count=victims,
+            last_offence_on=Max("occurred_on"),
+            days_since_last=DaysBetween(Max("occurred_on"), Value(terms.as_of)),
+            eligible=GreaterThanOrEqual(Count("id"), terms.policy.min_offences),
+        )
+        .order_by()
+    )
+
+
+def offence_contributions(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
+    """One row per counted offence with its days, factor, decay and contribution (the breakdown)."""
+    return counted_offences(terms, offences).annotate(
+        harm_days_entry=F(DAYS_FIELD),
+        factor=terms.status_factor(),
+        decay=terms.decay(),
+        contribution=terms.contribution(),
+    )

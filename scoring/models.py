@@ -1,1 +1,0 @@
-"""Scoring policies, live scores, ranking snapshots and runs (the scoring issue builds these)."""

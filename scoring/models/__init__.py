@@ -1,0 +1,15 @@
+"""Models of the scoring app: policies (weight tables), live scores, published rankings and runs."""
+
+from .policies import HarmEntry, ScoringPolicy
+from .rankings import OffenderScore, RankingEntry, RankingSnapshot
+from .runs import RunChunk, ScoringRun
+
+__all__ = [
+    "HarmEntry",
+    "OffenderScore",
+    "RankingEntry",
+    "RankingSnapshot",
+    "RunChunk",
+    "ScoringPolicy",
+    "ScoringRun",
+]

@@ -1,0 +1,112 @@
+"""Scoring policies: a versioned weight table (harm days per offence type) and its parameters."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from offenders.choices import OffenceStatus
+
+ZERO_FACTOR_STATUSES = (OffenceStatus.CANCELLED, OffenceStatus.ACQUITTED)
+
+
+def default_status_factors() -> dict[str, float]:
+    """Cancelled and acquitted offences count for nothing; every other status counts in full."""
+    return {status.value: (0.0 if status in ZERO_FACTOR_STATUSES else 1.0) for status in OffenceStatus}
+
+
+class ScoringPolicy(models.Model):
+    """One version of the weight table; frozen once approved, so a published rank can be explained later."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_illustrative = models.BooleanField(
+        default=False, help_text="Placeholder harm values, not the official Cambridge Crime Harm Index."
+    )
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    notes = models.TextField(blank=True)
+    window_days = models.PositiveIntegerField(default=365)
+    min_offences = models.PositiveIntegerField(default=2)
+    status_factors = models.JSONField(default=default_status_factors)
+    recency_half_life_days = models.PositiveIntegerField(null=True, blank=True)
+    victim_uplift = models.FloatField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_username = models.CharField(max_length=150, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by_username = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    activated_by_username = models.CharField(max_length=150, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "scoring policies"
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=Q(status="active"), name="scoring_one_active_policy"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "approved", "active", "retired"]), name="scoring_policy_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(window_days__gte=1), name="scoring_policy_window_positive"),
+            models.CheckConstraint(
+                condition=Q(recency_half_life_days__isnull=True) | Q(recency_half_life_days__gte=1),
+                name="scoring_policy_half_life_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(victim_uplift__isnull=True) | Q(victim_uplift__gte=0), name="scoring_policy_uplift_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.name} ({self.status})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def parameters(self) -> dict:
+        """The policy's numeric settings, as the API and the change log show them."""
+        return {
+            "window_days": self.window_days,
+            "min_offences": self.min_offences,
+            "status_factors": self.status_factors,
+            "recency_half_life_days": self.recency_half_life_days,
+            "victim_uplift": self.victim_uplift,
+        }
+
+
+class HarmEntry(models.Model):
+    """One row of the weight table: an offence classification and its harm in days of prison."""
+
+    policy = models.ForeignKey(ScoringPolicy, on_delete=models.CASCADE, related_name="entries")
+    offence_type = models.ForeignKey(
+        "offenders.OffenceType", null=True, blank=True, on_delete=models.PROTECT, related_name="harm_entries"
+    )
+    code = models.CharField(max_length=16)
+    title = models.CharField(max_length=200)
+    days = models.PositiveIntegerField()
+    provenance = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "harm entries"
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "code"], name="scoring_entry_code_once"),
+            models.UniqueConstraint(fields=["policy", "offence_type"], name="scoring_entry_type_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}: {self.days} days"

@@ -1,0 +1,231 @@
+"""Reads of the scoring app: the ranked list, one offender's score and why, runs and policy history."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Rank
+from django.utils import timezone
+
+from offenders.models import Offence, Offender
+from portal.accounts.permissions import restrict, role_allows
+
+from .formula import ScoreTerms, offence_contributions, offender_aggregates
+from .models import OffenderScore, RankingEntry, RankingSnapshot, ScoringPolicy, ScoringRun
+
+
+def active_policy() -> ScoringPolicy | None:
+    return ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).first()
+
+
+def latest_snapshot() -> RankingSnapshot | None:
+    return RankingSnapshot.objects.select_related("policy").order_by("-published_at", "-id").first()
+
+
+def filters_active(filterset) -> bool:
+    """Whether a bound, valid ranking FilterSet narrows the list at all."""
+    data = getattr(filterset.form, "cleaned_data", {}) if filterset.is_valid() else {}
+    return any(value not in (None, "") for value in data.values())
+
+
+def _rank_expression():
+    """Live rank: 1 + how many eligible scores are strictly higher (ties share a rank), read off the
+    partial index on score; never stored, so it is always current."""
+    ahead = (
+        OffenderScore.objects.filter(eligible=True, score__gt=OuterRef("score"))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1)
+
+
+def ranked_scores(*, filtered: bool = False) -> QuerySet[OffenderScore]:
+    """Eligible scores, best first (ties in offender id order), each with its live rank.
+
+    Unfiltered, the rank is a window function read in index order (PostgreSQL stops after the page);
+    a filtered list keeps each offender's place on the whole list, so its rank is counted per row.
+    """
+    return ranked(eligible_scores(), filtered=filtered)
+
+
+def eligible_scores() -> QuerySet[OffenderScore]:
+    """The queryset the ranking FilterSet narrows (rank is added afterwards by `ranked`)."""
+    return OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
+
+
+def ranked(queryset: QuerySet[OffenderScore], *, filtered: bool) -> QuerySet[OffenderScore]:
+    """Add the live rank to a (possibly filtered) queryset of eligible scores."""
+    if filtered:
+        return queryset.annotate(rank=_rank_expression())
+    return queryset.annotate(rank=Window(Rank(), order_by=F("score").desc()))
+
+
+def offender_rank(offender: Offender) -> int | None:
+    """The offender's live rank, or None when not scored or not eligible to be ranked."""
+    row = OffenderScore.objects.filter(offender_id=offender.pk).values("score", "eligible").first()
+    if row is None or not row["eligible"]:
+        return None
+    return OffenderScore.objects.filter(eligible=True, score__gt=row["score"]).count() + 1
+
+
+def visible_identities(user, offender_ids: list[int]) -> set[int]:
+    """Offenders whose identity this user may see on the list (role, then the restricted rule)."""
+    if not role_allows(user, "ranking.view_identities"):
+        return set()
+    return set(
+        restrict(Offender.objects.filter(pk__in=offender_ids), user, "ranking.view_identities").values_list(
+            "pk", flat=True
+        )
+    )
+
+
+RANKING_VALUES = (
+    "offender_id", "rank", "score", "harm_days", "offence_count", "victim_count", "days_since_last",
+    "offender__forenames", "offender__surname", "offender__restricted",
+)  # fmt: skip
+
+
+def ranking_values(queryset: QuerySet) -> QuerySet:
+    """Only the columns a ranked row shows (no model instances: the top-100 page is read often)."""
+    return queryset.values(*RANKING_VALUES)
+
+
+def ranking_rows(user, scores: list[dict]) -> list[dict[str, Any]]:
+    """Shape ranked rows (from `ranking_values`) for pages and the API: identity only where allowed,
+    movement since the latest published snapshot (None marks a new entrant)."""
+    ids = [s["offender_id"] for s in scores]
+    snapshot = latest_snapshot()
+    before = {}
+    if snapshot is not None:
+        entries = RankingEntry.objects.filter(snapshot=snapshot, offender_id__in=ids).order_by()
+        before = dict(entries.values_list("offender_id", "rank"))
+    identities = visible_identities(user, ids)
+    rows = []
+    for s in scores:
+        previous = before.get(s["offender_id"])
+        shown = s["offender_id"] in identities
+        rows.append({
+            "rank": s["rank"],
+            "offender": {
+                "id": s["offender_id"],
+                "reference": Offender(pk=s["offender_id"]).reference,
+                "display_name": f"{s['offender__forenames']} {s['offender__surname']}" if shown else None,
+            },
+            "restricted": s["offender__restricted"],
+            "score": round(s["score"], 2),
+            "components": {
+                "harm_days": round(s["harm_days"], 2), "offence_count": s["offence_count"],
+                "victim_count": s["victim_count"], "days_since_last": s["days_since_last"],
+            },
+            "movement": None if previous is None else previous - s["rank"],
+            "is_new": snapshot is not None and previous is None,
+            "previous_rank": previous,
+        })  # fmt: skip
+    return rows
+
+
+def current_ranking(user, *, limit: int | None = None, offset: int = 0, filters: QuerySet | None = None) -> list[dict]:
+    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `filters` (a queryset of
+    ranked scores, e.g. a RankingFilter's .qs) or of everyone eligible."""
+    limit = limit or settings.PORTAL_TOP_N
+    queryset = filters if filters is not None else ranked_scores()
+    return ranking_rows(user, list(ranking_values(queryset)[offset : offset + limit]))
+
+
+def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
+    """The offender's score and why: one row per counted offence from the SAME expressions as the
+    recompute (so the rows always sum to the score), under the active policy for today.
+
+    Returns {"score", "rank", "eligible", "components", "policy", "as_of", "breakdown": [...]}.
+    """
+    policy = active_policy()
+    if policy is None:
+        return {"score": None, "rank": None, "breakdown": []}
+    terms = ScoreTerms(policy=policy, as_of=timezone.localdate())
+    offences = Offence.objects.filter(offender_id=offender.pk)
+    totals = (
+        offender_aggregates(terms, offences)
+        .annotate(uplift=terms.uplift(Count("victim_id", distinct=True)))
+        .order_by("offender_id")
+        .first()
+    )
+    uplift = totals["uplift"] if totals else 1.0
+    rows = offence_contributions(terms, offences).select_related("offence_type").order_by("occurred_on", "id")
+    breakdown = [
+        {
+            "crime_ref": o.crime_ref, "code": o.offence_type.code, "title": o.offence_type.title,
+            "occurred_on": o.occurred_on, "status": o.status, "days": o.harm_days_entry,
+            "factor": o.factor, "decay": round(o.decay, 6), "uplift": uplift,
+            "contribution": o.contribution * uplift,
+        }
+        for o in rows
+    ]  # fmt: skip
+    return {
+        "score": totals["score"] if totals else 0.0,
+        "rank": offender_rank(offender),
+        "eligible": bool(totals and totals["eligible"]),
+        "components": {
+            "harm_days": totals["harm_days"] if totals else 0.0,
+            "offence_count": totals["offence_count"] if totals else 0,
+            "victim_count": totals["victim_count"] if totals else 0,
+            "days_since_last": totals["days_since_last"] if totals else None,
+        },
+        "policy": {
+            "id": policy.pk,
+            "version": policy.version,
+            "name": policy.name,
+            "is_illustrative": policy.is_illustrative,
+        },
+        "as_of": terms.as_of,
+        "breakdown": breakdown,
+    }
+
+
+def offender_harm_history(offender: Offender) -> dict[str, list]:
+    """Harm over time for the profile chart: each month's harm days from the same contribution
+    expression, over the offender's whole history (no window, no decay) so the trend is visible."""
+    policy = active_policy()
+    if policy is None:
+        return {"labels": [], "values": []}
+    whole_history = ScoringPolicy(pk=policy.pk, window_days=36_500, status_factors=policy.status_factors)
+    terms = ScoreTerms(policy=whole_history, as_of=timezone.localdate())
+    months: dict[str, float] = {}
+    rows = offence_contributions(terms, Offence.objects.filter(offender_id=offender.pk)).order_by("occurred_on")
+    for occurred_on, contribution in rows.values_list("occurred_on", "contribution"):
+        key = occurred_on.strftime("%Y-%m")
+        months[key] = months.get(key, 0.0) + contribution
+    return {"labels": list(months), "values": [round(v, 1) for v in months.values()]}
+
+
+def snapshot_entries(snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
+    return snapshot.entries.select_related("offender").order_by("rank", "offender_id")
+
+
+def runs_recent(limit: int = 20) -> QuerySet[ScoringRun]:
+    return ScoringRun.objects.select_related("policy").order_by("-queued_at", "-id")[:limit]
+
+
+def policy_diff(policy: ScoringPolicy) -> dict[str, Any]:
+    """What changed from the policy it was based on (or the version before): parameters and entries."""
+    base = policy.based_on or ScoringPolicy.objects.filter(version__lt=policy.version).order_by("-version").first()
+    if base is None:
+        return {"base": None, "parameters": [], "added": [], "removed": [], "changed": []}
+    parameters = [
+        {"name": name, "before": base.parameters[name], "after": value}
+        for name, value in policy.parameters.items()
+        if base.parameters[name] != value
+    ]
+    old = {e.code: e for e in base.entries.all()}
+    new = {e.code: e for e in policy.entries.all()}
+    return {
+        "base": base,
+        "parameters": parameters,
+        "added": [new[c] for c in sorted(new.keys() - old.keys())],
+        "removed": [old[c] for c in sorted(old.keys() - new.keys())],
+        "changed": [
+            (old[c], new[c])
+            for c in sorted(new.keys() & old.keys())
+            if old[c].days != new[c].days or old[c].title != new[c].title
+        ],
+    }

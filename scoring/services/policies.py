@@ -1,0 +1,257 @@
+"""Scoring policy lifecycle: draft -> approved (by a second admin) -> active -> retired.
+
+An approved, active or retired policy never changes: refused here, and by database triggers
+(migration 0003) for any other writer.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from offenders.choices import OffenceStatus
+from offenders.models import OffenceType
+from offenders.rules import normalize_offence_code
+from portal.audit.services import audit_record, model_changes
+
+from ..errors import FourEyesViolation, PolicyFrozen
+from ..models import HarmEntry, ScoringPolicy
+from ..models.policies import default_status_factors
+
+PARAMETER_NAMES = ("window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift")
+MAX_DAYS = 36_500
+
+
+def _whole_number(name: str, value: Any, *, low: int, high: int, nullable: bool = False) -> int | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError({name: f"must be a whole number from {low} to {high}{' or null' if nullable else ''}"})
+    return value
+
+
+def _number(name: str, value: Any, *, low: float, high: float, nullable: bool = False) -> float | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ValidationError({name: f"must be a number from {low:g} to {high:g}{' or null' if nullable else ''}"})
+    return float(value)
+
+
+def _status_factors(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict) or set(value) - set(OffenceStatus.values):
+        raise ValidationError({"status_factors": f"must map offence statuses ({', '.join(OffenceStatus.values)})"})
+    factors = default_status_factors()
+    for status, factor in value.items():
+        factors[status] = _number(f"status_factors.{status}", factor, low=0, high=10)
+    return factors
+
+
+def parameters_clean(parameters: Any, *, base: dict[str, Any]) -> dict[str, Any]:
+    """Validate a (partial) parameter set over `base`; unknown names and bad values are refused."""
+    if parameters is None:
+        return dict(base)
+    if not isinstance(parameters, dict):
+        raise ValidationError({"parameters": "must be an object"})
+    unknown = set(parameters) - set(PARAMETER_NAMES)
+    if unknown:
+        raise ValidationError({"parameters": f"unknown parameter(s): {', '.join(sorted(unknown))}"})
+    merged = {**base, **parameters}
+    return {
+        "window_days": _whole_number("window_days", merged["window_days"], low=1, high=3650),
+        "min_offences": _whole_number("min_offences", merged["min_offences"], low=1, high=100),
+        "status_factors": _status_factors(merged["status_factors"]),
+        "recency_half_life_days": _whole_number(
+            "recency_half_life_days", merged["recency_half_life_days"], low=1, high=3650, nullable=True
+        ),
+        "victim_uplift": _number("victim_uplift", merged["victim_uplift"], low=0, high=10, nullable=True),
+    }
+
+
+def _normal_code(code: str) -> str:
+    """`00867` and `008/67` are the same Home Office classification (the offenders app's one spelling);
+    a code in no known shape (a force's local code) is kept as written."""
+    try:
+        return normalize_offence_code(code)
+    except ValidationError:
+        return code.strip()[:16]
+
+
+def entries_clean(entries: Any) -> list[dict[str, Any]]:
+    """Validate harm entries: a list of {code, title, days, provenance}; codes unique, days whole."""
+    if not isinstance(entries, list):
+        raise ValidationError({"entries": "must be a list of {code, title, days, provenance}"})
+    types = {t.code: t for t in OffenceType.objects.all()}
+    cleaned, seen, errors = [], set(), []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str) or not entry["code"].strip():
+            errors.append(f"entry {index + 1}: needs a code")
+            continue
+        code = _normal_code(entry["code"])
+        days = entry.get("days")
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
+            errors.append(f"entry {index + 1} ({code}): days must be a whole number from 0 to {MAX_DAYS}")
+            continue
+        if code in seen:
+            errors.append(f"entry {index + 1} ({code}): code appears twice")
+            continue
+        seen.add(code)
+        offence_type = types.get(code)
+        title = str(entry.get("title") or (offence_type.title if offence_type else "")).strip()[:200]
+        if not title:
+            errors.append(f"entry {index + 1} ({code}): unknown offence code needs a title")
+            continue
+        provenance = str(entry.get("provenance") or "")[:300]
+        cleaned.append({"code": code, "title": title, "days": days, "provenance": provenance, "type": offence_type})
+    if errors:
+        raise ValidationError({"entries": errors})
+    return cleaned
+
+
+def entries_of(policy: ScoringPolicy) -> list[dict[str, Any]]:
+    return [
+        {"code": e.code, "title": e.title, "days": e.days, "provenance": e.provenance}
+        for e in policy.entries.order_by("code")
+    ]
+
+
+def _entries_replace(policy: ScoringPolicy, entries: list[dict[str, Any]]) -> None:
+    policy.entries.all().delete()
+    HarmEntry.objects.bulk_create(
+        HarmEntry(
+            policy=policy, offence_type=e["type"], code=e["code"], title=e["title"], days=e["days"],
+            provenance=e["provenance"],
+        )
+        for e in entries
+    )  # fmt: skip
+
+
+def _snapshot(policy: ScoringPolicy) -> dict[str, Any]:
+    """What the change log records about a policy: its name, parameters and weight table."""
+    return {"name": policy.name, "status": policy.status, **policy.parameters, "entries": entries_of(policy)}
+
+
+def policy_create_draft(
+    *,
+    name: str,
+    by,
+    based_on: ScoringPolicy | None = None,
+    parameters: dict[str, Any] | None = None,
+    entries: list[dict[str, Any]] | None = None,
+    notes: str = "",
+) -> ScoringPolicy:
+    """A new draft; `based_on` supplies the entries and parameters not given (a copy to edit)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A policy needs a name."})
+    base = based_on.parameters if based_on else ScoringPolicy(status_factors=default_status_factors()).parameters
+    cleaned_parameters = parameters_clean(parameters, base=base)
+    if entries is not None:
+        cleaned_entries = entries_clean(entries)
+    else:
+        cleaned_entries = entries_clean(entries_of(based_on)) if based_on else []
+    with transaction.atomic():
+        version = (ScoringPolicy.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
+        policy = ScoringPolicy.objects.create(
+            name=name[:200], version=version, based_on=based_on, notes=notes or "",
+            is_illustrative=bool(based_on and based_on.is_illustrative and entries is None),
+            author=by, author_username=by.get_username() if by else "system", **cleaned_parameters,
+        )  # fmt: skip
+        _entries_replace(policy, cleaned_entries)
+        audit_record(action="policy.create", target=policy, changes=model_changes({}, _snapshot(policy)))
+    return policy
+
+
+def policy_update_draft(
+    *,
+    policy: ScoringPolicy,
+    by,
+    name: str | None = None,
+    parameters: dict[str, Any] | None = None,
+    entries: list[dict[str, Any]] | None = None,
+    notes: str | None = None,
+) -> ScoringPolicy:
+    """Change a draft; anything else is frozen (PolicyFrozen)."""
+    with transaction.atomic():
+        policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
+        if not policy.is_editable:
+            raise PolicyFrozen(f"Policy v{policy.version} is {policy.status}; only a draft can change.")
+        before = _snapshot(policy)
+        if name is not None:
+            if not name.strip():
+                raise ValidationError({"name": "A policy needs a name."})
+            policy.name = name.strip()[:200]
+        if notes is not None:
+            policy.notes = notes
+        for field, value in parameters_clean(parameters, base=policy.parameters).items():
+            setattr(policy, field, value)
+        if entries is not None:
+            _entries_replace(policy, entries_clean(entries))
+            policy.is_illustrative = False
+        policy.save()
+        audit_record(action="policy.update", target=policy, changes=model_changes(before, _snapshot(policy)))
+    return policy
+
+
+def _refuse_author(policy: ScoringPolicy, by, step: str) -> None:
+    if by is None or (policy.author_id is not None and policy.author_id == by.pk):
+        raise FourEyesViolation(f"Four eyes: the author of a policy may not {step} it.")
+    if policy.author_id is None and policy.author_username == by.get_username():
+        raise FourEyesViolation(f"Four eyes: the author of a policy may not {step} it.")
+
+
+def policy_approve(*, policy: ScoringPolicy, by) -> ScoringPolicy:
+    """A second admin approves a draft; the weight table is frozen from here on."""
+    with transaction.atomic():
+        policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
+        if policy.status != ScoringPolicy.Status.DRAFT:
+            raise PolicyFrozen(f"Policy v{policy.version} is {policy.status}; only a draft can be approved.")
+        _refuse_author(policy, by, "approve")
+        if not policy.entries.exists():
+            raise ValidationError({"entries": "A policy with no harm entries cannot be approved."})
+        policy.status = ScoringPolicy.Status.APPROVED
+        policy.approved_by, policy.approved_by_username, policy.approved_at = by, by.get_username(), timezone.now()
+        policy.save()
+        audit_record(
+            action="policy.approve", target=policy, changes={"status": {"before": "draft", "after": "approved"}}
+        )
+    return policy
+
+
+def policy_activate(*, policy: ScoringPolicy, by):
+    """Make an approved policy the active one (the old one retires) and start a full recompute.
+
+    Returns (policy, run). Any run still going under the old policy is superseded, so the ranking is
+    published under the policy now in force.
+    """
+    from .runs import run_start, runs_supersede
+
+    with transaction.atomic():
+        policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
+        if policy.status != ScoringPolicy.Status.APPROVED:
+            raise PolicyFrozen(
+                f"Policy v{policy.version} is {policy.status}; only an approved policy can be activated."
+            )
+        _refuse_author(policy, by, "activate")
+        now = timezone.now()
+        previous = ScoringPolicy.objects.select_for_update().filter(status=ScoringPolicy.Status.ACTIVE).first()
+        if previous is not None:
+            previous.status, previous.retired_at = ScoringPolicy.Status.RETIRED, now
+            previous.save(update_fields=["status", "retired_at", "updated_at"])
+            audit_record(
+                action="policy.retire", target=previous, changes={"status": {"before": "active", "after": "retired"}}
+            )
+        policy.status, policy.activated_at, policy.activated_by_username = (
+            ScoringPolicy.Status.ACTIVE,
+            now,
+            by.get_username(),
+        )
+        policy.save(update_fields=["status", "activated_at", "activated_by_username", "updated_at"])
+        changes = {"status": {"before": "approved", "after": "active"}}
+        changes["replaces_version"] = previous.version if previous else None
+        audit_record(action="policy.activate", target=policy, changes=changes)
+        runs_supersede(reason=f"superseded by activation of policy v{policy.version}")
+        run, _created = run_start(by=by, reason="activation", publish=True)
+    return policy, run

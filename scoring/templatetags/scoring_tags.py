@@ -1,0 +1,26 @@
+"""Template tags of the scoring app: the offender profile's score panel, and small display helpers."""
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("scoring/_score_panel.html")
+def offender_score_panel(offender):
+    """Score, rank, components, the per-offence breakdown and the harm chart for one offender."""
+    summary = selectors.offender_score_breakdown(offender)
+    return {"offender": offender, "summary": summary, "history": selectors.offender_harm_history(offender)}
+
+
+@register.filter
+def movement_label(value) -> str:
+    """'up 3', 'down 2', 'no change' or 'new' for a movement in places (None: a new entrant)."""
+    if value is None:
+        return "new"
+    if value > 0:
+        return f"up {value}"
+    if value < 0:
+        return f"down {-value}"
+    return "no change"

@@ -1,0 +1,215 @@
+"""Pages of the scoring app: thin views that parse, call one service or selector, and render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from portal.accounts.guards import CapabilityRequiredMixin
+from portal.accounts.permissions import role_allows
+from portal.audit.services import audit_record
+
+from . import selectors, services
+from .errors import FourEyesViolation, PolicyFrozen
+from .filters import RankingFilter
+from .forms import PolicyCreateForm, PolicyEditForm
+from .models import RankingSnapshot, ScoringPolicy, ScoringRun
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, so the page shows it in the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+class RankingView(CapabilityRequiredMixin, View):
+    """The live ranked list (top N), with filters, movement since the last snapshot and new entrants."""
+
+    capability = "ranking.view"
+
+    def get(self, request):
+        filterset = RankingFilter(request.GET, queryset=selectors.eligible_scores())
+        filtered = selectors.filters_active(filterset)
+        queryset = selectors.ranked(filterset.qs, filtered=True) if filtered else None
+        rows = selectors.current_ranking(request.user, filters=queryset)
+        if any(row["offender"]["display_name"] for row in rows):
+            audit_record(
+                action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}
+            )
+        context = {
+            "filterset": filterset,
+            "rows": rows,
+            "top_n": settings.PORTAL_TOP_N,
+            "policy": selectors.active_policy(),
+            "snapshot": selectors.latest_snapshot(),
+            "can_view_profiles": role_allows(request.user, "offender.view"),
+        }
+        return render(request, "scoring/rankings.html", context)
+
+
+class SnapshotDetailView(CapabilityRequiredMixin, View):
+    """One published ranking: frozen ranks with movement from the snapshot before."""
+
+    capability = "ranking.view"
+
+    def get(self, request, pk: int):
+        snapshot = get_object_or_404(RankingSnapshot.objects.select_related("policy", "previous"), pk=pk)
+        entries = list(selectors.snapshot_entries(snapshot)[: settings.PORTAL_TOP_N])
+        visible = selectors.visible_identities(request.user, [e.offender_id for e in entries])
+        rows = [
+            {"entry": e, "display_name": e.offender.display_name if e.offender_id in visible else None} for e in entries
+        ]
+        return render(request, "scoring/snapshot_detail.html", {"snapshot": snapshot, "rows": rows})
+
+
+class RunListView(CapabilityRequiredMixin, View):
+    """Runs: the current one with a live progress bar, the history, and a start button."""
+
+    capability = "scoring.view"
+
+    def get(self, request):
+        context = {
+            "current": services.run_current() or ScoringRun.objects.order_by("-queued_at", "-id").first(),
+            "runs": selectors.runs_recent(),
+            "can_start": role_allows(request.user, "recompute.start"),
+        }
+        return render(request, "scoring/runs.html", context)
+
+    def post(self, request):
+        if not role_allows(request.user, "recompute.start"):
+            raise PermissionDenied("needs recompute.start")
+        run, created = services.run_start(by=request.user, reason="manual")
+        messages.success(
+            request, f"Recompute {run.pk} queued." if created else f"Recompute {run.pk} is already running."
+        )
+        return redirect("scoring:run-list")
+
+
+class RunProgressView(CapabilityRequiredMixin, View):
+    """The progress partial htmx polls (hx-trigger every half second while a run is going)."""
+
+    capability = "scoring.view"
+
+    def get(self, request, pk: int):
+        run = get_object_or_404(ScoringRun.objects.select_related("policy"), pk=pk)
+        return render(request, "scoring/_run_progress.html", {"run": run})
+
+
+class RunDetailView(CapabilityRequiredMixin, View):
+    capability = "scoring.view"
+
+    def get(self, request, pk: int):
+        run = get_object_or_404(ScoringRun.objects.select_related("policy"), pk=pk)
+        return render(request, "scoring/run_detail.html", {"run": run, "chunks": run.chunks.all()})
+
+
+class PolicyListView(CapabilityRequiredMixin, View):
+    capability = "scoring.view"
+
+    def get(self, request):
+        policies = ScoringPolicy.objects.order_by("-version")
+        return render(
+            request,
+            "scoring/policies.html",
+            {"policies": policies, "can_edit": role_allows(request.user, "policy.edit"), "form": PolicyCreateForm()},
+        )
+
+
+class PolicyCreateView(CapabilityRequiredMixin, View):
+    capability = "policy.edit"
+
+    def post(self, request):
+        form = PolicyCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                policy = services.policy_create_draft(
+                    name=form.cleaned_data["name"], based_on=form.cleaned_data["based_on"], by=request.user
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, f"Draft v{policy.version} created.")
+                return redirect("scoring:policy-edit", pk=policy.pk)
+        policies = ScoringPolicy.objects.order_by("-version")
+        return render(
+            request, "scoring/policies.html", {"policies": policies, "can_edit": True, "form": form}, status=400
+        )
+
+
+class PolicyDetailView(CapabilityRequiredMixin, View):
+    """One version: parameters, weight table, who wrote and approved it, and the diff from its base."""
+
+    capability = "scoring.view"
+
+    def get(self, request, pk: int):
+        policy = get_object_or_404(ScoringPolicy, pk=pk)
+        context = {
+            "policy": policy,
+            "entries": policy.entries.order_by("code"),
+            "diff": selectors.policy_diff(policy),
+            "can_edit": role_allows(request.user, "policy.edit") and policy.is_editable,
+            "can_approve": role_allows(request.user, "policy.approve"),
+            "is_author": policy.author_id == request.user.pk,
+        }
+        return render(request, "scoring/policy_detail.html", context)
+
+
+class PolicyEditView(CapabilityRequiredMixin, View):
+    capability = "policy.edit"
+
+    def _render(self, request, policy, form, status=200):
+        return render(request, "scoring/policy_edit.html", {"policy": policy, "form": form}, status=status)
+
+    def get(self, request, pk: int):
+        policy = get_object_or_404(ScoringPolicy, pk=pk)
+        if not policy.is_editable:
+            messages.error(request, f"Policy v{policy.version} is {policy.status}; only a draft can change.")
+            return redirect("scoring:policy-detail", pk=pk)
+        entries = services.policies.entries_of(policy)
+        return self._render(request, policy, PolicyEditForm(initial=PolicyEditForm.initial_for(policy, entries)))
+
+    def post(self, request, pk: int):
+        policy = get_object_or_404(ScoringPolicy, pk=pk)
+        form = PolicyEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.policy_update_draft(
+                    policy=policy, by=request.user, name=form.cleaned_data["name"], notes=form.cleaned_data["notes"],
+                    parameters=form.parameters(), entries=form.cleaned_data["entries"],
+                )  # fmt: skip
+            except PolicyFrozen as error:
+                form.add_error(None, error.messages)
+                return self._render(request, policy, form, status=409)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, f"Draft v{policy.version} saved.")
+                return redirect("scoring:policy-detail", pk=pk)
+        return self._render(request, policy, form, status=400)
+
+
+class PolicyStepView(CapabilityRequiredMixin, View):
+    """POST approve or activate (four eyes: the author is refused with a 403)."""
+
+    capability = "policy.approve"
+    step = ""
+
+    def post(self, request, pk: int):
+        policy = get_object_or_404(ScoringPolicy, pk=pk)
+        try:
+            if self.step == "approve":
+                services.policy_approve(policy=policy, by=request.user)
+                messages.success(request, f"Policy v{policy.version} approved.")
+                return redirect("scoring:policy-detail", pk=pk)
+            _policy, run = services.policy_activate(policy=policy, by=request.user)
+        except FourEyesViolation:
+            raise
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("scoring:policy-detail", pk=pk)
+        messages.success(request, f"Policy v{policy.version} is active; recompute {run.pk} started.")
+        return redirect("scoring:run-list")

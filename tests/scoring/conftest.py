@@ -1,0 +1,90 @@
+"""Fixtures for the scoring tests: offenders and offences built directly, dates relative to today."""
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def today() -> date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def policy(db):
+    from scoring.models import ScoringPolicy
+
+    return ScoringPolicy.objects.get(status="active")
+
+
+@pytest.fixture
+def make_offender(db):
+    from offenders.models import Offender
+
+    def factory(*, restricted: bool = False, surname: str | None = None) -> Offender:
+        n = next(_counter)
+        return Offender.objects.create(
+            suspect_ref=f"SUS{n:06d}", surname=surname or f"Surname{n}", forenames=f"Forename{n}", restricted=restricted
+        )
+
+    return factory
+
+
+@pytest.fixture
+def make_offence(db, today):
+    """make_offence(offender, code="19C", days_ago=10, status="reported", victim="V1", borough=, domestic=)."""
+    from offenders.models import Offence, OffenceType, Victim
+
+    def factory(offender, *, code="19C", days_ago=10, status="reported", victim="V1", borough="", domestic=False):
+        n = next(_counter)
+        occurred = today - timedelta(days=days_ago)
+        return Offence.objects.create(
+            crime_ref=f"CR{n:07d}",
+            offender=offender,
+            victim=Victim.objects.get_or_create(victim_ref=victim)[0],
+            offence_type=OffenceType.objects.get(code=code),
+            occurred_on=occurred,
+            reported_on=max(occurred, today),
+            status=status,
+            borough=borough,
+            domestic=domestic,
+        )
+
+    return factory
+
+
+def days_of(code: str) -> int:
+    from offenders.reference_data import illustrative_rows
+
+    return next(row.days for row in illustrative_rows() if row.code == code)
+
+
+def run_synchronously(**kwargs):
+    """Plan and execute a full run in this process (the worker tests cover the Celery path)."""
+    from scoring import services
+    from scoring.models import ScoringRun
+
+    run, _created = services.run_start(**kwargs)
+    for chunk_id in services.run_plan(run_id=run.pk):
+        services.run_chunk_execute(chunk_id=chunk_id)
+    return ScoringRun.objects.get(pk=run.pk)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Put back what the data migrations load (roles, offence types, the illustrative policy): a
+    transactional test's flush empties every table, including those rows."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("portal.accounts.migrations.0002_roles", "create_roles"),
+        ("offenders.migrations.0002_offence_types", "load_offence_types"),
+        ("scoring.migrations.0002_illustrative_policy", "create_illustrative_policy"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -1,0 +1,188 @@
+"""Policy lifecycle: drafts, four eyes, activation retiring the old one, and immutability in the database."""
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from portal.audit.models import AuditEvent
+from scoring.models import HarmEntry, ScoringPolicy, ScoringRun
+
+POLICIES = "/api/v1/scoring/policies/"
+
+
+@pytest.fixture
+def admins(make_user):
+    return make_user("admin", username="author"), make_user("admin", username="approver")
+
+
+def create_draft(api, **body):
+    body = {"name": "Draft", "based_on": ScoringPolicy.objects.get(status="active").pk, **body}
+    response = api.post(POLICIES, body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_illustrative_policy_is_active_after_migrate(policy, api_for, make_user):
+    response = api_for(make_user("officer")).get(POLICIES, {"status": "active"})
+    assert response.status_code == 200
+    [row] = response.json()["results"]
+    assert row["id"] == policy.pk and row["is_illustrative"] is True and row["status"] == "active"
+    detail = api_for(make_user("oversight")).get(f"{POLICIES}{policy.pk}/").json()
+    assert detail["parameters"]["window_days"] == 365 and detail["parameters"]["min_offences"] == 2
+    assert detail["parameters"]["status_factors"]["cancelled"] == 0
+    assert detail["parameters"]["recency_half_life_days"] is None
+    assert {"code", "title", "days", "provenance"} == set(detail["entries"][0])
+    assert len(detail["entries"]) == HarmEntry.objects.filter(policy=policy).count() > 20
+
+
+def test_draft_copies_its_base_and_can_be_edited(admins, api_for, policy):
+    author, _ = admins
+    api = api_for(author)
+    draft = create_draft(api, parameters={"recency_half_life_days": 180})
+    assert draft["status"] == "draft" and draft["is_illustrative"] is True
+    assert len(draft["entries"]) == policy.entries.count()
+    assert draft["parameters"]["recency_half_life_days"] == 180
+    entries = [{**e, "days": e["days"] * 2} for e in draft["entries"]]
+    response = api.patch(f"{POLICIES}{draft['id']}/", {"entries": entries, "name": "Doubled"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["entries"][0]["days"] == draft["entries"][0]["days"] * 2
+    assert response.json()["is_illustrative"] is False
+    assert AuditEvent.objects.filter(action="policy.update", target_id=str(draft["id"])).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"parameters": {"window_days": 0}},
+        {"parameters": {"min_offences": "two"}},
+        {"parameters": {"status_factors": {"made_up": 1}}},
+        {"parameters": {"colour": "red"}},
+        {"entries": [{"code": "19C", "days": -5}]},
+        {"entries": [{"code": "19C", "days": 5}, {"code": "19C", "days": 6}]},
+        {"entries": "not a list"},
+        {"name": ""},
+    ],
+)
+def test_bad_drafts_are_refused_with_400_and_nothing_written(admins, api_for, body):
+    api = api_for(admins[0])
+    before = ScoringPolicy.objects.count()
+    response = api.post(POLICIES, {"name": "x", **body}, format="json")
+    assert response.status_code == 400, response.content
+    assert ScoringPolicy.objects.count() == before
+
+
+def test_only_admins_write_policies(make_user, api_for, policy):
+    for role in ("officer", "supervisor", "oversight"):
+        api = api_for(make_user(role))
+        assert api.post(POLICIES, {"name": "x"}, format="json").status_code == 403
+        assert api.post(f"{POLICIES}{policy.pk}/approve/").status_code == 403
+
+
+def test_four_eyes_author_may_not_approve_or_activate(admins, api_for):
+    author, approver = admins
+    draft = create_draft(api_for(author))
+    url = f"{POLICIES}{draft['id']}/"
+    assert api_for(author).post(url + "approve/").status_code == 403
+    assert api_for(approver).post(url + "approve/").status_code == 200
+    assert ScoringPolicy.objects.get(pk=draft["id"]).approved_by_username == "approver"
+    assert api_for(author).post(url + "activate/").status_code == 403
+    assert ScoringPolicy.objects.get(pk=draft["id"]).status == "approved"
+    assert AuditEvent.objects.filter(action="access.refused").count() >= 2
+
+
+def test_activation_retires_the_old_policy_and_starts_a_recompute(admins, api_for, policy):
+    author, approver = admins
+    draft = create_draft(api_for(author))
+    url = f"{POLICIES}{draft['id']}/"
+    api_for(approver).post(url + "approve/")
+    response = api_for(approver).post(url + "activate/")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "active"
+    assert response.json()["run"]["status"] == "queued"
+    policy.refresh_from_db()
+    assert policy.status == "retired" and policy.retired_at is not None
+    assert ScoringRun.objects.get(pk=response.json()["run"]["id"]).policy_id == draft["id"]
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"policy.create", "policy.approve", "policy.activate", "policy.retire", "recompute.start"} <= actions
+
+
+def test_patch_after_approval_is_a_409(admins, api_for, policy):
+    author, approver = admins
+    draft = create_draft(api_for(author))
+    api_for(approver).post(f"{POLICIES}{draft['id']}/approve/")
+    for target in (draft["id"], policy.pk):
+        response = api_for(author).patch(f"{POLICIES}{target}/", {"name": "changed"}, format="json")
+        assert response.status_code == 409
+        assert "detail" in response.json()
+    assert ScoringPolicy.objects.get(pk=policy.pk).name == "Illustrative harm index"
+
+
+def test_activate_twice_or_approve_twice_is_refused(admins, api_for):
+    author, approver = admins
+    draft = create_draft(api_for(author))
+    url = f"{POLICIES}{draft['id']}/"
+    assert api_for(approver).post(url + "activate/").status_code == 409  # not approved yet
+    api_for(approver).post(url + "approve/")
+    assert api_for(approver).post(url + "approve/").status_code == 409
+
+
+def _raw(sql, params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize(
+    ("sql", "what"),
+    [
+        ("UPDATE scoring_scoringpolicy SET window_days = 30 WHERE id = %s", "parameter"),
+        ("UPDATE scoring_scoringpolicy SET name = 'edited' WHERE id = %s", "name"),
+        ("UPDATE scoring_scoringpolicy SET status = 'draft' WHERE id = %s", "status back to draft"),
+        ("UPDATE scoring_harmentry SET days = 1 WHERE policy_id = %s", "entry days"),
+    ],
+)
+def test_the_database_refuses_to_change_an_active_policy(policy, sql, what):
+    with pytest.raises((IntegrityError, DatabaseError)):
+        _raw(sql, [policy.pk])
+    policy.refresh_from_db()
+    assert policy.window_days == 365 and policy.name == "Illustrative harm index" and policy.status == "active"
+
+
+def test_postgresql_also_refuses_deleting_an_active_policy_or_its_entries(policy):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite leaves deletes to the PROTECT foreign keys (its test flush uses DELETE)")
+    for sql in (
+        "DELETE FROM scoring_harmentry WHERE policy_id = %s",
+        "DELETE FROM scoring_scoringpolicy WHERE id = %s",
+    ):
+        with pytest.raises((IntegrityError, DatabaseError)):
+            _raw(sql, [policy.pk])
+    assert policy.entries.count() > 0
+
+
+def test_a_used_policy_cannot_be_deleted(policy, make_offender):
+    from django.db.models import ProtectedError
+
+    from scoring.services import scores_write
+
+    make_offender()
+    scores_write(policy=policy, as_of=policy.created_at.date(), first_id=1, last_id=10**9)
+    with pytest.raises((ProtectedError, IntegrityError, DatabaseError)), transaction.atomic():
+        policy.delete()
+
+
+def test_the_database_refuses_new_entries_on_an_active_policy(policy):
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        HarmEntry.objects.create(policy=policy, code="999/99", title="New", days=1)
+
+
+def test_the_database_allows_editing_a_draft(admins):
+    from scoring.services import policy_create_draft
+
+    draft = policy_create_draft(name="d", by=admins[0], entries=[{"code": "19C", "days": 10}])
+    _raw("UPDATE scoring_scoringpolicy SET window_days = 30 WHERE id = %s", [draft.pk])
+    _raw("UPDATE scoring_harmentry SET days = 11 WHERE policy_id = %s", [draft.pk])
+    assert draft.entries.get().days == 11
+
+
+def test_one_active_policy_at_most(policy):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScoringPolicy.objects.create(name="second", version=99, status="active")
