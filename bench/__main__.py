@@ -13,6 +13,7 @@ from pathlib import Path
 MODULES = [
     "bench.scoring",
     "bench.imports",
+    "bench.audit",
 ]
 
 

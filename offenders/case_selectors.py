@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -60,14 +61,13 @@ def case_get(*, user, case_id: Any, capability: str = "case.view") -> Case:
 
 
 def case_get_or_refuse(request, case_id: Any) -> Case:
-    """case_get for a request: a case that exists but is hidden from this user is also an audited refusal."""
+    """case_get for a request: a case that exists but is hidden from this user is refused (403, audited by
+    the refusal handlers: CONTRACT.md section 2); a missing one is a 404."""
     try:
         return case_get(user=request.user, case_id=case_id)
     except Http404:
         if Case.objects.filter(pk=case_id).exists():
-            from portal.audit.services import audit_refusal
-
-            audit_refusal(request=request, reason="case not visible to this user")
+            raise PermissionDenied("case not visible to this user") from None
         raise
 
 

@@ -24,8 +24,8 @@ FORENAMES_MAX_LENGTH = 150
 _CLASSIFICATION = re.compile(r"^(\d{1,3})/(\d{1,2})$")  # 008/67, 8/67
 _CLASSIFICATION_DIGITS = re.compile(r"^(\d{3})(\d{2})$")  # 00867
 _OFFENCE_CLASS = re.compile(r"^0*(\d{1,3})([A-Z])$")  # 19C, 8L, 019C
-_TRUE = frozenset({"true", "1", "yes", "y", "t"})
-_FALSE = frozenset({"false", "0", "no", "n", "f", ""})
+_TRUE = frozenset({"true"})
+_FALSE = frozenset({"false", ""})
 
 
 def _text(value: Any) -> str:
@@ -153,7 +153,8 @@ def normalize_name(value: Any, *, label: str, max_length: int) -> str:
 
 
 def parse_bool(value: Any, *, label: str = "value") -> bool:
-    """``true``/``false`` (also 1/0, yes/no); blank is false, as the import format allows."""
+    """``true`` or ``false`` (any case) as CONTRACT.md section 5 writes them; blank is false. Anything else
+    (yes, 1, y) is refused rather than guessed: a flag that feeds filters and reports must mean one thing."""
     if isinstance(value, bool):
         return value
     text = _text(value).lower()

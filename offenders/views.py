@@ -5,7 +5,7 @@ Views parse the request, call one selector or service and render; refusals raise
 """
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
@@ -13,7 +13,7 @@ from django.views.generic import FormView, ListView
 
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
-from portal.audit.services import audit_record, audit_refusal
+from portal.audit.services import audit_record
 
 from . import selectors
 from .filters import OffenderFilter
@@ -43,14 +43,15 @@ def sortable_columns(current: str) -> list[dict[str, str]]:
 
 
 def visible_or_404(request, pk, capability: str):
-    """The offender or offence (by capability) through `restrict()`; a hidden record is a 404 exactly like
-    a missing one, and the attempt on it is audited (docs/decisions/0102)."""
+    """The offender or offence (by capability) through `restrict()`. A record that exists but is hidden from
+    this user is refused (403, audited by the refusal handlers: CONTRACT.md section 2); a missing one is 404
+    (docs/decisions/0102)."""
     get = selectors.offender_get if capability.startswith("offender.") else selectors.offence_get
     record = get(user=request.user, pk=pk, capability=capability)
     if record is None:
         model = Offender if capability.startswith("offender.") else Offence
         if selectors.record_exists(model=model, pk=pk):
-            audit_refusal(request=request, reason=f"{model._meta.model_name} not visible ({capability})")
+            raise PermissionDenied(f"{model._meta.model_name} not visible ({capability})")
         raise Http404("No such record.")
     return record
 

@@ -123,11 +123,11 @@ def offender_aggregates(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
         .annotate(
             score=harm * terms.uplift(victims),
             harm_days=harm,
-            offence_count=Count("id"),
+            offence_count=Count("*"),
             victim_count=victims,
             last_offence_on=Max("occurred_on"),
             days_since_last=DaysBetween(Max("occurred_on"), Value(terms.as_of)),
-            eligible=GreaterThanOrEqual(Count("id"), terms.policy.min_offences),
+            eligible=GreaterThanOrEqual(Count("*"), terms.policy.min_offences),
         )
         .order_by()
     )

@@ -1,8 +1,10 @@
 """Reads of the scoring app: the ranked list, one offender's score and why, runs and policy history."""
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
@@ -20,6 +22,21 @@ def active_policy() -> ScoringPolicy | None:
 
 def latest_snapshot() -> RankingSnapshot | None:
     return RankingSnapshot.objects.select_related("policy").order_by("-published_at", "-id").first()
+
+
+def ranking_count(queryset: QuerySet[OffenderScore], *, key: str) -> int:
+    """How many rows a (filtered) ranking has, cached until any score is next written.
+
+    Counting 200,000 eligible rows costs more than the whole top-100 page; the newest `computed_at`
+    (read off its index) changes with every write, so a cached count is never stale.
+    """
+    newest = OffenderScore.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    cache_key = "scoring:count:" + hashlib.sha256(f"{key}|{newest}".encode()).hexdigest()
+    count = cache.get(cache_key)
+    if count is None:
+        count = queryset.count()
+        cache.set(cache_key, count, settings.SCORING_COUNT_CACHE_SECONDS)
+    return count
 
 
 def filters_active(filterset) -> bool:
@@ -96,10 +113,12 @@ def ranking_rows(user, scores: list[dict]) -> list[dict[str, Any]]:
     movement since the latest published snapshot (None marks a new entrant)."""
     ids = [s["offender_id"] for s in scores]
     snapshot = latest_snapshot()
-    before = {}
+    before, published = {}, {}
     if snapshot is not None:
         entries = RankingEntry.objects.filter(snapshot=snapshot, offender_id__in=ids).order_by()
-        before = dict(entries.values_list("offender_id", "rank"))
+        for offender_id, rank, previous_rank in entries.values_list("offender_id", "rank", "previous_rank"):
+            before[offender_id] = rank
+            published[offender_id] = None if previous_rank is None else previous_rank - rank
     identities = visible_identities(user, ids)
     rows = []
     for s in scores:
@@ -119,6 +138,7 @@ def ranking_rows(user, scores: list[dict]) -> list[dict[str, Any]]:
                 "victim_count": s["victim_count"], "days_since_last": s["days_since_last"],
             },
             "movement": None if previous is None else previous - s["rank"],
+            "published_movement": published.get(s["offender_id"]),  # frozen in the snapshot, vs the one before
             "is_new": snapshot is not None and previous is None,
             "previous_rank": previous,
         })  # fmt: skip

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from portal.accounts.guards import CapabilityRequiredMixin
@@ -47,6 +48,7 @@ class RankingView(CapabilityRequiredMixin, View):
             "policy": selectors.active_policy(),
             "snapshot": selectors.latest_snapshot(),
             "can_view_profiles": role_allows(request.user, "offender.view"),
+            "profile_prefix": reverse("offenders:offender-detail", args=[0])[:-2],  # "/offenders/" (one reverse)
         }
         return render(request, "scoring/rankings.html", context)
 

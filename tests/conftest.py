@@ -106,9 +106,9 @@ def celery_worker(transactional_db):
 
     Tests that use it must commit their data (transactional_db) so the worker can see it.
     """
-    from portal.celery import app
-
     from django.conf import settings
+
+    from portal.celery import app
 
     app.control.purge()
     log = open(Path(settings.VAR_DIR) / "test-worker.log", "w")  # noqa: SIM115 - lives as long as the worker

@@ -108,15 +108,15 @@ class CaseTransitionView(CaseApiMixin, APIView):
         return Response(_detail(case, request))
 
 
-class CaseActionList(CaseApiMixin, APIView):
-    """GET the plan's actions; POST a new action (the lead, the team, supervisors)."""
+class CaseActionList(CaseApiMixin, generics.ListAPIView):
+    """GET the plan's actions (paginated like every list); POST a new action (the lead, the team, supervisors)."""
 
     permission_classes = [capability_permission("case.view", "case.work")]
+    serializer_class = PlanActionSerializer
+    filter_backends: list = []
 
-    @extend_schema(responses={200: PlanActionSerializer(many=True), **REFUSALS})
-    def get(self, request, case_id):
-        case = self.get_case()
-        return Response(PlanActionSerializer(case_actions(case), many=True).data)
+    def get_queryset(self):
+        return case_actions(self.get_case())
 
     @extend_schema(request=PlanActionCreateSerializer, responses={201: PlanActionSerializer, **REFUSALS})
     def post(self, request, case_id):
@@ -149,14 +149,15 @@ class CaseActionDetail(CaseApiMixin, APIView):
         return Response(PlanActionSerializer(action).data)
 
 
-class CaseNoteList(CaseApiMixin, APIView):
-    """GET the case's notes; POST {"text"} adds one (the lead, the team, supervisors)."""
+class CaseNoteList(CaseApiMixin, generics.ListAPIView):
+    """GET the case's notes (paginated); POST {"text"} adds one (the lead, the team, supervisors)."""
 
     permission_classes = [capability_permission("case.view", "case.work")]
+    serializer_class = CaseNoteSerializer
+    filter_backends: list = []
 
-    @extend_schema(responses={200: CaseNoteSerializer(many=True), **REFUSALS})
-    def get(self, request, case_id):
-        return Response(CaseNoteSerializer(self.get_case().notes.all(), many=True).data)
+    def get_queryset(self):
+        return self.get_case().notes.all()
 
     @extend_schema(request=CaseNoteCreateSerializer, responses={201: CaseNoteSerializer, **REFUSALS})
     def post(self, request, case_id):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from portal.accounts.permissions import restrict
 
-from ..choices import OffenceStatus, OffenderStatus, Relationship, Sex
+from ..choices import ETHNICITY_CHOICES, OffenceStatus, OffenderStatus, Relationship, Sex
 from ..models import Offence, Offender
 
 
@@ -14,6 +14,9 @@ class OffenderSerializer(serializers.ModelSerializer):
 
     reference = serializers.CharField(read_only=True)
     display_name = serializers.CharField(read_only=True)
+    ethnicity = serializers.ChoiceField(
+        choices=ETHNICITY_CHOICES, allow_blank=True, read_only=True, help_text="ONS 2021 code; blank: not stated"
+    )
 
     class Meta:
         model = Offender

@@ -34,6 +34,15 @@ PURPOSE_HEADER = OpenApiParameter(
 )
 
 
+def access_purpose(request) -> str:
+    """The purpose the caller gave for opening a profile (CONTRACT.md section 7); 400 without a valid one."""
+    purpose = request.headers.get("X-Access-Purpose", "").strip()
+    if purpose not in settings.PORTAL_ACCESS_PURPOSES:
+        allowed = ", ".join(settings.PORTAL_ACCESS_PURPOSES)
+        raise ParseError(f"Send the header X-Access-Purpose with one of: {allowed}.")
+    return purpose
+
+
 class OffendersApiMixin:
     """Detail lookups through the user's restricted queryset (hidden is 404, the attempt audited); lists audited."""
 
@@ -54,7 +63,9 @@ class OffendersApiMixin:
 @extend_schema_view(
     list=extend_schema(summary="Search offenders", responses=OffenderSerializer(many=True)),
     create=extend_schema(request=OffenderWriteSerializer, responses={201: OffenderSerializer}),
-    partial_update=extend_schema(request=OffenderWriteSerializer, responses=OffenderSerializer),
+    partial_update=extend_schema(
+        request=OffenderWriteSerializer, responses=OffenderSerializer, parameters=[PURPOSE_HEADER]
+    ),
 )
 class OffenderViewSet(
     OffendersApiMixin,
@@ -79,10 +90,7 @@ class OffenderViewSet(
         responses={200: OffenderDetailSerializer, 400: OpenApiResponse(description="Missing or unknown purpose")},
     )
     def retrieve(self, request, pk=None):
-        purpose = request.headers.get("X-Access-Purpose", "").strip()
-        if purpose not in settings.PORTAL_ACCESS_PURPOSES:
-            allowed = ", ".join(settings.PORTAL_ACCESS_PURPOSES)
-            raise ParseError(f"Send the header X-Access-Purpose with one of: {allowed}.")
+        purpose = access_purpose(request)
         offender = self.get_visible_object(pk)
         audit_record(action="offender.view", target=offender, object_repr=offender.reference, purpose=purpose)
         offender.timeline = selectors.offender_timeline(offender=offender)
@@ -104,6 +112,7 @@ class OffenderViewSet(
 
     def partial_update(self, request, pk=None):
         offender = self.get_visible_object(pk)
+        access_purpose(request)  # the detail answers with the profile: the same purpose rule as GET
         incoming = OffenderWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)

@@ -31,21 +31,34 @@ class ImportProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ImportResultSerializer(serializers.Serializer):
-    batch = serializers.IntegerField(allow_null=True)
-    kind = serializers.CharField()
-    outcome = serializers.ChoiceField(choices=["loaded", "dry_run", "rejected", "failed"])
-    file_name = serializers.CharField()
-    file_sha256 = serializers.CharField()
-    rows_read = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    skipped = serializers.IntegerField()
-    details = serializers.DictField()
-    error_count = serializers.IntegerField()
-    errors = ImportProblemSerializer(many=True)
-    detail = serializers.CharField(required=False)
+def _result_fields(*, required: bool) -> dict:
+    flags = {"required": required}
+    return {
+        "batch": serializers.IntegerField(allow_null=True, **flags),
+        "kind": serializers.CharField(**flags),
+        "outcome": serializers.CharField(help_text="loaded, dry_run, rejected or failed", **flags),
+        "file_name": serializers.CharField(**flags),
+        "file_sha256": serializers.CharField(allow_blank=True, **flags),
+        "rows_read": serializers.IntegerField(**flags),
+        "created": serializers.IntegerField(**flags),
+        "updated": serializers.IntegerField(**flags),
+        "unchanged": serializers.IntegerField(**flags),
+        "skipped": serializers.IntegerField(**flags),
+        "details": serializers.DictField(**flags),
+        "error_count": serializers.IntegerField(**flags),
+    }
+
+
+ImportResultSerializer = type(
+    "ImportResultSerializer",
+    (serializers.Serializer,),
+    {**_result_fields(required=True), "errors": ImportProblemSerializer(many=True)},
+)
+ImportRefusedSerializer = type(
+    "ImportRefusedSerializer",
+    (serializers.Serializer,),
+    {**_result_fields(required=False), "detail": serializers.CharField(), "errors": ImportProblemSerializer(many=True)},
+)
 
 
 def _status_of(report) -> int:
@@ -70,10 +83,10 @@ class OffenceImportView(APIView):
         responses={
             201: OpenApiResponse(ImportResultSerializer, description="Every row loaded."),
             200: OpenApiResponse(ImportResultSerializer, description="Dry run: the file would load."),
-            400: OpenApiResponse(ImportResultSerializer, description="Problems found; nothing loaded."),
+            400: OpenApiResponse(ImportRefusedSerializer, description="Problems found; nothing loaded."),
             403: OpenApiResponse(description="Only admins may import."),
-            409: OpenApiResponse(ImportResultSerializer, description="The database refused the load; retry."),
-            413: OpenApiResponse(ImportResultSerializer, description="The file is over the size limit."),
+            409: OpenApiResponse(ImportRefusedSerializer, description="The database refused the load; retry."),
+            413: OpenApiResponse(ImportRefusedSerializer, description="The file is over the size limit."),
         },
     )
     def post(self, request):

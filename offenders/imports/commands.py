@@ -49,7 +49,7 @@ def write_report(command, report: ImportReport, *, what: str) -> None:
         command.stderr.write(problem.as_text())
     if report.problems.total > len(report.problems.kept):
         command.stderr.write(f"... and {report.problems.total - len(report.problems.kept)} more problems.")
-    details = ", ".join(f"{name} {value}" for name, value in batch.details.items() if isinstance(value, int))
+    details = ", ".join(f"{name} {value}" for name, value in batch.details.items() if type(value) is int)
     command.stdout.write(
         f"batch {batch.pk}: {batch.outcome}; rows read {batch.rows_read}, created {batch.rows_created}, "
         f"updated {batch.rows_updated}, unchanged {batch.rows_unchanged}, skipped {batch.rows_skipped}"

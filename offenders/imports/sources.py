@@ -63,8 +63,6 @@ def _refuse_other_encodings(first_bytes: bytes) -> None:
     for bom, name in _OTHER_BOMS.items():
         if first_bytes.startswith(bom) and not first_bytes.startswith(codecs.BOM_UTF8):
             raise FileRefused(f"The file is encoded as {name}, not UTF-8. {SAVE_AS_UTF8}", line=1)
-    if b"\x00" in first_bytes:
-        raise FileRefused(f"The file contains NUL bytes: it is UTF-16 or not a text file. {SAVE_AS_UTF8}", line=1)
 
 
 def utf8_lines(stream: BinaryIO) -> Iterator[str]:
@@ -74,11 +72,15 @@ def utf8_lines(stream: BinaryIO) -> Iterator[str]:
     is what someone fixing a Latin-1 export in a spreadsheet needs.
     """
     stream.seek(0)
-    _refuse_other_encodings(stream.read(4096))
+    _refuse_other_encodings(stream.read(4))
     stream.seek(0)
     for number, raw in enumerate(stream, start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
+        if b"\x00" in raw:
+            raise FileRefused(
+                f"The line contains a NUL byte: the file is UTF-16 or not a text file. {SAVE_AS_UTF8}", line=number
+            )
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:

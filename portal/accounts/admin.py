@@ -67,7 +67,9 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             after = {name: getattr(obj, name) for name in AUDITED_USER_FIELDS}
-            audit_record(action="user.update" if change else "user.create", target=obj, changes=model_changes(before, after))
+            audit_record(
+                action="user.update" if change else "user.create", target=obj, changes=model_changes(before, after)
+            )
             if change and before.get("is_active") and not obj.is_active:
                 user_deactivate(user=obj)
 
@@ -76,7 +78,9 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         after = sorted(form.instance.groups.values_list("name", flat=True))
         if before != after:
-            audit_record(action="user.role_change", target=form.instance, changes={"groups": {"before": before, "after": after}})
+            audit_record(
+                action="user.role_change", target=form.instance, changes={"groups": {"before": before, "after": after}}
+            )
 
 
 @admin.register(ApiToken)

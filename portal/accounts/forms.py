@@ -10,7 +10,10 @@ from .totp import totp_device_of
 
 class LoginForm(AuthenticationForm):
     otp_token = forms.CharField(
-        label="Authenticator code", required=False, max_length=8, widget=forms.TextInput(attrs={"autocomplete": "one-time-code"})
+        label="Authenticator code",
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
     error_messages = {

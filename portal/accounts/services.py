@@ -67,7 +67,10 @@ def user_create(
 
 def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: bool = True) -> None:
     """Give `user` exactly one role (and the grant, or not); admins may use the Django admin."""
-    before = {"role": [g.name for g in user.groups.all()], "restricted_access": user.has_perm("accounts.restricted_access")}
+    before = {
+        "role": [g.name for g in user.groups.all()],
+        "restricted_access": user.has_perm("accounts.restricted_access"),
+    }
     with transaction.atomic():
         user.groups.set([Group.objects.get(name=role.value)])
         grant = Permission.objects.get(codename="restricted_access", content_type__app_label="accounts")
@@ -95,7 +98,9 @@ def user_deactivate(*, user) -> int:
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         _sessions_delete(user)
         audit_record(
-            action="user.deactivate", target=user, changes={"is_active": {"before": True, "after": False}, "tokens_revoked": revoked}
+            action="user.deactivate",
+            target=user,
+            changes={"is_active": {"before": True, "after": False}, "tokens_revoked": revoked},
         )
     return revoked
 

@@ -18,6 +18,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, IntegrityError):
         return Response({"detail": "That change conflicts with existing data."}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, OverflowError):  # a number too large for the database (SQLite checks when binding)
+        return Response({"detail": "A number in the request is out of range."}, status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -29,5 +29,7 @@ class AuditLogView(CapabilityRequiredMixin, TemplateView):
         context.update(filter=filterset, page_obj=page, query=params.urlencode())
         if verify:
             context["chain"] = audit_chain_verify()
-            audit_record(action="audit.verify", changes={"ok": context["chain"].ok, "checked": context["chain"].checked})
+            audit_record(
+                action="audit.verify", changes={"ok": context["chain"].ok, "checked": context["chain"].checked}
+            )
         return context

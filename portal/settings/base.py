@@ -232,6 +232,7 @@ SCORING_WEEKLY_CRON = os.environ.get("SCORING_WEEKLY_CRON", "0 5 * * 1")  # publ
 SCORING_CHUNK_SIZE = int(os.environ.get("SCORING_CHUNK_SIZE", "25000"))  # offenders per recompute chunk
 SCORING_RESCORE_BATCH = int(os.environ.get("SCORING_RESCORE_BATCH", "2000"))  # offenders per rescore task
 SCORING_RUN_STALE_SECONDS = int(os.environ.get("SCORING_RUN_STALE_SECONDS", str(3 * 60 * 60)))
+SCORING_COUNT_CACHE_SECONDS = int(os.environ.get("SCORING_COUNT_CACHE_SECONDS", "300"))  # until a score changes
 
 
 def _crontab(fields: str):

@@ -6,6 +6,31 @@ from ..models import RankingSnapshot, ScoringPolicy, ScoringRun
 from ..services.policies import entries_of
 
 
+class RankedOffenderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    display_name = serializers.CharField(allow_null=True, help_text="Null when pseudonymised for this user.")
+
+
+class ComponentsSerializer(serializers.Serializer):
+    harm_days = serializers.FloatField()
+    offence_count = serializers.IntegerField()
+    victim_count = serializers.IntegerField()
+    days_since_last = serializers.IntegerField(allow_null=True)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    """One row of the live ranking (documents the shape; rows are built by scoring.selectors)."""
+
+    rank = serializers.IntegerField()
+    offender = RankedOffenderSerializer()
+    score = serializers.FloatField()
+    components = ComponentsSerializer()
+    movement = serializers.IntegerField(
+        allow_null=True, help_text="Places gained since the last snapshot; null if new."
+    )
+
+
 class PolicyBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoringPolicy
@@ -13,7 +38,7 @@ class PolicyBriefSerializer(serializers.ModelSerializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    based_on = serializers.PrimaryKeyRelatedField(read_only=True)
+    based_on = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     parameters = serializers.SerializerMethodField()
     entry_count = serializers.SerializerMethodField()
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -19,11 +19,12 @@ from portal.audit.services import audit_record
 from .. import selectors, services
 from ..errors import FourEyesViolation, PolicyFrozen
 from ..filters import PolicyFilter, RankingFilter, RunFilter
-from ..models import RankingSnapshot, ScoringPolicy, ScoringRun
+from ..models import OffenderScore, RankingSnapshot, ScoringPolicy, ScoringRun
 from .serializers import (
     PolicyDetailSerializer,
     PolicySerializer,
     PolicyWriteSerializer,
+    RankingRowSerializer,
     RunSerializer,
     SnapshotSerializer,
 )
@@ -44,20 +45,29 @@ class RankingPagination(LimitOffsetPagination):
     max_limit = 1000
     count_queryset = None
 
+    count_key = ""
+
     def get_count(self, queryset):
-        return (self.count_queryset if self.count_queryset is not None else queryset).count()
+        return selectors.ranking_count(
+            self.count_queryset if self.count_queryset is not None else queryset, key=self.count_key
+        )
 
 
 def _conflict(error: PolicyFrozen) -> Response:
     return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
 
 
-class CurrentRankingView(BoundUserMixin, APIView):
+class CurrentRankingView(BoundUserMixin, generics.GenericAPIView):
     """The live ranked list: `?limit=` (default 100), `offset`, and the ranking filters."""
 
     permission_classes = [capability_permission("ranking.view")]
+    serializer_class = RankingRowSerializer
+    pagination_class = RankingPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RankingFilter
+    queryset = OffenderScore.objects.none()  # for the schema; rows come from scoring.selectors
 
-    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)])
+    @extend_schema(responses=RankingRowSerializer(many=True))
     def get(self, request):
         filterset = RankingFilter(request.query_params, queryset=selectors.eligible_scores())
         if not filterset.is_valid():
@@ -65,10 +75,12 @@ class CurrentRankingView(BoundUserMixin, APIView):
         paginator = RankingPagination()
         filtered = selectors.filters_active(filterset)
         paginator.count_queryset = filterset.qs.order_by()
+        paginator.count_key = repr(sorted(filterset.form.cleaned_data.items()))
         queryset = selectors.ranking_values(selectors.ranked(filterset.qs, filtered=filtered))
         rows = selectors.ranking_rows(request.user, paginator.paginate_queryset(queryset, request, view=self))
         for row in rows:
-            row.pop("restricted"), row.pop("previous_rank"), row.pop("is_new")
+            for extra in ("restricted", "previous_rank", "is_new", "published_movement"):
+                row.pop(extra)
         if any(row["offender"]["display_name"] for row in rows):
             audit_record(
                 action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}

@@ -22,6 +22,7 @@ class OffenderScore(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["-score", "offender"], condition=Q(eligible=True), name="scoring_score_rank_idx"),
+            models.Index(fields=["-computed_at"], name="scoring_score_computed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -51,8 +52,9 @@ class RankingSnapshot(models.Model):
 class RankingEntry(models.Model):
     """One ranked offender in a snapshot, with the components and movement frozen at publication."""
 
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="entries")
-    offender = models.ForeignKey("offenders.Offender", on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: the composite ones below lead with each (fewer indexes to fill on publish).
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="entries", db_index=False)
+    offender = models.ForeignKey("offenders.Offender", on_delete=models.CASCADE, related_name="+", db_index=False)
     rank = models.PositiveIntegerField()
     score = models.FloatField()
     harm_days = models.FloatField()

@@ -153,6 +153,7 @@ def _run_finish(run: ScoringRun) -> None:
 def _analyze_scores() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {OffenderScore._meta.db_table}")
+        cursor.execute(f"ANALYZE {RankingEntry._meta.db_table}")
 
 
 def run_fail(*, run_id: int, error: str) -> None:

@@ -135,7 +135,7 @@ class TestRestrictedOffender:
 
     def test_officer_without_grant_cannot_see_it(self, api_for, hidden_case, outsider):
         client = api_for(outsider)
-        assert client.get(f"/api/v1/cases/{hidden_case.pk}/").status_code == 404
+        assert client.get(f"/api/v1/cases/{hidden_case.pk}/").status_code == 403
         ids = [row["id"] for row in client.get("/api/v1/cases/").json()["results"]]
         assert hidden_case.pk not in ids
         assert AuditEvent.objects.filter(action="access.refused", actor_username="pc_other").exists()

@@ -124,3 +124,18 @@ def test_quoted_newlines_keep_line_numbers_true(import_csv):
     report = import_csv(csv_bytes(rows))
     # offence_row(3) has a borough spanning two lines, so the second record starts on line 4.
     assert [(p.line, p.column) for p in report.problems.kept] == [(4, "occurred_on")]
+
+
+def test_nul_byte_after_the_first_block_is_refused_with_its_line(import_csv):
+    rows = [offence_row(n, borough="") for n in range(200)]
+    content = csv_bytes(rows)
+    content = content.replace(b"CR/T/00150", b"CR/T/\x0000150")
+    report = import_csv(content)
+    _assert_nothing_loaded()
+    assert report.problems.kept[0].line == 152 and "NUL byte" in report.problems.kept[0].message
+
+
+def test_a_giant_cell_is_refused_not_loaded(import_csv):
+    report = import_csv(csv_bytes([offence_row(1), offence_row(2, suspect_surname="x" * 200_000)]))
+    _assert_nothing_loaded()
+    assert report.problems.total == 1 and report.problems.kept[0].line == 3

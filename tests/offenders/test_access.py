@@ -59,9 +59,13 @@ class TestRestrictedOffenders:
         assert officer_api.get("/api/v1/offenders/?q=hiddenfield").json()["count"] == 0
         assert officer_api.get(f"/api/v1/offenders/?q={hidden_offender.reference}").json()["count"] == 0
         assert officer_api.get("/api/v1/offenders/?restricted=true").json()["count"] == 0
-        assert officer_api.get(f"/api/v1/offenders/{hidden_offender.pk}/", **PURPOSE).status_code == 404
-        patch = officer_api.patch(f"/api/v1/offenders/{hidden_offender.pk}/", {"surname": "X"}, format="json")
-        assert patch.status_code == 404
+        assert officer_api.get(f"/api/v1/offenders/{hidden_offender.pk}/", **PURPOSE).status_code == 403
+        patch = officer_api.patch(
+            f"/api/v1/offenders/{hidden_offender.pk}/", {"surname": "X"}, format="json", **PURPOSE
+        )
+        assert patch.status_code == 403
+        assert "Hiddenfield" not in patch.content.decode()
+        assert officer_api.get("/api/v1/offenders/999999/", **PURPOSE).status_code == 404
         hidden_offender.refresh_from_db()
         assert hidden_offender.surname == "Hiddenfield"
         assert AuditEvent.objects.filter(action="access.refused", target_id__contains=str(hidden_offender.pk)).exists()
@@ -70,8 +74,8 @@ class TestRestrictedOffenders:
     def test_api_offences_of_a_hidden_offender(self, officer_api, hidden_offender):
         hidden = OffenceFactory(offender=hidden_offender, crime_ref="CR-HIDDEN")
         assert officer_api.get("/api/v1/offences/").json()["count"] == 0
-        assert officer_api.get(f"/api/v1/offences/{hidden.pk}/").status_code == 404
-        assert officer_api.delete(f"/api/v1/offences/{hidden.pk}/").status_code == 404
+        assert officer_api.get(f"/api/v1/offences/{hidden.pk}/").status_code == 403
+        assert officer_api.delete(f"/api/v1/offences/{hidden.pk}/").status_code == 403
         response = officer_api.post("/api/v1/offences/", offence_body(hidden_offender), format="json")
         assert response.status_code == 400 and "offender" in response.json()
         assert Offence.objects.filter(offender=hidden_offender).count() == 1
@@ -88,5 +92,6 @@ class TestRestrictedOffenders:
         assert listing.status_code == 200 and "Hiddenfield".upper() not in listing.content.decode()
         everyone = client.get("/offenders/").content.decode()
         assert "TESTWOOD" in everyone and "HIDDENFIELD" not in everyone
-        assert client.get(f"/offenders/{hidden_offender.pk}/").status_code == 404
-        assert client.get(f"/offenders/{hidden_offender.pk}/edit/").status_code == 404
+        refused = client.get(f"/offenders/{hidden_offender.pk}/")
+        assert refused.status_code == 403 and "HIDDENFIELD" not in refused.content.decode().upper()
+        assert client.get(f"/offenders/{hidden_offender.pk}/edit/").status_code == 403

@@ -132,7 +132,8 @@ def test_officer_may_not_create_a_restricted_offender(officer_api):
 
 
 def test_patch_offender(officer_api, offender):
-    response = officer_api.patch(f"/api/v1/offenders/{offender.pk}/", {"surname": "Renamed"}, format="json")
+    url = f"/api/v1/offenders/{offender.pk}/"
+    response = officer_api.patch(url, {"surname": "Renamed"}, format="json", **PURPOSE)
     assert response.status_code == 200 and response.json()["surname"] == "Renamed"
     event = AuditEvent.objects.get(action="offender.update")
     assert event.changes == {"surname": {"before": "Testwood", "after": "Renamed"}}
@@ -140,7 +141,14 @@ def test_patch_offender(officer_api, offender):
 
 def test_patch_with_a_bad_field_changes_nothing(officer_api, offender):
     body = {"surname": "Renamed", "date_of_birth": "2999-01-01"}
-    assert officer_api.patch(f"/api/v1/offenders/{offender.pk}/", body, format="json").status_code == 400
+    assert officer_api.patch(f"/api/v1/offenders/{offender.pk}/", body, format="json", **PURPOSE).status_code == 400
+    offender.refresh_from_db()
+    assert offender.surname == "Testwood"
+
+
+def test_patch_needs_a_purpose_like_the_detail(officer_api, offender):
+    response = officer_api.patch(f"/api/v1/offenders/{offender.pk}/", {"surname": "Renamed"}, format="json")
+    assert response.status_code == 400 and "X-Access-Purpose" in response.json()["detail"]
     offender.refresh_from_db()
     assert offender.surname == "Testwood"
 
@@ -152,11 +160,20 @@ def test_put_is_not_offered(officer_api, offender):
 
 def test_restricted_flag_needs_a_supervisor_with_the_grant(make_user, api_for, offender):
     url = f"/api/v1/offenders/{offender.pk}/"
-    assert api_for(make_user("officer", restricted_access=True)).patch(url, {"restricted": True}).status_code == 403
-    assert api_for(make_user("supervisor")).patch(url, {"restricted": True}).status_code == 403
+    assert (
+        api_for(make_user("officer", restricted_access=True))
+        .patch(url, {"restricted": True}, format="json", **PURPOSE)
+        .status_code
+        == 403
+    )
+    assert (
+        api_for(make_user("supervisor")).patch(url, {"restricted": True}, format="json", **PURPOSE).status_code == 403
+    )
     offender.refresh_from_db()
     assert not offender.restricted
-    response = api_for(make_user("supervisor", restricted_access=True)).patch(url, {"restricted": True}, format="json")
+    response = api_for(make_user("supervisor", restricted_access=True)).patch(
+        url, {"restricted": True}, format="json", **PURPOSE
+    )
     assert response.status_code == 200 and response.json()["restricted"] is True
     assert AuditEvent.objects.filter(action="offender.mark_restricted", target_id=str(offender.pk)).exists()
 

@@ -100,6 +100,12 @@ def test_domestic_flag_accepts_true_false_and_blank():
         rules.parse_bool("perhaps", label="domestic flag")
 
 
+@pytest.mark.parametrize("guess", ["yes", "1", "y", "no", "0"])
+def test_domestic_flag_refuses_anything_but_true_or_false(guess):
+    with pytest.raises(ValidationError, match="true or false"):
+        rules.parse_bool(guess, label="domestic flag")
+
+
 def test_clean_offence_fields_reports_every_bad_field_at_once():
     raw = {
         "crime_ref": "",

@@ -118,8 +118,10 @@ WEB_ROWS = [
     # oversight and audit
     Row("GET", "/oversight/", ACCOUNTABILITY),
     Row("GET", "/oversight/transparency/", ACCOUNTABILITY),
-    *[Row("GET", f"/oversight/{name}/", ACCOUNTABILITY) for name in
-      ("outcomes", "disproportionality", "access", "governance", "data-quality")],  # fmt: skip
+    *[
+        Row("GET", f"/oversight/{name}/", ACCOUNTABILITY)
+        for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")
+    ],  # fmt: skip
     Row("GET", "/oversight/access/?format=csv", ACCOUNTABILITY),
     Row("GET", "/oversight/audit/", AUDITORS),
     # the Django admin (users and tokens): every /admin/ URL is behind the same gate
@@ -173,8 +175,10 @@ API_ROWS = [
     Row("GET", f"{API}/scoring/runs/{{run}}/", EVERYONE),
     Row("GET", f"{API}/audit/events/", AUDITORS),
     Row("GET", f"{API}/audit/verify/", AUDITORS),
-    *[Row("GET", f"{API}/reports/{name}/", ACCOUNTABILITY) for name in
-      ("outcomes", "disproportionality", "access", "governance", "data-quality")],  # fmt: skip
+    *[
+        Row("GET", f"{API}/reports/{name}/", ACCOUNTABILITY)
+        for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")
+    ],  # fmt: skip
     Row("GET", f"{API}/reports/access/?format=csv", ACCOUNTABILITY),
     Row("POST", f"{API}/imports/offences/", ADMINS, fmt="multipart", note="no file: 400"),
 ]

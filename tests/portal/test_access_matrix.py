@@ -4,8 +4,8 @@ of the portal is reached by some row (so a new endpoint cannot slip in unchecked
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.conftest import mark_session_mfa_verified
@@ -53,7 +53,9 @@ def world(make_user):
     action = plan_action_add(case=case, strand="pursue", description="matrix", owner=lead, due_on=soon, by=supervisor)
     active = ScoringPolicy.objects.get(status="active")
     draft = policy_create_draft(name="Matrix draft", by=author, based_on=active)
-    approved = policy_approve(policy=policy_create_draft(name="Matrix approved", by=author, based_on=active), by=approver)
+    approved = policy_approve(
+        policy=policy_create_draft(name="Matrix approved", by=author, based_on=active), by=approver
+    )
     run = run_synchronously(by=supervisor)
     return {
         "offender": offender.pk, "untasked_offender": untasked.pk, "restricted_offender": hidden.pk, "restricted_surname": hidden.surname,
@@ -115,7 +117,9 @@ def test_access_matrix_cell(row, requester, make_user, world):
         assert got in (matrix.DENY, "not found"), f"{row.method} {path} as {requester}: {response.status_code}"
         assert world["restricted_surname"].encode() not in response.content
     else:
-        assert got == expected, f"{row.method} {path} as {requester}: {response.status_code} {response.get('Location', '')}"
+        assert got == expected, (
+            f"{row.method} {path} as {requester}: {response.status_code} {response.get('Location', '')}"
+        )
 
 
 def _route_patterns(patterns, prefix=""):

@@ -121,7 +121,12 @@ def test_demo_accounts_idempotent_and_usable(db, client):
     first = _run("demo_accounts")
     second = _run("demo_accounts")
     assert first == second
-    assert User.objects.filter(username__in=["officer", "supervisor", "supervisor_restricted", "admin", "admin2", "oversight"]).count() == 6
+    assert (
+        User.objects.filter(
+            username__in=["officer", "supervisor", "supervisor_restricted", "admin", "admin2", "oversight"]
+        ).count()
+        == 6
+    )
     assert "python -m portal.accounts.totp" in first
     admin = User.objects.get(username="admin")
     assert user_role(admin) == "admin" and admin.is_staff

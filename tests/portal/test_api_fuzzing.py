@@ -6,6 +6,7 @@ import os
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -63,7 +64,13 @@ def _fuzz_operation(operation, headers: dict[str, str], counter: dict[str, int])
     @given(case=operation.as_strategy())
     def fuzz(case):
         counter["requests"] += 1
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        # Each request in its own savepoint: a database error in one (PostgreSQL aborts the whole
+        # transaction) is reported for that operation and cannot cascade into the others.
+        with transaction.atomic():
+            try:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+            finally:
+                transaction.set_rollback(True)
 
     fuzz()
 

@@ -104,4 +104,21 @@ def test_audit_page_refused_and_refusal_audited(make_user, web_for, role):
     response = web_for(user).get("/oversight/audit/")
     assert response.status_code == 403
     refusal = _last("access.refused")
-    assert refusal.actor_username == user.username and refusal.channel == "web" and refusal.target_id == "/oversight/audit/"
+    assert (
+        refusal.actor_username == user.username
+        and refusal.channel == "web"
+        and refusal.target_id == "/oversight/audit/"
+    )
+
+
+@pytest.mark.parametrize(
+    "since, status",
+    [
+        ("2026-01-01T10:00:00+22:27", 200),  # Python accepts offsets PostgreSQL does not: normalised to UTC
+        ("2026-01-01T10:00:00Z", 200),
+        ("9999-12-31T23:00:00-05:00", 400),  # no such moment in UTC
+        ("nonsense", 400),
+    ],
+)
+def test_audit_time_filters_never_500(make_user, api_for, since, status):
+    assert api_for(make_user("admin")).get("/api/v1/audit/events/", {"since": since}).status_code == status

@@ -129,7 +129,11 @@ def test_sqlite_copy_tampered_is_caught(db, tmp_path, kind):
         raw.execute("DROP TRIGGER audit_event_no_delete")
         for statement in statements:
             raw.execute(statement)
-    env = {"DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": f"sqlite:///{copy}", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": f"sqlite:///{copy}",
+        "PATH": "/usr/bin:/bin",
+    }
     env["PORTAL_VAR_DIR"] = str(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -146,7 +150,11 @@ def test_verify_audit_subprocess_intact_on_copy(db, tmp_path):
     _events(3)
     copy = tmp_path / "copy.sqlite3"
     _copy_database(copy)
-    env = {"DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": f"sqlite:///{copy}", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": f"sqlite:///{copy}",
+        "PATH": "/usr/bin:/bin",
+    }
     env["PORTAL_VAR_DIR"] = str(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -162,6 +170,11 @@ def test_explicit_context_is_used_by_tasks_and_commands(db, make_user):
         event = audit_record(action="test.task")
     finally:
         reset_context(token)
-    assert (event.actor_id, event.actor_username, event.role, event.channel) == (user.pk, user.username, "supervisor", "task")
+    assert (event.actor_id, event.actor_username, event.role, event.channel) == (
+        user.pk,
+        user.username,
+        "supervisor",
+        "task",
+    )
     after = current_context()
     assert (after.actor_id, after.channel) == (None, "system")

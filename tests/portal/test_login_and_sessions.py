@@ -28,7 +28,12 @@ def test_officer_signs_in_with_password_and_it_is_audited(client, make_user):
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
     event = _last("auth.login")
-    assert (event.actor_username, event.role, event.client_address, event.channel) == (user.username, "officer", "10.0.0.1", "web")
+    assert (event.actor_username, event.role, event.client_address, event.channel) == (
+        user.username,
+        "officer",
+        "10.0.0.1",
+        "web",
+    )
 
 
 @pytest.mark.parametrize("role", ["admin", "oversight"])

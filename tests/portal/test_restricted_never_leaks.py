@@ -26,8 +26,14 @@ SEARCHES = [
     "/api/v1/rankings/snapshots/{snapshot}/",
     "/api/v1/cases/",
     "/api/v1/cases/?offender={restricted_offender}",
-    *[f"/api/v1/reports/{name}/?format=csv" for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")],
-    *[f"/oversight/{name}/?format=csv" for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")],
+    *[
+        f"/api/v1/reports/{name}/?format=csv"
+        for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")
+    ],
+    *[
+        f"/oversight/{name}/?format=csv"
+        for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")
+    ],
 ]
 # Searches for the full name echo it in the search box, so they are left to the prefix searches above.
 GET_ROWS = sorted(

@@ -12,7 +12,11 @@ from tests.conftest import ROOT
 
 
 def _prod_env(tmp_path, **extra) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(DJANGO_SETTINGS_MODULE="portal.settings.prod", PORTAL_VAR_DIR=str(tmp_path), **extra)
     return env
 
@@ -42,9 +46,16 @@ def test_prod_settings_values(tmp_path):
     )
     env = _prod_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(64))
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
-    assert result.stdout.strip().splitlines()[-1].split() == ["31536000", "True", "True", "True", "False"], result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["31536000", "True", "True", "True", "False"], (
+        result.stderr
+    )
 
 
 def _assert_common_headers(response):

@@ -125,3 +125,13 @@ def test_offender_score_panel(ranked, make_user, rf):
     assert 'data-testid="score-breakdown"' in html and "Policy v1" in html and "illustrative" in html
     assert 'id="harm-history-data"' in html and "harm_chart.js" in html
     assert "<script>" not in html  # data only in json_script blocks
+
+
+def test_rankings_page_shows_movement_recorded_at_the_last_publication(ranked, web_for, make_user, make_offence):
+    """After a run (e.g. a new policy) publishes, live movement is 0 but the list still shows how that
+    publication moved each offender against the one before."""
+    make_offence(ranked[2], code="001/01", days_ago=1, victim="VM")
+    run_synchronously()
+    body = web_for(make_user("officer")).get("/rankings/").content.decode()
+    row = body.split(f'data-offender="{ranked[0].pk}"')[1].split("</tr>")[0]  # was tied first, now second
+    assert 'data-testid="movement">no change' in row and 'data-testid="published-movement">down 1' in row

@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def _print(self, rows):
         header = ("username", "role", "password", "TOTP secret")
         widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(4)]
-        line = "  ".join("{:<%d}" % w for w in widths)
+        line = "  ".join(f"{{:<{width}}}" for width in widths)
         self.stdout.write("Demo accounts (synthetic data only; these credentials are public):")
         self.stdout.write(line.format(*header))
         self.stdout.write(line.format(*("-" * w for w in widths)))
