@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from portal import views
 
+handler400 = "portal.api.exceptions.bad_request"  # JSON under /api/; 413 for an oversized body
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.api.exceptions.not_found"  # JSON under /api/, the 404 page elsewhere
 

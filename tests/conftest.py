@@ -32,7 +32,7 @@ def make_user(db, django_user_model):
         user = django_user_model.objects.create_user(
             username=username or f"{role}{counter['n']}", password=TEST_PASSWORD, **extra
         )
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])  # a flush (live_server) drops migration rows
         if restricted_access:
             user.user_permissions.add(Permission.objects.get(codename="restricted_access"))
         return django_user_model.objects.get(pk=user.pk)  # fresh: no cached permissions
@@ -150,6 +150,14 @@ def reference_data(transactional_db):
         ("scoring.migrations.0002_illustrative_policy", "create_illustrative_policy"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """pytest-django runs transactional tests (live server, real worker) last, and each one's flush empties
+    the rows the data migrations loaded; every transactional test therefore starts by putting them back."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("reference_data")
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):

@@ -23,7 +23,13 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST signs out (audited by the logout receiver); GET, as from a typed or bookmarked address,
+    shows a page with the sign-out button rather than a 405, and changes nothing."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/logout_confirm.html")
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):

@@ -1,9 +1,10 @@
 """Every API error is JSON: DRF's own errors, plus Django's validation and integrity errors as 400/409."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -20,6 +21,8 @@ def exception_handler(exc, context):
         return Response({"detail": "That change conflicts with existing data."}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, OverflowError):  # a number too large for the database (SQLite checks when binding)
         return Response({"detail": "A number in the request is out of range."}, status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "The request body is larger than this endpoint accepts."}, status=413)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -41,6 +44,18 @@ def _answer_errors_in_json(request) -> None:
     if request is not None and getattr(renderer, "format", "json") not in ("json", "api"):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type
+
+
+def bad_request(request, exception=None):
+    """handler400: under /api/ a refused request answers in JSON; a body over the upload limit is a 413."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    if request.path.startswith("/api/"):
+        if too_big:
+            return JsonResponse({"detail": "The request body is larger than this endpoint accepts."}, status=413)
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    if too_big:
+        return HttpResponse("The request body is too large.", status=413, content_type="text/plain")
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request, exception=None):

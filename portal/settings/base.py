@@ -162,6 +162,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes a missing or bad credential a 401, not a 403.
         "portal.accounts.authentication.ExpiringTokenAuthentication",

@@ -65,6 +65,7 @@ API = "/api/v1"
 WEB_ROWS = [
     Row("GET", "/accounts/login/", PUBLIC),
     Row("POST", "/accounts/login/", PUBLIC, note="an empty form: errors, no sign-in"),
+    Row("GET", "/accounts/logout/", PUBLIC, note="a page with the sign-out button; changes nothing"),
     Row("POST", "/accounts/logout/", PUBLIC),
     Row("GET", "/", EVERYONE),
     # offenders and offences

@@ -226,3 +226,40 @@ def test_expired_token_is_refused(make_user):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/scoring/policies/").status_code == 401
+
+
+def test_logout_by_get_changes_nothing(client, make_user):
+    user = make_user("officer")
+    _login(client, user.username)
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 200 and b"confirm-logout" in response.content
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_admin_action_deactivates_and_is_audited(make_user, web_for):
+    from django.test import Client
+
+    officer = make_user("officer")
+    officer_client = Client()
+    _login(officer_client, officer.username)
+    _, key = token_issue(user=officer)
+    admin_client = web_for(make_user("admin"))
+    response = admin_client.post(
+        "/admin/accounts/user/", {"action": "deactivate", "_selected_action": [officer.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    officer.refresh_from_db()
+    assert not officer.is_active
+    assert officer.api_tokens.get().revoked_at is not None
+    assert officer_client.get("/").status_code == 302
+    assert _last("user.deactivate").actor_username.startswith("admin")
+
+
+@pytest.mark.parametrize("role", ["officer", "supervisor", "oversight"])
+def test_django_admin_is_for_the_admin_role_only(make_user, web_for, role):
+    assert web_for(make_user(role)).get("/admin/accounts/user/").status_code == 403
+
+
+def test_django_admin_login_page_sends_people_to_the_portal_sign_in(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
