@@ -119,7 +119,8 @@ def _recompute_through_workers(*, publish: bool) -> float:
 
 
 def _floor() -> float:
-    """The bare set-based statement over the same rows: UPDATE ... FROM (SELECT ... GROUP BY)."""
+    """The bare set-based statement over the same rows: UPDATE ... FROM (SELECT ... GROUP BY). The harm
+    entry is LEFT-joined like scoring/formula.py: an offence whose type has no entry counts with 0 days."""
     from scoring.models import ScoringPolicy
 
     policy = ScoringPolicy.objects.get(status="active")
@@ -127,8 +128,9 @@ def _floor() -> float:
     sql = (
         "UPDATE scoring_offenderscore SET score = a.score, harm_days = a.score, offence_count = a.n, "
         "victim_count = a.v, last_offence_on = a.last_on, eligible = a.n >= 2 "
-        "FROM (SELECT o.offender_id, SUM(h.days) AS score, COUNT(*) AS n, COUNT(DISTINCT o.victim_id) AS v, "
-        "MAX(o.occurred_on) AS last_on FROM offenders_offence o JOIN scoring_harmentry h "
+        "FROM (SELECT o.offender_id, SUM(COALESCE(h.days, 0)) AS score, COUNT(*) AS n, "
+        "COUNT(DISTINCT o.victim_id) AS v, MAX(o.occurred_on) AS last_on "
+        "FROM offenders_offence o LEFT JOIN scoring_harmentry h "
         "ON h.offence_type_id = o.offence_type_id AND h.policy_id = %s "
         "WHERE o.occurred_on > %s AND o.occurred_on <= %s AND o.status NOT IN ('cancelled', 'acquitted') "
         "GROUP BY o.offender_id) a WHERE scoring_offenderscore.offender_id = a.offender_id"
@@ -153,8 +155,8 @@ def _naive_loop_seconds_per_offender() -> float:
             total, count, victims, last = 0.0, 0, set(), None
             for offence in offender.offences.all():
                 factor = float(policy.status_factors.get(offence.status, 1.0))
-                if start < offence.occurred_on <= today and factor > 0 and offence.offence_type_id in days_by_type:
-                    total += days_by_type[offence.offence_type_id] * factor
+                if start < offence.occurred_on <= today and factor > 0:
+                    total += days_by_type.get(offence.offence_type_id, 0) * factor
                     count, last = count + 1, max(last or offence.occurred_on, offence.occurred_on)
                     victims.add(offence.victim_id)
             OffenderScore.objects.update_or_create(

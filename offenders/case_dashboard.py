@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.accounts.permissions import restrict
 from portal.accounts.roles import Role, user_role
+from portal.audit.services import audit_record
 
 from . import case_scoring
 from .case_selectors import INACTIVE_DAYS, case_list, cases_of_person, overdue_actions_q
@@ -21,6 +22,14 @@ from .models import ActionStatus, Case, CaseStage, Offender, PlanAction
 
 PANEL_ROWS = 10
 REVIEW_SOON_DAYS = 7
+PERSONAL_PANELS = (
+    "untasked_entrants",
+    "my_cases",
+    "my_open_actions",
+    "my_overdue_actions",
+    "reviews_due",
+    "idle_cases",
+)
 
 
 def officer_panels(user) -> dict[str, Any]:
@@ -109,3 +118,13 @@ def dashboard_panels(user) -> dict[str, Any]:
     if role in (Role.ADMIN, Role.OVERSIGHT):
         return {"panels": "aggregate", **aggregate_panels()}
     return {"panels": ""}
+
+
+def dashboard_audit(panels: dict[str, Any]) -> None:
+    """CONTRACT s.7: every list of personal data is audited. The officer and supervisor panels name
+    offenders (my cases, actions, reviews, new entrants), so a page view that shows any writes ONE
+    `dashboard.view` event with the rows per panel; the aggregate (counts-only) dashboard writes none."""
+    rows = {name: len(panels[name]) for name in PERSONAL_PANELS if panels.get(name)}
+    if rows:
+        audit_record(action="dashboard.view", target_type="portal.dashboard", target_id=panels["panels"],
+                     changes={"rows": rows})  # fmt: skip

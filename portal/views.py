@@ -9,9 +9,11 @@ from portal.audit.services import audit_refusal
 @login_required
 def dashboard(request):
     """Each role's starting page; the panels come from the apps that own the work."""
-    from offenders.case_dashboard import dashboard_panels
+    from offenders.case_dashboard import dashboard_audit, dashboard_panels
 
-    return render(request, "portal/dashboard.html", dashboard_panels(request.user))
+    panels = dashboard_panels(request.user)
+    dashboard_audit(panels)
+    return render(request, "portal/dashboard.html", panels)
 
 
 def permission_denied(request, exception=None):

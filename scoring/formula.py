@@ -13,23 +13,26 @@ from django.db.models import (
     Count,
     Expression,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
     Max,
+    Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Greatest, Power
+from django.db.models.functions import Cast, Coalesce, Greatest, Power
 from django.db.models.lookups import GreaterThanOrEqual
 
 from offenders.models import Offence
 
 from .models import ScoringPolicy
 
-DAYS_FIELD = "offence_type__harm_entries__days"
+ENTRY = "policy_entry"  # the policy's harm entry for the offence's type, LEFT-joined (may be missing)
+DAYS_FIELD = f"{ENTRY}__days"
 
 
 class DaysBetween(Func):
@@ -87,9 +90,13 @@ class ScoreTerms:
         exponent = Cast(self.age_days(), FloatField()) / Value(float(half_life), output_field=FloatField())
         return Power(Value(0.5, output_field=FloatField()), exponent, output_field=FloatField())
 
+    def days(self) -> Expression:
+        """The harm entry's days for the offence's type; 0 when the policy lists no entry for it."""
+        return Coalesce(F(DAYS_FIELD), Value(0), output_field=IntegerField())
+
     def contribution(self) -> Expression:
         """One offence's harm: days x status factor x decay (before any per-offender victim uplift)."""
-        days = Cast(F(DAYS_FIELD), FloatField())
+        days = Cast(self.days(), FloatField())
         return days * self.status_factor() * self.decay()
 
     def uplift(self, victim_count: Expression) -> Expression:
@@ -102,15 +109,21 @@ class ScoreTerms:
 
 
 def counted_offences(terms: ScoreTerms, offences: QuerySet | None = None) -> QuerySet:
-    """Offences that count under the policy on `as_of`: in the window, a status factor above zero and a
-    harm entry in the policy (an offence type the policy does not list carries no harm and is not counted)."""
+    """Offences that count under the policy on `as_of` (DESIGN.md section 3): in the window with a status
+    factor above zero. The policy's harm entry is LEFT-joined, not required: an offence whose type the
+    policy does not list still counts (offence_count, victim_count, eligibility) with 0 harm days, so a
+    harm table that lacks a code the force uses cannot silently drop offenders from the ranking."""
     offences = Offence.objects.all() if offences is None else offences
-    return offences.filter(
-        offence_type__harm_entries__policy=terms.policy,
-        occurred_on__gt=terms.window_start,
-        occurred_on__lte=terms.as_of,
-        status__in=terms.counted_statuses,
-    ).order_by()
+    entry = FilteredRelation("offence_type__harm_entries", condition=Q(offence_type__harm_entries__policy=terms.policy))
+    return (
+        offences.annotate(**{ENTRY: entry})
+        .filter(
+            occurred_on__gt=terms.window_start,
+            occurred_on__lte=terms.as_of,
+            status__in=terms.counted_statuses,
+        )
+        .order_by()
+    )
 
 
 def offender_aggregates(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
@@ -136,7 +149,7 @@ def offender_aggregates(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
 def offence_contributions(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
     """One row per counted offence with its days, factor, decay and contribution (the breakdown)."""
     return counted_offences(terms, offences).annotate(
-        harm_days_entry=F(DAYS_FIELD),
+        harm_days_entry=terms.days(),
         factor=terms.status_factor(),
         decay=terms.decay(),
         contribution=terms.contribution(),

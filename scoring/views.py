@@ -65,6 +65,7 @@ class SnapshotDetailView(CapabilityRequiredMixin, View):
         rows = [
             {"entry": e, "display_name": e.offender.display_name if e.offender_id in visible else None} for e in entries
         ]
+        services.snapshot_view_record(snapshot=snapshot, rows=len(rows), named=any(r["display_name"] for r in rows))
         return render(request, "scoring/snapshot_detail.html", {"snapshot": snapshot, "rows": rows})
 
 

@@ -2,7 +2,8 @@
 
 `audit_record` costs a chain read and an insert per event; a file that changes 100,000 offences would
 spend most of its time there. This appends the same events (same fields, same hash chain, same
-context) with one chain read and batched inserts, inside the caller's transaction.
+context) with one chain read and batched inserts, inside the caller's transaction, then moves the
+sealed chain head to the last of them (ADR 0304) exactly as `audit_record` does.
 """
 
 import json
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from portal.audit.context import current_context
 from portal.audit.models import AuditEvent
-from portal.audit.services import GENESIS_HASH, _lock_chain, event_hash, scrub
+from portal.audit.services import _lock_chain, chain_tail, event_hash, head_advance, scrub
 
 
 @dataclass
@@ -51,14 +52,14 @@ def audit_append_many(events: list[PendingEvent], *, batch_size: int = 1000) -> 
     context = current_context()
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-sequence").values("sequence", "event_hash").first()
-        sequence = last["sequence"] if last else 0
-        previous_hash = last["event_hash"] if last else GENESIS_HASH
+        tail = chain_tail()
+        sequence, event_id, previous_hash = tail.sequence, tail.event_id, tail.event_hash
         now = timezone.now()
         rows = []
         for pending in events:
-            sequence += 1
+            sequence, event_id = sequence + 1, event_id + 1
             event = AuditEvent(
+                id=event_id,
                 sequence=sequence,
                 occurred_at=now,
                 actor_id=context.actor_id,
@@ -77,4 +78,7 @@ def audit_append_many(events: list[PendingEvent], *, batch_size: int = 1000) -> 
             )
             event.event_hash = previous_hash = event_hash(event)
             rows.append(event)
+        if not rows:
+            return
         AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+        head_advance(rows[-1])

@@ -119,6 +119,7 @@ def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha25
         by=by,
         based_on=active_policy(),
         entries=contents.entries,
+        new_codes=True,  # the workbook may bring classifications not yet offence types (docs/imports.md)
         notes=f"Imported from the harm-index workbook {upload.name} (sheet '{contents.sheet}', SHA-256 {sha256}).",
     )
 

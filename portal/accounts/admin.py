@@ -5,6 +5,7 @@ Changes made here go through the same services and audit as the commands do.
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db import transaction
 from django.shortcuts import redirect
 
@@ -12,7 +13,7 @@ from portal.audit.services import audit_record, model_changes
 
 from .models import ApiToken, User
 from .roles import Role, user_role
-from .services import user_deactivate
+from .services import user_deactivate, user_password_set
 
 AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
 
@@ -48,8 +49,19 @@ class AdminRoleOnly:
         return False
 
 
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password" page saves through the accounts service, so it is audited
+    (Django's view calls form.save() directly, bypassing save_model)."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        user_password_set(user=self.user, password=self.cleaned_data["password1"] if usable else None)
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
+    change_password_form = AuditedPasswordChangeForm
     list_display = ("username", "first_name", "last_name", "is_active", "last_login")
     list_filter = ("groups", "is_active")
     actions = ["deactivate"]

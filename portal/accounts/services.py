@@ -152,6 +152,32 @@ def login_failed(*, username: str, reason: str = "bad credentials") -> None:
     )
 
 
+def token_refused(*, reason: str) -> None:
+    """An API request whose token is unknown, expired, revoked or a deactivated user's: the API's failed
+    sign-in. Only the reason is kept, never the token (not even its prefix: it may be a pasted secret)."""
+    audit_record(
+        action="auth.login_failed",
+        target_type="accounts.apitoken",
+        changes={"reason": reason, "method": "token"},
+    )
+
+
+def user_password_set(*, user, password: str | None) -> None:
+    """Set (or, with None, remove) a user's password and record that it changed, never its value."""
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            action="user.password_change",
+            target=user,
+            object_repr=user.username,
+            changes={"password": "changed" if password is not None else "removed"},
+        )
+
+
 def login_locked_out(*, username: str) -> None:
     audit_record(action="auth.lockout_refused", target_type="accounts.user", object_repr=username[:150])
 

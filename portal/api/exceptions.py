@@ -29,7 +29,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     _answer_errors_in_json(context.get("request"))
-    if response is not None and isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
+    if response is not None and isinstance(exc, exceptions.AuthenticationFailed):
+        from portal.accounts.services import token_refused
+
+        token_refused(reason=str(exc.detail))
+    elif response is not None and isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
         from portal.audit.services import audit_refusal
 
         request = context.get("request")

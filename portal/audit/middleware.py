@@ -2,6 +2,7 @@
 users, DRF token users (authenticated lazily, after this middleware) and tests' forced users are all
 recorded without any view doing anything."""
 
+import re
 import uuid
 
 from .context import bind_request, unbind_request
@@ -14,12 +15,22 @@ def client_address(request) -> str:
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
 
 
+REQUEST_ID_FORMAT = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+def request_id_for(request) -> str:
+    """The client's X-Request-ID when it is a plain token (8 to 64 letters, digits or hyphens, as
+    UUIDs and proxy ids are); anything else is replaced, so a client cannot plant text in the log."""
+    supplied = request.headers.get("X-Request-ID", "")
+    return supplied if REQUEST_ID_FORMAT.fullmatch(supplied) else uuid.uuid4().hex
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request.request_id = request_id_for(request)
         request.client_address = client_address(request)
         tokens = bind_request(request)
         try:

@@ -29,3 +29,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.target_type}:{self.target_id} by {self.actor_username or '-'}"
+
+
+class AuditHead(models.Model):
+    """The chain's last event (sequence, id, hash), sealed with the audit key and rewritten in the same
+    transaction as every append, so events cut from the end of the chain are noticed."""
+
+    sequence = models.PositiveBigIntegerField()
+    event_id = models.BigIntegerField()
+    event_hash = models.CharField(max_length=64)
+    seal = models.CharField(max_length=64, help_text="HMAC of sequence, event id and hash.")
+
+    def __str__(self) -> str:
+        return f"head at #{self.sequence} (event {self.event_id})"

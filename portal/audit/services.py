@@ -1,27 +1,43 @@
 """Writing audit events: every write goes through `audit_record`, inside the caller's transaction.
 
 Appends are serialised (an advisory lock on PostgreSQL; SQLite serialises writers itself) so the
-chain has one order, and each event's hash covers its content and the previous hash.
+chain has one order. Each event's hash is an HMAC-SHA256, keyed by a secret kept out of the database,
+over its content (its id included) and the previous hash; the sealed head record is rewritten in the
+same transaction, so an edit, a swap of ids or events cut from the end cannot be re-chained to pass
+verification by someone who can only reach the database (ADR 0304).
 """
 
 import datetime
 import hashlib
+import hmac
 import json
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .context import current_context
-from .models import AuditEvent
+from .models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
+HEAD_PK = 1
 _ADVISORY_LOCK_KEY = 727_001  # arbitrary, constant: "the audit chain"
+_KEY_LABEL = b"portal.audit.hmac-key.v1"
 SECRET_FIELDS = frozenset({"password", "key", "key_hash", "token", "secret", "otp_secret"})
+SECRET_MARKERS = frozenset({"changed", "removed"})  # {"password": "changed"} says that, not what
 HASHED_FIELDS = (
-    "sequence", "occurred_at", "actor_id", "actor_username", "role", "action", "target_type", "target_id",
+    "id", "sequence", "occurred_at", "actor_id", "actor_username", "role", "action", "target_type", "target_id",
     "object_repr", "purpose", "client_address", "request_id", "channel", "changes", "previous_hash",
 )  # fmt: skip
+
+
+def audit_key() -> bytes:
+    """AUDIT_HMAC_KEY from the environment, else a key derived from SECRET_KEY: never in the database."""
+    if settings.AUDIT_HMAC_KEY:
+        return settings.AUDIT_HMAC_KEY.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), _KEY_LABEL, hashlib.sha256).digest()
 
 
 def canonical_content(event: AuditEvent) -> bytes:
@@ -32,16 +48,23 @@ def canonical_content(event: AuditEvent) -> bytes:
 
 
 def event_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical_content(event)).hexdigest()
+    return hmac.new(audit_key(), canonical_content(event), hashlib.sha256).hexdigest()
+
+
+def head_seal(*, sequence: int, event_id: int, event_hash: str) -> str:
+    """The head record's own HMAC: without the key nobody can point the head at an earlier event."""
+    message = f"audit-head|{sequence}|{event_id}|{event_hash}".encode()
+    return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
 
 
 def scrub(changes: dict[str, Any] | None) -> dict[str, Any]:
-    """Drop secrets (passwords, tokens) from a change record, at any depth."""
+    """Drop secrets (passwords, tokens) from a change record, at any depth; a bare marker such as
+    {"password": "changed"} is kept, since it records that a secret changed and not its value."""
     if not changes:
         return {}
     cleaned: dict[str, Any] = {}
     for name, value in changes.items():
-        if name in SECRET_FIELDS:
+        if name in SECRET_FIELDS and not (isinstance(value, str) and value in SECRET_MARKERS):
             continue
         cleaned[name] = scrub(value) if isinstance(value, dict) else value
     return cleaned
@@ -51,6 +74,52 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+
+
+@dataclass
+class ChainTail:
+    """Where the next event goes: its sequence and id (equal on a log written by this code) and the
+    hash it links to."""
+
+    sequence: int = 0
+    event_id: int = 0
+    event_hash: str = GENESIS_HASH
+
+    def next_ids(self) -> tuple[int, int]:
+        return self.sequence + 1, self.event_id + 1
+
+
+def chain_tail() -> ChainTail:
+    """The chain's end, under the chain lock (take `_lock_chain()` first, inside a transaction).
+
+    The sealed head is the source, not the last row: if events were cut from the end, the next
+    event leaves a gap that verification reports. Without a head (an empty log) the last row is used.
+    """
+    head = AuditHead.objects.filter(pk=HEAD_PK).values("sequence", "event_id", "event_hash").first()
+    if head is None:
+        head = AuditEvent.objects.order_by("-sequence").values("sequence", "id", "event_hash").first()
+        if head is None:
+            return ChainTail()
+        head["event_id"] = head.pop("id")
+    return ChainTail(head["sequence"], head["event_id"], head["event_hash"])
+
+
+def head_advance(event: AuditEvent) -> None:
+    """Point the sealed head at `event` (the newest), in the same transaction as its insert."""
+    values = {"sequence": event.sequence, "event_id": event.pk, "event_hash": event.event_hash}
+    values["seal"] = head_seal(**values)
+    if not AuditHead.objects.filter(pk=HEAD_PK).update(**values):
+        AuditHead.objects.create(pk=HEAD_PK, **values)
+
+
+def default_object_repr(target: Any) -> str:
+    """How a target is named in the log: offenders and victims by pseudonymous reference, never a name."""
+    label = target._meta.label_lower
+    if label == "offenders.offender":
+        return target.reference
+    if label in ("offenders.victim", "offenders.planaction", "offenders.casenote"):
+        return f"{target._meta.verbose_name} {target.pk}"
+    return str(target)
 
 
 def audit_record(
@@ -68,12 +137,14 @@ def audit_record(
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
-        object_repr = object_repr or str(target)
+        object_repr = object_repr or default_object_repr(target)
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-sequence").values("sequence", "event_hash").first()
+        tail = chain_tail()
+        sequence, event_id = tail.next_ids()
         event = AuditEvent(
-            sequence=(last["sequence"] + 1) if last else 1,
+            id=event_id,
+            sequence=sequence,
             occurred_at=timezone.now(),
             actor_id=context.actor_id,
             actor_username=context.actor_username,
@@ -87,10 +158,11 @@ def audit_record(
             request_id=context.request_id,
             channel=context.channel,
             changes=json.loads(json.dumps(scrub(changes), default=str)),
-            previous_hash=last["event_hash"] if last else GENESIS_HASH,
+            previous_hash=tail.event_hash,
         )
         event.event_hash = event_hash(event)
         event.save(force_insert=True)
+        head_advance(event)
     return event
 
 

@@ -1,16 +1,20 @@
-"""Checking the audit chain: every event's hash, its link to the one before, and no gaps.
+"""Checking the audit chain: every event's keyed hash, its link to the one before, no gaps, and that
+the chain ends where the sealed head record says it does.
 
-Streams the events in chain order (a server-side cursor on PostgreSQL), so memory stays flat however
-long the log grows. Detects an edited event (its hash no longer matches its content), a deleted one
-(a gap in the sequence, or a broken link) and reordered ones (links no longer follow). Removing
-events from the very end leaves a shorter but consistent chain: compare `head_hash` with a copy kept
-elsewhere (for example the last verify_audit output) to catch that.
+Streams the events in id order (a server-side cursor on PostgreSQL), so memory stays flat however
+long the log grows, and `first_broken` is the lowest id whose row is wrong; ids are allocated with the
+sequence, so on an untouched log id order is chain order. Detects an edited event (its HMAC no longer
+matches its content, id included), a deleted one (a gap in the sequence, or a broken link), reordered
+or id-swapped ones (sequences and links no longer follow) and events cut from the end (the head names
+a later event than the last one left). For a cut end, `first_broken` is the id the first missing event
+had: the last surviving id + 1 (ids are allocated one after another), or 1 when nothing survives
+(ADR 0304).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .models import AuditEvent
-from .services import GENESIS_HASH, event_hash
+from .models import AuditEvent, AuditHead
+from .services import GENESIS_HASH, HEAD_PK, event_hash, head_seal
 
 CHECKED_FIELDS = ("id", "sequence", "occurred_at", "actor_id", "actor_username", "role", "action", "target_type",
                   "target_id", "object_repr", "purpose", "client_address", "request_id", "channel", "changes",
@@ -40,14 +44,65 @@ def _problem(event: AuditEvent, expected_sequence: int, previous_hash: str) -> s
     return ""
 
 
+@dataclass
+class _Walk:
+    """How far the walk got: the next expected sequence, the last good event's id and hash."""
+
+    expected_sequence: int = 1
+    previous_hash: str = GENESIS_HASH
+    last_id: int = 0
+    checked: int = 0
+
+    def run(self, events) -> ChainReport | None:
+        for event in events:
+            problem = _problem(event, self.expected_sequence, self.previous_hash)
+            if problem:
+                return ChainReport(False, self.checked, event.pk, event.sequence, problem, self.previous_hash)
+            self.checked += 1
+            self.expected_sequence, self.previous_hash, self.last_id = event.sequence + 1, event.event_hash, event.pk
+        return None
+
+    def broken(self, event_id: int, sequence: int, problem: str) -> ChainReport:
+        return ChainReport(False, self.checked, event_id, sequence, problem, self.previous_hash)
+
+
+def _head_report(walk: _Walk, head: AuditHead | None) -> ChainReport | None:
+    """Compare the end of the walk with the sealed head; None when more events arrived meanwhile."""
+    last_sequence = walk.expected_sequence - 1
+    if head is None:
+        if walk.checked == 0:
+            return ChainReport(True, 0)
+        return walk.broken(walk.last_id + 1, last_sequence + 1, "the chain head record is missing")
+    seal = head_seal(sequence=head.sequence, event_id=head.event_id, event_hash=head.event_hash)
+    if seal != head.seal:
+        return walk.broken(head.event_id, head.sequence, "the chain head record was edited")
+    if head.sequence > last_sequence:
+        if AuditEvent.objects.filter(pk__gt=walk.last_id).exists():
+            return None  # appended while we walked: keep walking
+        missing = head.sequence - last_sequence
+        return walk.broken(walk.last_id + 1, last_sequence + 1, f"{missing} event(s) missing from the end of the chain")
+    if head.sequence < last_sequence:
+        first_id, first_sequence = (
+            AuditEvent.objects.filter(sequence__gt=head.sequence).order_by("pk").values_list("pk", "sequence")
+        ).first()
+        report = walk.broken(first_id, first_sequence, "events follow the recorded chain head")
+        return replace(report, checked=walk.checked - (last_sequence - head.sequence))
+    if (head.event_id, head.event_hash) != (walk.last_id, walk.previous_hash):
+        return walk.broken(walk.last_id, last_sequence, "the last event does not match the chain head")
+    return ChainReport(True, walk.checked, head_hash=walk.previous_hash)
+
+
 def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
-    """Walk the whole chain once, in order; stop at the first broken event."""
-    expected_sequence, previous_hash, checked = 1, GENESIS_HASH, 0
-    events = AuditEvent.objects.order_by("sequence").only(*CHECKED_FIELDS).iterator(chunk_size=chunk_size)
-    for event in events:
-        problem = _problem(event, expected_sequence, previous_hash)
-        if problem:
-            return ChainReport(False, checked, event.pk, event.sequence, problem, previous_hash)
-        checked += 1
-        expected_sequence, previous_hash = event.sequence + 1, event.event_hash
-    return ChainReport(True, checked, head_hash=previous_hash)
+    """Walk the whole chain once, in id order; stop at the first broken event; then check the end.
+
+    The head is read after the walk (it is written with each append, in the same transaction), so
+    events appended during a long walk are walked too rather than reported.
+    """
+    walk = _Walk()
+    while True:
+        events = AuditEvent.objects.filter(pk__gt=walk.last_id).order_by("pk")
+        report = walk.run(events.only(*CHECKED_FIELDS).iterator(chunk_size=chunk_size))
+        if report is None:
+            report = _head_report(walk, AuditHead.objects.filter(pk=HEAD_PK).first())
+        if report is not None:
+            return report

@@ -271,6 +271,9 @@ PORTAL_ACCESS_PURPOSES = env_list("PORTAL_ACCESS_PURPOSES", ["investigation", "t
 PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 PORTAL_TOP_N = int(os.environ.get("PORTAL_TOP_N", "100"))
 PORTAL_TOKEN_DAYS = int(os.environ.get("PORTAL_TOKEN_DAYS", "30"))
+# Key of the audit chain's HMAC-SHA256 (kept out of the database); empty: derived from SECRET_KEY
+# (see docs/decisions/0304-keyed-audit-chain-and-head.md). Set it before the first migrate and never change it.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -118,6 +118,8 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
             }
             for e in entries
         ]  # fmt: skip
+        named = any(row["offender"]["display_name"] for row in data["entries"])
+        services.snapshot_view_record(snapshot=snapshot, rows=len(entries), named=named)
         return Response(data)
 
 

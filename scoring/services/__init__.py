@@ -7,7 +7,15 @@ from django.conf import settings
 from django.db import transaction
 
 from .policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
-from .runs import run_chunk_execute, run_current, run_fail, run_plan, run_start, snapshot_publish
+from .runs import (
+    run_chunk_execute,
+    run_current,
+    run_fail,
+    run_plan,
+    run_start,
+    snapshot_publish,
+    snapshot_view_record,
+)
 from .scores import active_policy, offenders_rescore, scores_write
 
 log = logging.getLogger(__name__)
@@ -15,7 +23,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "active_policy", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
     "policy_create_draft", "policy_update_draft", "run_chunk_execute", "run_current", "run_fail", "run_plan",
-    "run_start", "scores_write", "snapshot_publish",
+    "run_start", "scores_write", "snapshot_publish", "snapshot_view_record",
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ An approved, active or retired policy never changes: refused here, and by databa
 (migration 0003) for any other writer.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -70,41 +71,57 @@ def parameters_clean(parameters: Any, *, base: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def _normal_code(code: str) -> str:
-    """`00867` and `008/67` are the same Home Office classification (the offenders app's one spelling);
-    a code in no known shape (a force's local code) is kept as written."""
+def _normal_code(code: str, *, any_code: bool) -> str | None:
+    """`00867` and `008/67` are the same Home Office classification (the offenders app's one spelling).
+    A code in no known shape is kept as written only when `any_code` (a harm-index workbook); otherwise
+    it is None (refused)."""
     try:
         return normalize_offence_code(code)
     except ValidationError:
-        return code.strip()[:16]
+        return code.strip()[:16] if any_code else None
 
 
-def entries_clean(entries: Any) -> list[dict[str, Any]]:
-    """Validate harm entries: a list of {code, title, days, provenance}; codes unique, days whole."""
+def _entry_clean(entry: Any, *, types: dict, known: Collection[str], any_code: bool, seen: set) -> dict | str:
+    """One entry cleaned, or the reason it is refused (without its position, added by the caller)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("code"), str) or not entry["code"].strip():
+        return "needs a code"
+    code = _normal_code(entry["code"], any_code=any_code)
+    if code is None or not (any_code or code in types or code in known):
+        return f"{entry['code'].strip()[:16]!r} is not the code of a known offence type"
+    days = entry.get("days")
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
+        return f"({code}) days must be a whole number from 0 to {MAX_DAYS}"
+    if code in seen:
+        return f"({code}) code appears twice"
+    seen.add(code)
+    offence_type = types.get(code)
+    title = entry.get("title")
+    title = str(title if title is not None else "").strip()[:200] or (offence_type.title if offence_type else "")
+    if not title:
+        return f"({code}) needs a title"
+    provenance = str(entry.get("provenance") or "")[:300]
+    return {"code": code, "title": title, "days": days, "provenance": provenance, "type": offence_type}
+
+
+def entries_clean(entries: Any, *, known: Collection[str] = (), any_code: bool = False) -> list[dict[str, Any]]:
+    """Validate harm entries: a list of {code, title, days, provenance}; codes unique, days whole.
+
+    A code must be an offence type's (normalised) Home Office code, so a policy cannot be approved that
+    scores nothing the force records. Two exceptions keep the harm-index import working (docs/imports.md):
+    the workbook itself may bring classifications not yet in OffenceType (`any_code`), and such codes
+    already in a policy may be copied or kept when it is edited (`known`). A blank title takes the
+    offence type's title.
+    """
     if not isinstance(entries, list):
         raise ValidationError({"entries": "must be a list of {code, title, days, provenance}"})
     types = {t.code: t for t in OffenceType.objects.all()}
-    cleaned, seen, errors = [], set(), []
+    cleaned, seen, errors, known = [], set(), [], set(known)
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str) or not entry["code"].strip():
-            errors.append(f"entry {index + 1}: needs a code")
-            continue
-        code = _normal_code(entry["code"])
-        days = entry.get("days")
-        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
-            errors.append(f"entry {index + 1} ({code}): days must be a whole number from 0 to {MAX_DAYS}")
-            continue
-        if code in seen:
-            errors.append(f"entry {index + 1} ({code}): code appears twice")
-            continue
-        seen.add(code)
-        offence_type = types.get(code)
-        title = str(entry.get("title") or (offence_type.title if offence_type else "")).strip()[:200]
-        if not title:
-            errors.append(f"entry {index + 1} ({code}): unknown offence code needs a title")
-            continue
-        provenance = str(entry.get("provenance") or "")[:300]
-        cleaned.append({"code": code, "title": title, "days": days, "provenance": provenance, "type": offence_type})
+        result = _entry_clean(entry, types=types, known=known, any_code=any_code, seen=seen)
+        if isinstance(result, str):
+            errors.append(f"entry {index + 1}: {result}")
+        else:
+            cleaned.append(result)
     if errors:
         raise ValidationError({"entries": errors})
     return cleaned
@@ -141,17 +158,22 @@ def policy_create_draft(
     parameters: dict[str, Any] | None = None,
     entries: list[dict[str, Any]] | None = None,
     notes: str = "",
+    new_codes: bool = False,
 ) -> ScoringPolicy:
-    """A new draft; `based_on` supplies the entries and parameters not given (a copy to edit)."""
+    """A new draft; `based_on` supplies the entries and parameters not given (a copy to edit).
+
+    `new_codes` is for the harm-index workbook only: its classifications need not be offence types yet.
+    """
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "A policy needs a name."})
     base = based_on.parameters if based_on else ScoringPolicy(status_factors=default_status_factors()).parameters
     cleaned_parameters = parameters_clean(parameters, base=base)
+    known = set(based_on.entries.values_list("code", flat=True)) if based_on else set()
     if entries is not None:
-        cleaned_entries = entries_clean(entries)
+        cleaned_entries = entries_clean(entries, known=known, any_code=new_codes)
     else:
-        cleaned_entries = entries_clean(entries_of(based_on)) if based_on else []
+        cleaned_entries = entries_clean(entries_of(based_on), known=known) if based_on else []
     with transaction.atomic():
         version = (ScoringPolicy.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
         policy = ScoringPolicy.objects.create(
@@ -188,7 +210,8 @@ def policy_update_draft(
         for field, value in parameters_clean(parameters, base=policy.parameters).items():
             setattr(policy, field, value)
         if entries is not None:
-            _entries_replace(policy, entries_clean(entries))
+            known = set(policy.entries.values_list("code", flat=True))
+            _entries_replace(policy, entries_clean(entries, known=known))
             policy.is_illustrative = False
         policy.save()
         audit_record(action="policy.update", target=policy, changes=model_changes(before, _snapshot(policy)))

@@ -185,3 +185,11 @@ def snapshot_publish(*, run: ScoringRun) -> RankingSnapshot:
     snapshot.save(update_fields=["entry_count"])
     audit_record(action="ranking.publish", target=snapshot, changes={"entries": snapshot.entry_count, "run": run.pk})
     return snapshot
+
+
+def snapshot_view_record(*, snapshot: RankingSnapshot, rows: int, named: bool) -> None:
+    """CONTRACT s.7: every list of personal data is audited. A published ranking shown with offenders'
+    names (API or page) writes `ranking.snapshot_view`, as the live list writes `ranking.list`; shown
+    pseudonymised only (admin, oversight: references, no names) it writes nothing, as the live list."""
+    if named:
+        audit_record(action="ranking.snapshot_view", target=snapshot, changes={"rows": rows})

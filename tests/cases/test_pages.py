@@ -182,6 +182,22 @@ class TestDashboard:
         body = web_for(make_user(role)).get("/").content.decode()
         assert "Case work in numbers" in body and 'Cases tasked</dt><dd class="govuk-summary-list__value">1' in body
         assert case.offender.surname not in body and f"/cases/{case.pk}/" not in body
+        assert not AuditEvent.objects.filter(action="dashboard.view").exists()  # counts only: nothing personal
+
+    def test_a_dashboard_listing_offenders_is_audited_once_per_view(self, web_for, lead, case):
+        """CONTRACT s.7: 'My cases' names offenders, so each page view writes one dashboard.view event."""
+        client = web_for(lead)
+        body = client.get("/").content.decode()
+        assert case.offender.surname in body.upper() or case.offender.surname in body
+        [event] = AuditEvent.objects.filter(action="dashboard.view")
+        assert (event.actor_username, event.target_type, event.target_id) == (
+            lead.username,
+            "portal.dashboard",
+            "officer",
+        )
+        assert event.changes["rows"]["my_cases"] == 1
+        client.get("/")
+        assert AuditEvent.objects.filter(action="dashboard.view").count() == 2
 
 
 def test_task_form_without_an_offender(web_for, supervisor):

@@ -5,7 +5,6 @@ import pytest
 from offenders.models import ImportBatch, Offence
 from tests.conftest import browser_login
 from tests.imports.conftest import csv_bytes, offence_row
-from tests.scoring.conftest import reference_data  # noqa: F401 - roles and the policy again after a flush
 
 pytestmark = pytest.mark.browser
 

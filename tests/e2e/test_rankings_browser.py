@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.conftest import browser_login
-from tests.scoring.conftest import make_offence, make_offender, reference_data, run_synchronously, today  # noqa: F401
+from tests.scoring.conftest import make_offence, make_offender, run_synchronously, today  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

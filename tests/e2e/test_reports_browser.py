@@ -9,7 +9,6 @@ from portal.oversight.urls import REPORT_PAGES
 from tests.conftest import browser_login
 from tests.factories import OffenceFactory, OffenderFactory
 from tests.oversight.conftest import at_noon, days_ago, give_score, open_case, publish, record_event
-from tests.scoring.conftest import reference_data  # noqa: F401 - roles and the policy again after a flush
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +38,7 @@ def seed_every_report(supervisor):
     )
 
 
-def test_each_report_draws_its_chart(reference_data, page, make_user):  # noqa: F811
+def test_each_report_draws_its_chart(reference_data, page, make_user):
     supervisor = make_user("supervisor", username="sgt_reports_browser")
     seed_every_report(supervisor)
     script_errors: list[str] = []
@@ -62,7 +61,7 @@ def test_each_report_draws_its_chart(reference_data, page, make_user):  # noqa: 
     assert not [e for e in page.console_errors if not e.startswith("Failed to load resource")], page.console_errors
 
 
-def test_period_form_and_print_layout(reference_data, page, make_user):  # noqa: F811
+def test_period_form_and_print_layout(reference_data, page, make_user):
     supervisor = make_user("supervisor", username="sgt_print")
     seed_every_report(supervisor)
     browser_login(page, supervisor.username)

@@ -11,7 +11,6 @@ from offenders.models import ImportBatch, Offence
 from portal.audit.models import AuditEvent
 from scoring.models import ScoringPolicy
 from tests.conftest import ROOT, _worker_env
-from tests.scoring.conftest import reference_data  # noqa: F401 - roles and the policy again after a flush
 
 from .conftest import CORPUS, csv_bytes, offence_row
 from .workbooks import harm_workbook
@@ -75,7 +74,7 @@ def test_missing_file_is_a_clear_error():
         call_command("import_offences", "/nonexistent/offences.csv")
 
 
-def test_exit_codes_of_the_real_commands(reference_data, good_csv, tmp_path):  # noqa: F811
+def test_exit_codes_of_the_real_commands(reference_data, good_csv, tmp_path):
     """Exit 0 only when every row loaded; 1 (and nothing loaded) otherwise."""
 
     def run(*args):

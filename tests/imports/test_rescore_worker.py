@@ -9,14 +9,13 @@ from django.utils import timezone
 from offenders.models import Offender
 from scoring.models import OffenderScore
 from tests.conftest import wait_for
-from tests.scoring.conftest import days_of, reference_data  # noqa: F401 - roles and the policy again after a flush
 
 from .conftest import csv_bytes, offence_row
 
 pytestmark = pytest.mark.worker
 
 
-def test_loaded_offenders_are_scored_by_the_worker(reference_data, celery_worker, import_csv):  # noqa: F811
+def test_loaded_offenders_are_scored_by_the_worker(reference_data, celery_worker, import_csv):
     recent = (timezone.localdate() - dt.timedelta(days=10)).isoformat()
     rows = [
         offence_row(n, suspect_ref=f"SUS/W/{n % 25}", suspect_surname="Doe", suspect_forenames="Sam", suspect_dob="",

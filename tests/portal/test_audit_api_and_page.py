@@ -69,11 +69,11 @@ def test_token_request_carries_actor_without_any_view_code(make_user):
     _, key = token_issue(user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    response = client.get("/api/v1/audit/events/", HTTP_X_REQUEST_ID="req-123", REMOTE_ADDR="192.0.2.10")
+    response = client.get("/api/v1/audit/events/", HTTP_X_REQUEST_ID="req-12345", REMOTE_ADDR="192.0.2.10")
     assert response.status_code == 200
     event = _last("audit.read")
     assert (event.actor_id, event.role, event.channel, event.request_id, event.client_address) == (
-        user.pk, "oversight", "api", "req-123", "192.0.2.10",
+        user.pk, "oversight", "api", "req-12345", "192.0.2.10",
     )  # fmt: skip
 
 

@@ -73,7 +73,7 @@ TAMPERING = {
     "edited": (["UPDATE audit_auditevent SET object_repr = 'forged' WHERE sequence = {e3}"], 3),
     "edited_changes": (["UPDATE audit_auditevent SET role = 'admin' WHERE sequence = {e5}"], 5),
     "deleted": (["DELETE FROM audit_auditevent WHERE sequence = {e3}"], 4),
-    "reordered": (SWAP_3_AND_4, 4),  # the event now at position 3 was 4: flagged as a sequence/link break
+    "reordered": (SWAP_3_AND_4, 3),  # the lowest id whose row is wrong: event 3 now claims position 4
     "first_deleted": (["DELETE FROM audit_auditevent WHERE sequence = {e1}"], 2),
 }
 
@@ -101,8 +101,7 @@ def test_postgres_verify_catches_tampering(db, kind):
     report = audit_chain_verify()
     assert not report.ok
     assert report.first_broken == flagged.pk
-    now_at = AuditEvent.objects.get(pk=flagged.pk).sequence
-    assert report.checked == AuditEvent.objects.filter(sequence__lt=now_at).count()
+    assert report.checked == AuditEvent.objects.filter(pk__lt=flagged.pk).count()  # walked in id order
     with pytest.raises(CommandError, match=f"event id {report.first_broken}"):
         call_command("verify_audit")
 

@@ -72,19 +72,3 @@ def run_synchronously(**kwargs):
     for chunk_id in services.run_plan(run_id=run.pk):
         services.run_chunk_execute(chunk_id=chunk_id)
     return ScoringRun.objects.get(pk=run.pk)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Put back what the data migrations load (roles, offence types, the illustrative policy): a
-    transactional test's flush empties every table, including those rows."""
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in (
-        ("portal.accounts.migrations.0002_roles", "create_roles"),
-        ("offenders.migrations.0002_offence_types", "load_offence_types"),
-        ("scoring.migrations.0002_illustrative_policy", "create_illustrative_policy"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)

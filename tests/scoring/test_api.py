@@ -96,6 +96,23 @@ def test_snapshots_list_and_detail(ranked, api_for, make_user):
     assert api.get("/api/v1/rankings/snapshots/999999/").status_code == 404
 
 
+def test_snapshot_detail_with_names_is_audited(ranked, api_for, make_user):
+    """CONTRACT s.7: a published ranking listing offenders' names writes one audit event naming it."""
+    from scoring.models import RankingSnapshot
+
+    snapshot = RankingSnapshot.objects.get()
+    officer = make_user("officer")
+    response = api_for(officer).get(f"/api/v1/rankings/snapshots/{snapshot.pk}/")
+    assert response.status_code == 200 and any(e["offender"]["display_name"] for e in response.json()["entries"])
+    [event] = AuditEvent.objects.filter(action="ranking.snapshot_view")
+    assert (event.target_type, event.target_id, event.actor_username) == (
+        "scoring.rankingsnapshot",
+        str(snapshot.pk),
+        officer.username,
+    )
+    assert event.changes == {"rows": 5}
+
+
 def test_runs_post_returns_202_and_the_same_run_twice(db, api_for, make_user):
     api = api_for(make_user("supervisor"))
     first = api.post("/api/v1/scoring/runs/")

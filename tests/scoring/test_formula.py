@@ -110,17 +110,39 @@ def test_victim_uplift_per_extra_distinct_victim(policy, today, make_offender, m
     assert score.score == pytest.approx(3 * days_of(RAPE) * (1 + 0.5 * 1))  # two victims: one extra
 
 
-def test_offence_type_missing_from_the_policy_carries_no_harm(policy, today, make_offender, make_offence):
-    from scoring.services import policy_create_draft
+def test_offence_type_missing_from_the_policy_counts_with_no_harm(today, make_offender, make_offence, make_user):
+    """DESIGN s.3: an offence counts when its status factor is above zero. A type the policy does not list
+    adds 0 days but still counts towards offence_count, victim_count and eligibility, in the set-based
+    recompute, the incremental rescore and the breakdown alike."""
+    from scoring.models import OffenderScore
+    from scoring.services import offenders_rescore, policy_activate, policy_approve, policy_create_draft
 
+    author, approver = make_user("admin"), make_user("admin")
     without_rape = policy_create_draft(
-        name="no rape", by=None, entries=[{"code": ATTEMPTED_MURDER, "days": 100, "title": "AM"}]
+        name="no rape", by=author, entries=[{"code": ATTEMPTED_MURDER, "days": 100, "title": "AM"}]
     )
     offender = make_offender()
-    make_offence(offender, code=RAPE, days_ago=1)
-    make_offence(offender, code=ATTEMPTED_MURDER, days_ago=2)
+    make_offence(offender, code=RAPE, days_ago=1, victim="A")
+    make_offence(offender, code=ATTEMPTED_MURDER, days_ago=2, victim="B")
+    make_offence(offender, code=RAPE, days_ago=3, victim="C", status="cancelled")  # factor 0: not counted
+    expected = (100, 100, 2, 2, True)
     score = score_all(without_rape, today)[offender.pk]
-    assert (score.score, score.offence_count, score.eligible) == (100, 1, False)
+    assert (score.score, score.harm_days, score.offence_count, score.victim_count, score.eligible) == expected
+
+    policy_approve(policy=without_rape, by=approver)
+    policy_activate(policy=without_rape, by=approver)
+    OffenderScore.objects.filter(offender=offender).delete()
+    assert offenders_rescore(offender_ids=[offender.pk], as_of=today) == 1
+    score = OffenderScore.objects.get(offender=offender)
+    assert (score.score, score.harm_days, score.offence_count, score.victim_count, score.eligible) == expected
+
+    summary = offender_score_breakdown(offender)
+    rows = {row["code"]: row for row in summary["breakdown"]}
+    assert len(summary["breakdown"]) == 2 and set(rows) == {RAPE, ATTEMPTED_MURDER}
+    assert (rows[RAPE]["days"], rows[RAPE]["contribution"]) == (0, 0)
+    assert rows[ATTEMPTED_MURDER]["days"] == 100
+    assert summary["components"]["offence_count"] == 2 and summary["eligible"] is True
+    assert sum(row["contribution"] for row in summary["breakdown"]) == pytest.approx(summary["score"]) == 100
 
 
 def test_breakdown_sums_to_the_score(policy, today, make_offender, make_offence):

@@ -106,9 +106,34 @@ def test_policy_edit_form_errors_and_frozen_policies(db, web_for, make_user, pol
     draft = policy_create_draft(name="d", by=make_user("admin"), based_on=policy)
     bad = web.post(f"/scoring/policies/{draft.pk}/edit/", {"name": "", "window_days": "x", "entries": "19C,Rape,lots"})
     assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    before = sorted(draft.entries.values_list("code", "days"))
+    data = {
+        "name": "d", "notes": "", "window_days": 365, "min_offences": 2, "recency_half_life_days": "",
+        "victim_uplift": "", "entries": "19C,Rape,2000,\nZZZ,Made up,5,",
+        **{f"factor_{s}": 1 for s in ("reported", "investigating", "charged", "convicted", "nfa")},
+        "factor_acquitted": 0, "factor_cancelled": 0,
+    }  # fmt: skip
+    unknown = web.post(f"/scoring/policies/{draft.pk}/edit/", data)
+    assert unknown.status_code == 400 and "ZZZ" in unknown.content.decode()
+    assert "not the code of a known offence type" in unknown.content.decode()
+    assert sorted(draft.entries.values_list("code", "days")) == before
     assert web.get(f"/scoring/policies/{policy.pk}/edit/").status_code == 302  # active: no edit form
     policy_approve(policy=draft, by=make_user("admin"))
     assert web.get(f"/scoring/policies/{draft.pk}/edit/").status_code == 302
+
+
+def test_snapshot_page_with_names_is_audited(ranked, web_for, make_user):
+    from portal.audit.models import AuditEvent
+    from scoring.models import RankingSnapshot
+
+    snapshot = RankingSnapshot.objects.get()
+    officer = make_user("officer")
+    body = web_for(officer).get(f"/rankings/snapshots/{snapshot.pk}/").content.decode()
+    assert "RANKED0" in body.upper()
+    [event] = AuditEvent.objects.filter(action="ranking.snapshot_view")
+    assert (event.target_id, event.actor_username, event.changes) == (str(snapshot.pk), officer.username, {"rows": 4})
+    web_for(make_user("oversight")).get(f"/rankings/snapshots/{snapshot.pk}/")  # pseudonyms only: no event
+    assert AuditEvent.objects.filter(action="ranking.snapshot_view").count() == 1
 
 
 def test_officers_cannot_write_policies(db, web_for, make_user, policy):

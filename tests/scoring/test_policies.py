@@ -60,6 +60,13 @@ def test_draft_copies_its_base_and_can_be_edited(admins, api_for, policy):
         {"entries": [{"code": "19C", "days": 5}, {"code": "19C", "days": 6}]},
         {"entries": "not a list"},
         {"name": ""},
+        {"entries": [{"code": "ZZZ", "title": "x", "days": 5, "provenance": ""}]},
+        {"entries": [{"code": "999/99", "title": "no such type", "days": 5}]},
+        {"entries": [{"code": "19C", "title": "Rape", "days": 5}, {"code": "ZZZ", "title": "x", "days": 5}]},
+        {"entries": [{"code": "19C", "days": "5"}]},
+        {"entries": [{"code": "19C", "days": 2.5}]},
+        {"entries": [{"code": "008/67", "days": 5}, {"code": "00867", "days": 6}]},  # the same code twice
+        {"entries": [{"title": "no code", "days": 5}]},
     ],
 )
 def test_bad_drafts_are_refused_with_400_and_nothing_written(admins, api_for, body):
@@ -186,3 +193,58 @@ def test_the_database_allows_editing_a_draft(admins):
 def test_one_active_policy_at_most(policy):
     with pytest.raises(IntegrityError), transaction.atomic():
         ScoringPolicy.objects.create(name="second", version=99, status="active")
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [{"code": "ZZZ", "title": "x", "days": 5, "provenance": ""}],
+        [{"code": "19C", "title": "Rape", "days": 5}, {"code": "999/99", "title": "unknown", "days": 5}],
+        [{"code": "19C", "title": "Rape", "days": -1}],
+        [{"code": "19C", "title": "Rape", "days": 5}, {"code": "19C", "title": "Rape", "days": 6}],
+    ],
+)
+def test_patch_with_a_bad_entry_is_a_400_and_changes_nothing(admins, api_for, policy, entries):
+    """An entry must name an existing offence type (finding 1: 'ZZZ' used to replace the table)."""
+    api = api_for(admins[0])
+    draft = create_draft(api)
+    before = sorted(HarmEntry.objects.filter(policy_id=draft["id"]).values_list("code", "days"))
+    events = AuditEvent.objects.count()
+    response = api.patch(f"{POLICIES}{draft['id']}/", {"entries": entries, "name": "Changed"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "entries" in response.json()
+    assert sorted(HarmEntry.objects.filter(policy_id=draft["id"]).values_list("code", "days")) == before
+    assert ScoringPolicy.objects.get(pk=draft["id"]).name == "Draft"
+    assert not AuditEvent.objects.filter(action="policy.update", id__gt=events).exists()
+
+
+def test_entry_codes_are_normalised_and_blank_titles_take_the_offence_type_title(admins, api_for):
+    from offenders.models import OffenceType
+
+    api = api_for(admins[0])
+    draft = create_draft(api, entries=[{"code": " 00867 ", "title": "", "days": 7}, {"code": "19C", "days": 3}])
+    entries = {e["code"]: e for e in draft["entries"]}
+    assert set(entries) == {"008/67", "19C"}
+    assert entries["008/67"]["title"] == OffenceType.objects.get(code="008/67").title
+    assert entries["19C"]["title"] == OffenceType.objects.get(code="19C").title
+    assert HarmEntry.objects.get(policy_id=draft["id"], code="008/67").offence_type.code == "008/67"
+
+
+def test_harm_index_drafts_may_bring_new_classifications_and_keep_them_when_edited(admins, api_for, policy):
+    """The workbook import (docs/imports.md) may add a code that is not an offence type yet; a draft
+    based on it, or an edit of it, may keep that code, but still may not add another unknown one."""
+    from scoring.services import policy_create_draft
+
+    imported = policy_create_draft(
+        name="workbook", by=admins[0], based_on=policy, new_codes=True,
+        entries=[{"code": "19C", "title": "Rape", "days": 10}, {"code": "077/07", "title": "New", "days": 5}],
+    )  # fmt: skip
+    assert set(imported.entries.values_list("code", flat=True)) == {"19C", "077/07"}
+    copy = policy_create_draft(name="copy", by=admins[0], based_on=imported)
+    assert set(copy.entries.values_list("code", flat=True)) == {"19C", "077/07"}
+    api = api_for(admins[0])
+    kept = [{"code": "077/07", "title": "New", "days": 6}]
+    assert api.patch(f"{POLICIES}{imported.pk}/", {"entries": kept}, format="json").status_code == 200
+    added = [*kept, {"code": "078/08", "title": "Another", "days": 1}]
+    assert api.patch(f"{POLICIES}{imported.pk}/", {"entries": added}, format="json").status_code == 400
+    assert list(imported.entries.values_list("code", "days")) == [("077/07", 6)]
