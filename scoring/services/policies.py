@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from offenders.choices import OffenceStatus
 from offenders.models import OffenceType
+from offenders.reference_data import illustrative_rows
 from offenders.rules import normalize_offence_code
 from portal.audit.services import audit_record, model_changes
 
@@ -145,6 +146,13 @@ def _entries_replace(policy: ScoringPolicy, entries: list[dict[str, Any]]) -> No
     )  # fmt: skip
 
 
+def carries_illustrative_values(entries: list[dict[str, Any]]) -> bool:
+    """True while any entry still holds a value of the shipped illustrative index (same code, days and
+    provenance): such a policy must keep its "illustrative" label however many other rows were edited."""
+    shipped = {(row.code, row.days, row.provenance) for row in illustrative_rows()}
+    return any((e["code"], e["days"], e["provenance"]) in shipped for e in entries)
+
+
 def _snapshot(policy: ScoringPolicy) -> dict[str, Any]:
     """What the change log records about a policy: its name, parameters and weight table."""
     return {"name": policy.name, "status": policy.status, **policy.parameters, "entries": entries_of(policy)}
@@ -178,7 +186,7 @@ def policy_create_draft(
         version = (ScoringPolicy.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
         policy = ScoringPolicy.objects.create(
             name=name[:200], version=version, based_on=based_on, notes=notes or "",
-            is_illustrative=bool(based_on and based_on.is_illustrative and entries is None),
+            is_illustrative=carries_illustrative_values(cleaned_entries),
             author=by, author_username=by.get_username() if by else "system", **cleaned_parameters,
         )  # fmt: skip
         _entries_replace(policy, cleaned_entries)
@@ -211,8 +219,9 @@ def policy_update_draft(
             setattr(policy, field, value)
         if entries is not None:
             known = set(policy.entries.values_list("code", flat=True))
-            _entries_replace(policy, entries_clean(entries, known=known))
-            policy.is_illustrative = False
+            cleaned_entries = entries_clean(entries, known=known)
+            _entries_replace(policy, cleaned_entries)
+            policy.is_illustrative = carries_illustrative_values(cleaned_entries)
         policy.save()
         audit_record(action="policy.update", target=policy, changes=model_changes(before, _snapshot(policy)))
     return policy

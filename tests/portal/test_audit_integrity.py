@@ -113,6 +113,16 @@ def test_head_pointed_back_without_the_key_is_caught(db):
     assert not report.ok and "head record was edited" in report.problem
 
 
+def test_events_beyond_the_head_are_caught(db):
+    """Events the head does not cover were not written by the audit service (which moves it)."""
+    events = _events(4)
+    old = {"sequence": events[-2].sequence, "event_id": events[-2].pk, "event_hash": events[-2].event_hash}
+    old["seal"] = head_seal(**old)
+    AuditHead.objects.filter(pk=HEAD_PK).update(**old)
+    report = audit_chain_verify()
+    assert (report.ok, report.first_broken, report.checked) == (False, events[-1].pk, AuditEvent.objects.count() - 1)
+
+
 def test_head_deleted_is_caught(db):
     events = _events(2)
     _tamper("DELETE FROM audit_audithead")

@@ -49,6 +49,16 @@ def test_draft_copies_its_base_and_can_be_edited(admins, api_for, policy):
     assert AuditEvent.objects.filter(action="policy.update", target_id=str(draft["id"])).exists()
 
 
+def test_a_draft_keeps_the_illustrative_label_while_any_shipped_value_remains(admins, api_for, policy):
+    api = api_for(admins[0])
+    draft = create_draft(api)
+    entries = [dict(e) for e in draft["entries"]]
+    entries[0]["days"] += 1  # one row changed; the others are still the shipped illustrative values
+    response = api.patch(f"{POLICIES}{draft['id']}/", {"entries": entries, "notes": "one row"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["is_illustrative"] is True
+
+
 @pytest.mark.parametrize(
     "body",
     [
