@@ -87,10 +87,9 @@ def _statements(kind: str, events: list[AuditEvent]) -> tuple[list[str], AuditEv
     return [statement.format(**positions) for statement in statements], flagged
 
 
+@pytest.mark.postgresql_only
 @pytest.mark.parametrize("kind", TAMPERING)
 def test_postgres_verify_catches_tampering(db, kind):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL variant (the SQLite variant tampers a copy of the file)")
     events = _events(6)
     statements, flagged = _statements(kind, events)
     with connection.cursor() as cursor:
@@ -114,11 +113,10 @@ def _copy_database(target) -> None:
         copy.executescript(script)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("kind", TAMPERING)
 def test_sqlite_copy_tampered_is_caught(db, tmp_path, kind):
     """Tamper a COPY of the SQLite file (triggers dropped there); verify_audit against it fails."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite variant")
     events = _events(6)
     copy = tmp_path / "copy.sqlite3"
     _copy_database(copy)
@@ -143,9 +141,8 @@ def test_sqlite_copy_tampered_is_caught(db, tmp_path, kind):
     assert audit_chain_verify().ok
 
 
+@pytest.mark.sqlite_only
 def test_verify_audit_subprocess_intact_on_copy(db, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite variant")
     _events(3)
     copy = tmp_path / "copy.sqlite3"
     _copy_database(copy)

@@ -217,11 +217,10 @@ def _verify_copy(tmp_path, statements: list[str]) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("kind", ["delete_last", "swap_ids"])
 def test_sqlite_copy_cut_or_swapped_fails_verify_audit(db, tmp_path, kind):
     """The acceptance route: tamper a copy of the file, run the command with the same settings."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite variant (the in-transaction tests above cover PostgreSQL)")
     events = _events(4)
     statements = {
         "delete_last": ["DELETE FROM audit_auditevent WHERE id = (SELECT max(id) FROM audit_auditevent)"],

@@ -163,9 +163,8 @@ def test_the_database_refuses_to_change_an_active_policy(policy, sql, what):
     assert policy.window_days == 365 and policy.name == "Illustrative harm index" and policy.status == "active"
 
 
+@pytest.mark.postgresql_only
 def test_postgresql_also_refuses_deleting_an_active_policy_or_its_entries(policy):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite leaves deletes to the PROTECT foreign keys (its test flush uses DELETE)")
     for sql in (
         "DELETE FROM scoring_harmentry WHERE policy_id = %s",
         "DELETE FROM scoring_scoringpolicy WHERE id = %s",
