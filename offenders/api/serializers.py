@@ -101,6 +101,22 @@ class OffenderWriteSerializer(serializers.Serializer):
     review_due = serializers.DateField(required=False, allow_null=True)
     restricted = serializers.BooleanField(required=False)
 
+    # The import format's column names (CONTRACT.md section 5) are accepted too, so a client that speaks
+    # the CSV's vocabulary can create the same offender through the API.
+    IMPORT_ALIASES = {
+        "suspect_surname": "surname",
+        "suspect_forenames": "forenames",
+        "suspect_dob": "date_of_birth",
+        "suspect_sex": "sex",
+        "suspect_ethnicity": "ethnicity",
+    }
+
+    def to_internal_value(self, data):
+        if hasattr(data, "items"):
+            renamed = {self.IMPORT_ALIASES.get(key, key): value for key, value in data.items()}
+            data = {**renamed, **{key: data[key] for key in data if key in self.fields}}
+        return super().to_internal_value(data)
+
 
 class OffenceWriteSerializer(serializers.Serializer):
     """POST and PATCH of an offence: the import columns, `offender` being an id this user may edit."""

@@ -199,3 +199,19 @@ def test_search_is_an_alias_of_q(officer_api, offender, hidden_offender):
     OffenderFactory(surname="Other")
     assert [row["id"] for row in results(officer_api.get("/api/v1/offenders/?search=testwood"))] == [offender.pk]
     assert results(officer_api.get("/api/v1/offenders/?search=hiddenfield")) == []
+
+
+def test_create_accepts_the_import_column_names(officer_api):
+    body = {
+        "suspect_ref": "ALIAS-1",
+        "suspect_surname": "Aliasford",
+        "suspect_forenames": "Al",
+        "suspect_dob": "1980-01-01",
+        "suspect_sex": "male",
+        "suspect_ethnicity": "W1",
+    }
+    response = officer_api.post("/api/v1/offenders/", body, format="json")
+    assert response.status_code == 201, response.content
+    offender = Offender.objects.get(suspect_ref="ALIAS-1")
+    assert (offender.surname, offender.forenames, str(offender.date_of_birth)) == ("Aliasford", "Al", "1980-01-01")
+    assert (offender.sex, offender.ethnicity) == ("male", "W1")
