@@ -13,8 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from offenders.models import Offence, OffenceType, Offender, Victim
+from portal.audit.bulk import AuditBuffer, PendingEvent
 
-from .audit_bulk import AuditBuffer, PendingEvent
 from .fast_insert import insert_rows
 from .lookups import matching
 from .offences_csv import OffenceRow, Person

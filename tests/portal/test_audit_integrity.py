@@ -16,10 +16,10 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from offenders.imports.audit_bulk import PendingEvent, audit_append_many
 from offenders.services.offenders import offender_create, offender_update
 from portal.accounts.models import ApiToken
 from portal.accounts.services import token_issue
+from portal.audit.bulk import PendingEvent, audit_append_many
 from portal.audit.models import AuditEvent, AuditHead
 from portal.audit.services import HEAD_PK, audit_record, event_hash, head_seal
 from portal.audit.verify import audit_chain_verify

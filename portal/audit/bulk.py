@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from portal.audit.context import current_context
-from portal.audit.models import AuditEvent
-from portal.audit.services import _lock_chain, chain_tail, event_hash, head_advance, scrub
+from .context import current_context
+from .models import AuditEvent
+from .services import _lock_chain, chain_tail, event_hash, head_advance, scrub
 
 
 @dataclass
