@@ -6,7 +6,7 @@ and with `audit_record` replaced by a no-op everywhere it is imported, in interl
 in the machine affects both sides alike. The figure is (median with - median without) / median
 without, in percent, for the page; the API's is reported beside it, and so is the time spent inside
 audit_record itself per view (the difference can be larger: the extra write transaction). The append
-includes its serialisation (an advisory lock on PostgreSQL) and the hash.
+includes its serialisation (the chain head's row lock on PostgreSQL) and the hash.
 """
 
 import sys

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .context import current_context
 from .models import AuditEvent
-from .services import _lock_chain, chain_tail, event_hash, head_advance, scrub
+from .services import chain_tail, event_hash, head_advance, scrub
 
 
 @dataclass
@@ -51,7 +51,6 @@ def audit_append_many(events: list[PendingEvent], *, batch_size: int = 1000) -> 
     """Append `events` to the chain in order, in the current transaction (opened here if none)."""
     context = current_context()
     with transaction.atomic():
-        _lock_chain()
         tail = chain_tail()
         sequence, event_id, previous_hash = tail.sequence, tail.event_id, tail.event_hash
         now = timezone.now()

@@ -1,7 +1,7 @@
 """Writing audit events: every write goes through `audit_record`, inside the caller's transaction.
 
-Appends are serialised (an advisory lock on PostgreSQL; SQLite serialises writers itself) so the
-chain has one order. Each event's hash is an HMAC-SHA256, keyed by a secret kept out of the database,
+Appends are serialised (on PostgreSQL by locking the chain's head row; SQLite serialises writers
+itself) so the chain has one order. Each event's hash is an HMAC-SHA256, keyed by a secret kept out of the database,
 over its content (its id included) and the previous hash; the sealed head record is rewritten in the
 same transaction, so an edit, a swap of ids or events cut from the end cannot be re-chained to pass
 verification by someone who can only reach the database (ADR 0304).
@@ -71,6 +71,7 @@ def scrub(changes: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _lock_chain() -> None:
+    """The chain lock for a log with no head yet (PostgreSQL; SQLite serialises writers itself)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
@@ -89,13 +90,25 @@ class ChainTail:
         return self.sequence + 1, self.event_id + 1
 
 
+def _locked_head() -> dict | None:
+    return AuditHead.objects.select_for_update().filter(pk=HEAD_PK).values("sequence", "event_id", "event_hash").first()
+
+
 def chain_tail() -> ChainTail:
-    """The chain's end, under the chain lock (take `_lock_chain()` first, inside a transaction).
+    """The chain's end, locked until the caller's transaction ends (call it inside one).
+
+    Locking the head row is the chain lock: one round trip reads and locks it, which keeps the audit
+    write cheap on every profile view. With no head yet (a new log) appends are serialised by an
+    advisory lock instead and the head is read again under it, since another append may have
+    created it meanwhile.
 
     The sealed head is the source, not the last row: if events were cut from the end, the next
     event leaves a gap that verification reports. Without a head (an empty log) the last row is used.
     """
-    head = AuditHead.objects.filter(pk=HEAD_PK).values("sequence", "event_id", "event_hash").first()
+    head = _locked_head()
+    if head is None:
+        _lock_chain()
+        head = _locked_head()
     if head is None:
         head = AuditEvent.objects.order_by("-sequence").values("sequence", "id", "event_hash").first()
         if head is None:
@@ -139,7 +152,6 @@ def audit_record(
         target_id = target_id or target.pk
         object_repr = object_repr or default_object_repr(target)
     with transaction.atomic():
-        _lock_chain()
         tail = chain_tail()
         sequence, event_id = tail.next_ids()
         event = AuditEvent(

@@ -359,3 +359,48 @@ def test_client_request_id_kept_only_when_well_formed(make_user, api_for, suppli
     assert response["X-Request-ID"] == event.request_id
     if not kept:
         assert len(event.request_id) == 32 and event.request_id.isalnum()
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_make_one_unbroken_chain():
+    """Appends from several connections at once, starting from an empty log (no head yet: the advisory
+    lock path) and then with a head (the row lock path): one order, ids equal to the sequence, the
+    head on the last event, and the whole chain verifies."""
+    import threading
+
+    AuditHead.objects.all().delete()
+    assert not AuditEvent.objects.exists()
+    threads_count, per_thread = 4, 12
+    barrier = threading.Barrier(threads_count)
+    errors = []
+
+    def append(worker: int):
+        try:
+            barrier.wait()
+            for n in range(per_thread):
+                if n % 4 == 3:
+                    audit_append_many(
+                        [PendingEvent("test.bulk", "thing", f"{worker}-{n}-{i}", "", {}) for i in range(3)]
+                    )
+                else:
+                    audit_record(action="test.race", target_type="thing", target_id=f"{worker}-{n}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(worker,)) for worker in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    bulk_calls = per_thread // 4
+    expected = threads_count * (bulk_calls * 3 + per_thread - bulk_calls)  # 3 events a bulk call, else 1
+    ids = list(AuditEvent.objects.order_by("sequence").values_list("id", "sequence"))
+    assert len(ids) == expected and [pk for pk, _ in ids] == [seq for _, seq in ids] == list(range(1, expected + 1))
+    head = AuditHead.objects.get(pk=HEAD_PK)
+    assert (head.sequence, head.event_id) == (expected, expected)
+    report = audit_chain_verify()
+    assert report.ok and report.checked == expected
