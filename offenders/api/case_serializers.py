@@ -46,7 +46,8 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = [
             "id", "offender", "lead", "team", "stage", "reason", "review_due", "exit_reason", "score_at_tasking",
-            "rank_at_tasking", "policy_at_tasking", "opened_by_username", "opened_at", "closed_at",
+            "rank_at_tasking", "policy_at_tasking", "score_at_exit", "rank_at_exit", "policy_at_exit",
+            "opened_by_username", "opened_at", "closed_at",
             "last_activity_at", "open_action_count", "overdue_action_count",
         ]  # fmt: skip
         read_only_fields = fields

@@ -76,6 +76,9 @@ class Case(models.Model):
     score_at_tasking = models.FloatField(null=True, blank=True)
     rank_at_tasking = models.PositiveIntegerField(null=True, blank=True)
     policy_at_tasking = models.CharField(max_length=64, blank=True)
+    score_at_exit = models.FloatField(null=True, blank=True, help_text="The live score copied when the case closed.")
+    rank_at_exit = models.PositiveIntegerField(null=True, blank=True)
+    policy_at_exit = models.CharField(max_length=64, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

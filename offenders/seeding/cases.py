@@ -159,9 +159,15 @@ class CaseSeeder:
         idle = index % 9 == 4  # a few cases with no activity for weeks (the supervisor's idle panel)
         case.opened_at = _at(opened_on, rng)
         case.last_activity_at = case.opened_at if idle else max([case.opened_at, last, *notes])
-        case.closed_at = _at(stages[-1][1], rng) if case.stage == CaseStage.CLOSED else None
+        closed = case.stage == CaseStage.CLOSED
+        case.closed_at = _at(stages[-1][1], rng) if closed else None
         Case.objects.filter(pk=case.pk).update(
-            opened_at=case.opened_at, last_activity_at=case.last_activity_at, closed_at=case.closed_at
+            opened_at=case.opened_at,
+            last_activity_at=case.last_activity_at,
+            closed_at=case.closed_at,
+            # synthetic: the data has no intervention effect, so the harm at exit is drawn below tasking's
+            score_at_exit=round(harm * rng.uniform(0.2, 0.9), 1) if closed else None,
+            policy_at_exit=policy if closed else "",
         )
         self.counts["cases"] += 1
 

@@ -174,6 +174,7 @@ def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", 
         cancelled = 0
         if to == CaseStage.CLOSED:
             case.exit_reason, case.closed_at = exit_reason, timezone.now()
+            _copy_score_at_exit(case)
             cancelled = case.actions.filter(status=ActionStatus.OPEN).update(
                 status=ActionStatus.CANCELLED, completed_at=case.closed_at, updated_at=case.closed_at
             )
@@ -186,6 +187,15 @@ def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", 
             changes["open_actions_cancelled"] = cancelled
         audit_record(action="case.transition", target=case, changes=changes)
     return case
+
+
+def _copy_score_at_exit(case: Case) -> None:
+    """Freeze the score, rank and policy on the day the case closed (ADR 0503): the fall in harm from
+    tasking to exit must not drift as the live score moves on after the case is gone."""
+    score = case_scoring.score_now(case.offender)
+    case.score_at_exit = score.score if score else None
+    case.rank_at_exit = score.rank if score else None
+    case.policy_at_exit = score.policy if score else ""
 
 
 def _check_transition(case: Case, *, to: str, reason: str, exit_reason: str) -> None:

@@ -44,7 +44,7 @@ def test_review_date_defaults_to_four_weeks(api_for, supervisor, lead, offender)
     assert response.json()["review_due"] == _iso(28)
 
 
-def test_score_when_tasked_is_copied_from_the_live_score(api_for, supervisor, lead, offender, today):
+def test_score_when_tasked_and_when_closed_is_copied_from_the_live_score(api_for, supervisor, lead, offender, today):
     from scoring.models import OffenderScore, ScoringPolicy
 
     policy = ScoringPolicy.objects.get(status="active")
@@ -63,6 +63,20 @@ def test_score_when_tasked_is_copied_from_the_live_score(api_for, supervisor, le
     OffenderScore.objects.filter(offender=offender).update(score=100.0)
     detail = api_for(supervisor).get(f"/api/v1/cases/{data['id']}/").json()
     assert (detail["score_at_tasking"], detail["score_now"], detail["rank_now"]) == (812.5, 100.0, 2)
+    assert (detail["score_at_exit"], detail["rank_at_exit"], detail["policy_at_exit"]) == (None, None, "")
+
+    closing = {"to": "closed", "reason": "Convicted", "exit_reason": "convicted"}
+    assert (
+        api_for(supervisor).post(f"/api/v1/cases/{data['id']}/transition/", closing, format="json").status_code == 200
+    )
+    OffenderScore.objects.filter(offender=offender).update(score=5.0)  # the live score moves on after exit
+    closed = api_for(supervisor).get(f"/api/v1/cases/{data['id']}/").json()
+    assert (closed["score_at_exit"], closed["rank_at_exit"], closed["policy_at_exit"]) == (
+        100.0,
+        2,
+        f"v{policy.version}",
+    )
+    assert closed["score_now"] == 5.0
 
 
 @pytest.mark.parametrize(

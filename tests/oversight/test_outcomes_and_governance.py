@@ -26,7 +26,7 @@ def outcomes(make_user, supervisor):
     """Month 1 (70 days ago): A (arrest after 10 days, a referral too; closed, convicted, score 500 -> 200)
     and B (only a cancelled charge). Month 2 (30 days ago): C (charge after 4 days, conviction after 20)."""
     a, b, c = OffenderFactory(), OffenderFactory(), OffenderFactory()
-    give_score(a, score=200, eligible=True)
+    give_score(a, score=150, eligible=True)  # the live score has moved on since A's case closed: not the exit score
     first, second = at_noon(days_ago(70)), at_noon(days_ago(30))
     case_a = open_case(a, lead=supervisor, opened_at=first, score_at_tasking=500)
     case_b = open_case(b, lead=supervisor, opened_at=first + dt.timedelta(hours=1), stage="active")
@@ -36,7 +36,9 @@ def outcomes(make_user, supervisor):
     add_action(case_b, outcome="charge", status="cancelled", after_days=1, owner=supervisor)
     add_action(case_c, outcome="conviction", after_days=20, owner=supervisor)
     add_action(case_c, outcome="charge", after_days=4, owner=supervisor)
-    Case.objects.filter(pk=case_a.pk).update(stage="closed", exit_reason="convicted", closed_at=at_noon(days_ago(5)))
+    Case.objects.filter(pk=case_a.pk).update(
+        stage="closed", exit_reason="convicted", closed_at=at_noon(days_ago(5)), score_at_exit=200
+    )
     report = outcomes_report(user=make_user("oversight"), period=period(days_ago(365)))
     months = [timezone.localtime(first).strftime("%Y-%m"), timezone.localtime(second).strftime("%Y-%m")]
     return report, months

@@ -71,24 +71,18 @@ def cases_by_stage(cases) -> list[dict]:
     )
 
 
-def _exit_score(case) -> float | None:
-    """The score at exit, read as the live score now: the case app stores only the score at tasking."""
-    score = getattr(case.offender, "score", None)
-    return score.score if score is not None else None
-
-
 def score_fall_by_exit(*, user, period: Period) -> list[dict]:
     """For cases closed in the period: score at tasking, at exit and the fall, by exit reason."""
-    closed = (
-        restrict(Case.objects.all(), user, "reports.view")
-        .filter(stage=CaseStage.CLOSED, closed_at__gte=period.start_at, closed_at__lt=period.end_before)
-        .select_related("offender__score")
+    closed = restrict(Case.objects.all(), user, "reports.view").filter(
+        stage=CaseStage.CLOSED,
+        closed_at__gte=period.start_at,
+        closed_at__lt=period.end_before,
+        score_at_tasking__isnull=False,
+        score_at_exit__isnull=False,
     )
     groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for case in closed.iterator(chunk_size=2000):
-        at_exit = _exit_score(case)
-        if case.score_at_tasking is not None and at_exit is not None:
-            groups[case.exit_reason].append((case.score_at_tasking, at_exit))
+    for reason, at_tasking, at_exit in closed.values_list("exit_reason", "score_at_tasking", "score_at_exit"):
+        groups[reason].append((at_tasking, at_exit))
     rows = []
     for reason, pairs in sorted(groups.items()):
         falls = [before - after for before, after in pairs]
@@ -154,7 +148,7 @@ def outcomes_report(*, user, period: Period) -> Report:
     monthly, days_to_first = monthly_outcomes(cases)
     stages = cases_by_stage(cases)
     falls = score_fall_by_exit(user=user, period=period)
-    fall_note = "Score at exit is the offender's live score now (the case keeps its score at tasking only)."
+    fall_note = "Scores at tasking and at exit are those copied onto the case on the day it was tasked and closed."
     tables = [
         Table("monthly", "Tasking and positive action, by month of tasking", MONTHLY_COLUMNS, monthly),
         Table("stages", "Cases tasked in the period, by stage now", STAGE_COLUMNS, stages),
