@@ -4,20 +4,29 @@ The sheet is found by its header row (which need not be row 1): FULL_OFFENCE_TIT
 HOME_OFFICE_CLASSIFICATION, optionally ATHENA URN, Starting Point, GROUP and SUB_GROUP. openpyxl
 reads it in read-only mode, row by row. Cells are data: a formula is never evaluated here; what the
 spreadsheet last saved as its value is read (data_only), and a formula with no saved value is a
-missing value. Problems are reported by sheet row, like the CSV's by line.
+missing value; text that merely looks like a formula is kept as text. Problems are reported by sheet
+row, like the CSV's by line.
+
+A workbook is a zip of XML. Before openpyxl sees it, the zip's own directory is checked: a member that
+unpacks to more than PORTAL_IMPORT_MAX_UNZIPPED_BYTES in total (a zip bomb) is refused, and anything
+that fails to unpack or parse while reading (a truncated member, malformed XML) refuses the file
+rather than escaping as a server error.
 """
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
+from xml.etree.ElementTree import ParseError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 from offenders import rules
 
-from .offences_columns import FORMULA_STARTS
 from .problems import FileRefused, ProblemLog
 
 TITLE, SCORE, CLASSIFICATION = "FULL_OFFENCE_TITLE", "CCHI Score", "HOME_OFFICE_CLASSIFICATION"
@@ -50,16 +59,52 @@ def _find_header(row: tuple) -> dict[str, int] | None:
     return None
 
 
+# What a damaged or hostile workbook raises while openpyxl unpacks and parses it.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, ValueError, TypeError, IndexError,
+              AttributeError, OSError)  # fmt: skip
+
+
+def unzipped_limit() -> int:
+    return int(getattr(settings, "PORTAL_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024))
+
+
+def _not_a_workbook(error: Exception) -> FileRefused:
+    return FileRefused(
+        f"The file is not an Excel workbook (.xlsx) that can be read ({type(error).__name__}). "
+        "Open it in Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'."
+    )
+
+
+def _check_unzipped_size(stream: BinaryIO) -> None:
+    """Refuse a zip bomb from the zip's directory, before anything is unpacked.
+
+    Python's zipfile never returns more than a member's declared size, so the declared sizes bound
+    what openpyxl can unpack.
+    """
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+        raise _not_a_workbook(error) from None
+    finally:
+        stream.seek(0)
+    limit = unzipped_limit()
+    if unzipped > limit:
+        raise FileRefused(
+            f"The workbook unpacks to {filesizeformat(unzipped)}, over the limit of {filesizeformat(limit)} "
+            "(a real harm index is far smaller). Save only the harm-index sheet and import that."
+        )
+
+
 def _open(stream: BinaryIO):
     from openpyxl import load_workbook
 
+    _check_unzipped_size(stream)
     try:
         return load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRefused(
-            f"The file is not an Excel workbook (.xlsx) that can be read ({type(error).__name__}). "
-            "Open it in Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'."
-        ) from None
+    except UNREADABLE as error:
+        raise _not_a_workbook(error) from None
 
 
 def _locate_table(workbook) -> tuple[Any, int, dict[str, int]]:
@@ -110,6 +155,8 @@ class HarmWorkbookReader:
             seen: dict[str, int] = {}
             for number, row in self._rows(sheet, header_row):
                 self._read_row(found, seen, number, row, positions)
+        except UNREADABLE as error:  # sheets are unpacked and parsed lazily, row by row
+            raise _not_a_workbook(error) from None
         finally:
             workbook.close()
         if not found.entries and not self.problems:
@@ -168,8 +215,6 @@ class HarmWorkbookReader:
     def _title(title: str) -> str:
         if not title:
             raise ValidationError("There is no offence title.")
-        if title.startswith(FORMULA_STARTS):
-            raise ValidationError(f"'{title[:20]}' looks like a formula; cells are data, never formulas.")
         return title
 
     def _provenance(self, number: int, cell: dict[str, Any]) -> str:

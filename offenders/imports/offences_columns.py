@@ -21,9 +21,6 @@ OPTIONAL_COLUMNS = ("suspect_dob", "suspect_sex", "suspect_ethnicity", "victim_r
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 PERSON_COLUMNS = ("suspect_surname", "suspect_forenames", "suspect_dob", "suspect_sex", "suspect_ethnicity")
 DATE_COLUMNS = ("occurred_on", "reported_on")
-# A cell starting with one of these would be run as a formula by a spreadsheet that opens an export.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 MEMO_LIMIT = 50_000
 
 Outcome = tuple[bool, Any]  # (True, clean value) or (False, [messages])
@@ -38,17 +35,10 @@ class Column(NamedTuple):
     memo: dict[str, Outcome] | None
 
 
-def formula_message(value: str) -> str:
-    return (
-        f"'{value[:20]}' looks like a spreadsheet formula; cells are data, never formulas "
-        f"(remove the leading '{value[:1].strip() or 'tab'}')."
-    )
-
-
 def evaluate(rule: Callable[[Any], Any], value: str) -> Outcome:
-    """A cell through its rule; a formula-looking cell is refused before any rule sees it."""
-    if value[:1] in _FORMULA_FIRST:
-        return False, [formula_message(value)]
+    """A cell through its rule. Cells are data (CONTRACT.md section 5): text that a spreadsheet would
+    read as a formula (`=`, `+`, `-`, `@`...) is stored as the text it is and never evaluated; the
+    CSV exports neutralise it on the way out (ADR 0602, 0703)."""
     try:
         return True, rule(value)
     except ValidationError as error:

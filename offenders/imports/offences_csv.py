@@ -28,6 +28,7 @@ from .offences_columns import (
     columns_of,
 )
 from .problems import FileRefused, ProblemLog
+from .sources import bad_bytes_message, has_bad_bytes
 
 ROW_COLUMNS = (
     "crime_ref", "offence_code", "occurred_on", "reported_on", "status", "suspect_ref", "victim_ref",
@@ -69,7 +70,8 @@ class OffenceRow(NamedTuple):
 
 
 def _read_header(records: Iterator[tuple[int, list[str]]]) -> tuple[dict[str, int], int]:
-    """(column name -> position, cells in the header); refuse a header that is missing, repeated or short."""
+    """(column name -> position, cells up to the last named one); refuse a header that is missing, repeated
+    or short. Unnamed cells after the last name (a spreadsheet's padding) do not count."""
     _line, header = next(records, (1, []))
     if not any(cell.strip() for cell in header):
         raise FileRefused(
@@ -79,6 +81,8 @@ def _read_header(records: Iterator[tuple[int, list[str]]]) -> tuple[dict[str, in
         )
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
+        if has_bad_bytes(cell):
+            raise FileRefused(f"The header: {bad_bytes_message(cell)}", line=1, column=f"{index + 1}")
         name = cell.strip().lower()
         if name in positions:
             raise FileRefused(f"The header names '{name}' twice.", line=1, column=name)
@@ -92,7 +96,20 @@ def _read_header(records: Iterator[tuple[int, list[str]]]) -> tuple[dict[str, in
             line=1,
             column=missing[0],
         )
-    return positions, len(header)
+    return positions, max(positions.values()) + 1
+
+
+def _csv_error_message(error: csv.Error) -> str:
+    """The csv module's complaint in words someone with the file in a spreadsheet can act on."""
+    text = str(error)
+    if text.startswith("field larger than field limit"):
+        return (
+            f"A cell is longer than {csv.field_size_limit():,} characters; no column holds that much "
+            "(is a quote left open, or is this not the offences file?)."
+        )
+    if text == "unexpected end of data":
+        return 'The file ends inside a quoted cell: a double quote (") is not closed.'
+    return f"The file is not valid CSV here: {text}."
 
 
 class OffenceFileReader:
@@ -120,10 +137,13 @@ class OffenceFileReader:
         self.ignored_columns = [name for name in positions if name not in ALL_COLUMNS]
         columns = columns_of(positions, today=self.today)
         for line, cells in records:
-            if not "".join(cells).strip():
+            joined = "".join(cells)
+            if not joined.strip():
                 continue  # blank lines and rows of empty cells (spreadsheet padding) are not offences
             self.rows_read += 1
-            if len(cells) != width and not self._width_ok(line, cells, width):
+            if has_bad_bytes(joined) and self._bad_bytes(line, cells, positions):
+                continue
+            if len(cells) != width and not self._width_ok(line, cells, width, positions):
                 continue
             row = self._check(line, cells, columns)
             if row is not None and self._first_time(row):
@@ -138,15 +158,30 @@ class OffenceFileReader:
             except StopIteration:
                 return
             except csv.Error as error:
-                raise FileRefused(f"The file is not valid CSV here: {error}.", line=reader.line_num) from None
+                raise FileRefused(_csv_error_message(error), line=reader.line_num) from None
             yield start, cells
             start = reader.line_num + 1
 
-    def _width_ok(self, line: int, cells: list[str], width: int) -> bool:
-        """Trailing empty cells (spreadsheets pad rows) are fine; missing or extra data is not."""
+    def _bad_bytes(self, line: int, cells: list[str], positions: dict[str, int]) -> bool:
+        """Report each cell holding non-UTF-8 bytes by its column; the row is not checked further (its
+        text must not reach a message or the database)."""
+        names = {index: name for name, index in positions.items()}
+        for index, cell in enumerate(cells):
+            if has_bad_bytes(cell):
+                self.problems.add(line, names.get(index, f"{index + 1}"), bad_bytes_message(cell))
+        return True
+
+    def _width_ok(self, line: int, cells: list[str], width: int, positions: dict[str, int]) -> bool:
+        """Trailing empty cells (spreadsheets pad rows) are fine; missing or extra data is not. The
+        column named is the first one the row lacks, or the position of the first extra cell."""
         if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
             return True
-        self.problems.add(line, "", f"the row has {len(cells)} cells but the header has {width}.")
+        if len(cells) < width:
+            names = {index: name for name, index in positions.items()}
+            column = names.get(len(cells), f"{len(cells) + 1}")
+        else:
+            column = f"{width + 1}"
+        self.problems.add(line, column, f"the row has {len(cells)} cells but the header has {width}.")
         return False
 
     def _check(self, line: int, cells: list[str], columns) -> OffenceRow | None:

@@ -6,6 +6,8 @@ whole file into memory: hashing and decoding both stream, so memory stays flat w
 
 import codecs
 import hashlib
+import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -66,26 +68,39 @@ def _refuse_other_encodings(first_bytes: bytes) -> None:
 
 
 def utf8_lines(stream: BinaryIO) -> Iterator[str]:
-    """The file's lines as text, strictly UTF-8 (a leading BOM dropped); refuse anything else by line.
+    """The file's physical lines as text (a leading BOM dropped), whatever their endings (CRLF, LF or a
+    lone CR, as old Mac exports write), each with its ending kept so quoted cells may span lines.
 
-    Decoding line by line (not through one text wrapper) names the exact line of a bad byte, which
-    is what someone fixing a Latin-1 export in a spreadsheet needs.
+    Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``) rather than refused
+    here: the CSV reader then names the line AND the column of each bad cell (`bad_bytes_message`),
+    which is what someone fixing a Latin-1 export in a spreadsheet needs. Such text never reaches the
+    database. A NUL byte (UTF-16 without a BOM, or a binary file) refuses the file at its line.
     """
     stream.seek(0)
     _refuse_other_encodings(stream.read(4))
     stream.seek(0)
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        if b"\x00" in raw:
-            raise FileRefused(
-                f"The line contains a NUL byte: the file is UTF-16 or not a text file. {SAVE_AS_UTF8}", line=number
-            )
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            byte = raw[error.start : error.start + 1].hex().upper()
-            raise FileRefused(
-                f"Byte 0x{byte} is not UTF-8 (the file looks like Latin-1/Windows-1252). {SAVE_AS_UTF8}",
-                line=number,
-            ) from None
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        for number, line in enumerate(text, start=1):
+            if "\x00" in line:
+                raise FileRefused(
+                    f"The line contains a NUL byte: the file is UTF-16 or not a text file. {SAVE_AS_UTF8}",
+                    line=number,
+                )
+            yield line
+    finally:
+        text.detach()  # the caller owns (and closes) the binary stream
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def has_bad_bytes(text: str) -> bool:
+    """Whether `text` (read by `utf8_lines`) holds bytes that were not UTF-8."""
+    return _NOT_UTF8.search(text) is not None
+
+
+def bad_bytes_message(text: str) -> str:
+    """What is wrong with a cell holding non-UTF-8 bytes, naming the first byte (never echoing the cell)."""
+    byte = ord(_NOT_UTF8.search(text)[0]) - 0xDC00
+    return f"Byte 0x{byte:02X} is not UTF-8 (the file looks like Latin-1/Windows-1252). {SAVE_AS_UTF8}"

@@ -11,10 +11,15 @@ had: the last surviving id + 1 (ids are allocated one after another), or 1 when 
 (ADR 0304).
 """
 
+import logging
 from dataclasses import dataclass, replace
 
+from django.db import DatabaseError, transaction
+
 from .models import AuditEvent, AuditHead
-from .services import GENESIS_HASH, HEAD_PK, event_hash, head_seal
+from .services import GENESIS_HASH, HEAD_PK, audit_record, event_hash, head_seal
+
+logger = logging.getLogger(__name__)
 
 CHECKED_FIELDS = ("id", "sequence", "occurred_at", "actor_id", "actor_username", "role", "action", "target_type",
                   "target_id", "object_repr", "purpose", "client_address", "request_id", "channel", "changes",
@@ -39,9 +44,22 @@ def _problem(event: AuditEvent, expected_sequence: int, previous_hash: str) -> s
         return f"sequence {event.sequence} where {expected_sequence} was expected (an event is missing or moved)"
     if event.previous_hash != previous_hash:
         return "its link to the previous event does not match (an event before it was removed, changed or moved)"
-    if event_hash(event) != event.event_hash:
+    try:
+        matches = event_hash(event) == event.event_hash
+    except UNREADABLE:  # a value no longer of its type (SQLite keeps whatever text is written)
+        matches = False
+    if not matches:
         return "its content no longer matches its hash (it was edited)"
     return ""
+
+
+# What reading a row whose stored values were overwritten with text of the wrong shape raises (SQLite
+# stores any text in any column; Django's converters then fail, or hand back None).
+UNREADABLE = (ValueError, TypeError, AttributeError, OverflowError, KeyError)
+
+
+class _Unreadable(Exception):
+    """A row in the chunk being read could not be loaded."""
 
 
 @dataclass
@@ -54,7 +72,14 @@ class _Walk:
     checked: int = 0
 
     def run(self, events) -> ChainReport | None:
-        for event in events:
+        events = iter(events)
+        while True:
+            try:
+                event = next(events, None)
+            except UNREADABLE:
+                raise _Unreadable from None
+            if event is None:
+                return None
             problem = _problem(event, self.expected_sequence, self.previous_hash)
             if problem:
                 return ChainReport(False, self.checked, event.pk, event.sequence, problem, self.previous_hash)
@@ -62,7 +87,13 @@ class _Walk:
             self.expected_sequence, self.previous_hash, self.last_id = event.sequence + 1, event.event_hash, event.pk
         return None
 
-    def broken(self, event_id: int, sequence: int, problem: str) -> ChainReport:
+    def unreadable(self) -> ChainReport:
+        """The row after the last good one could not even be loaded: name it by its id alone."""
+        rows = AuditEvent.objects.order_by("pk").values_list("pk", flat=True)
+        event_id = (rows.filter(pk__gt=self.last_id) if self.checked else rows).first()
+        return self.broken(event_id, None, "its stored values cannot be read (it was edited)")
+
+    def broken(self, event_id: int, sequence: int | None, problem: str) -> ChainReport:
         return ChainReport(False, self.checked, event_id, sequence, problem, self.previous_hash)
 
 
@@ -100,9 +131,34 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
     """
     walk = _Walk()
     while True:
-        events = AuditEvent.objects.filter(pk__gt=walk.last_id).order_by("pk")
-        report = walk.run(events.only(*CHECKED_FIELDS).iterator(chunk_size=chunk_size))
+        events = AuditEvent.objects.order_by("pk")
+        if walk.checked:  # the first pass has no lower bound: a row forged with id 0 or below is walked too
+            events = events.filter(pk__gt=walk.last_id)
+        try:
+            report = walk.run(events.only(*CHECKED_FIELDS).iterator(chunk_size=chunk_size))
+        except _Unreadable:  # SQLite converts a whole fetched chunk at once: re-read row by row to name it
+            if chunk_size > 1:
+                chunk_size = 1
+                continue
+            report = walk.unreadable()
         if report is None:
             report = _head_report(walk, AuditHead.objects.filter(pk=HEAD_PK).first())
         if report is not None:
             return report
+
+
+def audit_chain_verify_recorded() -> ChainReport:
+    """Verify, then record the check as an `audit.verify` event, as the API and the audit page do.
+
+    A chain tampered with so that the next event cannot be appended (a forged row holding the next id
+    or sequence, a head pointed back) makes that append fail; the report is still returned, since
+    telling the reader the chain is broken is the point of asking.
+    """
+    report = audit_chain_verify()
+    changes = {"ok": report.ok, "checked": report.checked, "first_broken": report.first_broken}
+    try:
+        with transaction.atomic():
+            audit_record(action="audit.verify", changes=changes)
+    except DatabaseError:
+        logger.exception("audit.verify could not be appended to the audit chain (report: %s)", report)
+    return report

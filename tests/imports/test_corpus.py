@@ -25,16 +25,15 @@ EXPECTED = {
         (2, "crime_ref", "appears again on line 4 with different values"),
         (4, "crime_ref", "already appears on line 2 with different values"),
     ],
-    "latin1.csv": [(4, None, "is not UTF-8")],
-    "utf16.csv": [(1, None, "UTF-16, not UTF-8")],
-    "formula_cells.csv": [(3, "suspect_surname", "looks like a spreadsheet formula")],
-    "formula_in_code.csv": [
-        (3, "offence_code", "'=1+2' looks like a spreadsheet formula"),
-        (3, "borough", "'@SUM(A1:A9)' looks like a spreadsheet formula"),
+    "latin1.csv": [
+        (4, "suspect_surname", "Byte 0xEB is not UTF-8"),
+        (4, "suspect_forenames", "Byte 0xE9 is not UTF-8"),
     ],
+    "utf16.csv": [(1, None, "UTF-16, not UTF-8")],
+    "formula_in_code.csv": [(3, "offence_code", "'=1+2' is not a Home Office offence code")],
     "empty.csv": [(1, None, "The file is empty")],
     "header_only.csv": [(2, None, "no offence rows")],
-    "wrong_cell_count.csv": [(3, None, "the row has 3 cells but the header has 15")],
+    "wrong_cell_count.csv": [(3, "reported_on", "the row has 3 cells but the header has 15")],
     "suspect_details_disagree.csv": [(4, "suspect_dob", "has different suspect_dob on line 2")],
     "bad_optional_values.csv": [
         (4, "suspect_dob", "not a real date"),

@@ -161,11 +161,12 @@ def test_codes_must_be_in_the_active_harm_index_not_merely_known(import_csv):
     assert "not in the active harm index" in report.problems.kept[0].message
 
 
-def test_formula_text_is_refused_not_evaluated_or_stored(import_csv):
+def test_formula_text_is_stored_as_data_never_evaluated(import_csv):
+    """Cells are data (CONTRACT.md section 5): formula-looking text loads as the text it is."""
     report = import_csv(csv_bytes([offence_row(1, borough="+44 (cmd)"), offence_row(2, suspect_forenames="-2+3")]))
-    assert not report.ok
-    assert [(p.line, p.column) for p in report.problems.kept] == [(2, "borough"), (3, "suspect_forenames")]
-    assert not Offence.objects.exists()
+    assert report.loaded, report.problems.as_texts()
+    assert Offence.objects.get(crime_ref="CR/T/00001").borough == "+44 (cmd)"
+    assert Offender.objects.get(suspect_ref="SUS/T/2").forenames == "-2+3"
 
 
 def test_large_file_is_loaded_in_chunks_with_flat_query_count(import_csv, django_assert_max_num_queries):

@@ -14,8 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = audit_chain_verify()
         if not report.ok:
+            sequence = "" if report.first_broken_sequence is None else f" (sequence {report.first_broken_sequence})"
             raise CommandError(
-                f"audit chain BROKEN at event id {report.first_broken} (sequence {report.first_broken_sequence}): "
+                f"audit chain BROKEN at event id {report.first_broken}{sequence}: "
                 f"{report.problem}; {report.checked} events before it are intact."
             )
         token = set_context(context_for_user(None, channel="command"))
