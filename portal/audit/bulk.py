@@ -6,7 +6,6 @@ context) with one chain read and batched inserts, inside the caller's transactio
 sealed chain head to the last of them (ADR 0304) exactly as `audit_record` does.
 """
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from .context import current_context
 from .models import AuditEvent
-from .services import chain_tail, event_hash, head_advance, scrub
+from .services import ChainTail, chain_event, chain_tail, head_advance
 
 
 @dataclass
@@ -49,35 +48,24 @@ class AuditBuffer:
 
 def audit_append_many(events: list[PendingEvent], *, batch_size: int = 1000) -> None:
     """Append `events` to the chain in order, in the current transaction (opened here if none)."""
-    context = current_context()
+    if not events:
+        return
+    context, now = current_context(), timezone.now()
     with transaction.atomic():
-        tail = chain_tail()
-        sequence, event_id, previous_hash = tail.sequence, tail.event_id, tail.event_hash
-        now = timezone.now()
-        rows = []
+        tail, rows = chain_tail(), []
         for pending in events:
-            sequence, event_id = sequence + 1, event_id + 1
-            event = AuditEvent(
-                id=event_id,
-                sequence=sequence,
-                occurred_at=now,
-                actor_id=context.actor_id,
-                actor_username=context.actor_username,
-                role=context.role,
+            event = chain_event(
+                tail,
                 action=pending.action,
                 target_type=pending.target_type,
-                target_id=str(pending.target_id or ""),
-                object_repr=str(pending.object_repr)[:200],
+                target_id=pending.target_id,
+                object_repr=pending.object_repr,
+                changes=pending.changes,
                 purpose=pending.purpose,
-                client_address=context.client_address,
-                request_id=context.request_id,
-                channel=context.channel,
-                changes=json.loads(json.dumps(scrub(pending.changes), default=str)),
-                previous_hash=previous_hash,
+                context=context,
+                occurred_at=now,
             )
-            event.event_hash = previous_hash = event_hash(event)
             rows.append(event)
-        if not rows:
-            return
+            tail = ChainTail(event.sequence, event.pk, event.event_hash)
         AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
         head_advance(rows[-1])

@@ -16,13 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
-from .context import current_context
+from .context import AuditContext, current_context
 from .models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
 HEAD_PK = 1
+REANCHOR_ACTION = "audit.chain_reanchored"  # verification reports every such event (ADR 0304)
 _ADVISORY_LOCK_KEY = 727_001  # arbitrary, constant: "the audit chain"
 _KEY_LABEL = b"portal.audit.hmac-key.v1"
 SECRET_FIELDS = frozenset({"password", "key", "key_hash", "token", "secret", "otp_secret"})
@@ -91,7 +93,17 @@ class ChainTail:
 
 
 def _locked_head() -> dict | None:
-    return AuditHead.objects.select_for_update().filter(pk=HEAD_PK).values("sequence", "event_id", "event_hash").first()
+    """The head row, locked, with the highest id and sequence stored: one round trip."""
+    return (
+        AuditHead.objects.select_for_update()
+        .filter(pk=HEAD_PK)
+        .annotate(
+            top_id=Subquery(AuditEvent.objects.order_by("-id").values("id")[:1]),
+            top_sequence=Subquery(AuditEvent.objects.order_by("-sequence").values("sequence")[:1]),
+        )
+        .values("sequence", "event_id", "event_hash", "seal", "top_id", "top_sequence")
+        .first()
+    )
 
 
 def chain_tail() -> ChainTail:
@@ -102,19 +114,84 @@ def chain_tail() -> ChainTail:
     advisory lock instead and the head is read again under it, since another append may have
     created it meanwhile.
 
-    The sealed head is the source, not the last row: if events were cut from the end, the next
-    event leaves a gap that verification reports. Without a head (an empty log) the last row is used.
+    The sealed head is the source of the link, not the last row: if events were cut from the end,
+    the next event leaves a gap that verification reports. New ids go past any row forged beyond the
+    head, so one planted row cannot stop every later append (verification names it). A head that is
+    missing while events exist, or whose seal is wrong, was tampered with and could hide a cut end:
+    the chain goes on from the last row, after a re-anchoring event that verification reports for
+    good (ADR 0304).
     """
     head = _locked_head()
     if head is None:
         _lock_chain()
         head = _locked_head()
-    if head is None:
-        head = AuditEvent.objects.order_by("-sequence").values("sequence", "id", "event_hash").first()
-        if head is None:
-            return ChainTail()
-        head["event_id"] = head.pop("id")
-    return ChainTail(head["sequence"], head["event_id"], head["event_hash"])
+    if head is not None and _sealed(head):
+        return ChainTail(
+            max(head["sequence"], head["top_sequence"] or 0),
+            max(head["event_id"], head["top_id"] or 0),
+            head["event_hash"],
+        )
+    last = AuditEvent.objects.order_by("-sequence").values("sequence", "event_hash").first()
+    if last is None:
+        return ChainTail()
+    top_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    reason = "the chain head record was missing" if head is None else "the chain head record did not match its seal"
+    return _reanchor(ChainTail(last["sequence"], max(top_id, last["sequence"]), last["event_hash"]), reason)
+
+
+def _sealed(head: dict) -> bool:
+    expected = head_seal(sequence=head["sequence"], event_id=head["event_id"], event_hash=head["event_hash"])
+    return hmac.compare_digest(expected, head["seal"])
+
+
+def _reanchor(tail: ChainTail, reason: str) -> ChainTail:
+    marker = chain_event(
+        tail,
+        action=REANCHOR_ACTION,
+        target_type="audit.chain",
+        target_id=tail.event_id,
+        changes={"reason": reason, "continues_after_event": tail.event_id},
+    )
+    marker.save(force_insert=True)
+    head_advance(marker)
+    return ChainTail(marker.sequence, marker.pk, marker.event_hash)
+
+
+def chain_event(
+    tail: ChainTail,
+    *,
+    action: str,
+    target_type: str = "",
+    target_id: Any = "",
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    purpose: str = "",
+    context: AuditContext | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> AuditEvent:
+    """The next event after `tail`, with its hash (not saved): the one place an event's fields are set."""
+    context = context or current_context()
+    sequence, event_id = tail.next_ids()
+    event = AuditEvent(
+        id=event_id,
+        sequence=sequence,
+        occurred_at=occurred_at or timezone.now(),
+        actor_id=context.actor_id,
+        actor_username=context.actor_username,
+        role=context.role,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id or ""),
+        object_repr=str(object_repr)[:200],
+        purpose=purpose,
+        client_address=context.client_address,
+        request_id=context.request_id,
+        channel=context.channel,
+        changes=json.loads(json.dumps(scrub(changes), default=str)),
+        previous_hash=tail.event_hash,
+    )
+    event.event_hash = event_hash(event)
+    return event
 
 
 def head_advance(event: AuditEvent) -> None:
@@ -146,33 +223,20 @@ def audit_record(
     purpose: str = "",
 ) -> AuditEvent:
     """Append one event to the chain, in the current transaction (opened here if there is none)."""
-    context = current_context()
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
         object_repr = object_repr or default_object_repr(target)
     with transaction.atomic():
-        tail = chain_tail()
-        sequence, event_id = tail.next_ids()
-        event = AuditEvent(
-            id=event_id,
-            sequence=sequence,
-            occurred_at=timezone.now(),
-            actor_id=context.actor_id,
-            actor_username=context.actor_username,
-            role=context.role,
+        event = chain_event(
+            chain_tail(),
             action=action,
             target_type=target_type,
-            target_id=str(target_id or ""),
-            object_repr=str(object_repr)[:200],
+            target_id=target_id,
+            object_repr=object_repr,
+            changes=changes,
             purpose=purpose,
-            client_address=context.client_address,
-            request_id=context.request_id,
-            channel=context.channel,
-            changes=json.loads(json.dumps(scrub(changes), default=str)),
-            previous_hash=tail.event_hash,
         )
-        event.event_hash = event_hash(event)
         event.save(force_insert=True)
         head_advance(event)
     return event

@@ -8,7 +8,8 @@ matches its content, id included), a deleted one (a gap in the sequence, or a br
 or id-swapped ones (sequences and links no longer follow) and events cut from the end (the head names
 a later event than the last one left). For a cut end, `first_broken` is the id the first missing event
 had: the last surviving id + 1 (ids are allocated one after another), or 1 when nothing survives
-(ADR 0304).
+(ADR 0304). A deleted head record is reported, and stays reported after later appends: the next
+append writes a re-anchoring event, which is itself a break.
 """
 
 import logging
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from django.db import DatabaseError, transaction
 
 from .models import AuditEvent, AuditHead
-from .services import GENESIS_HASH, HEAD_PK, audit_record, event_hash, head_seal
+from .services import GENESIS_HASH, HEAD_PK, REANCHOR_ACTION, audit_record, event_hash, head_seal
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ def _problem(event: AuditEvent, expected_sequence: int, previous_hash: str) -> s
         matches = False
     if not matches:
         return "its content no longer matches its hash (it was edited)"
+    if event.action == REANCHOR_ACTION:
+        return (
+            "the chain head record was missing or edited when this event was written: "
+            "events cut from the end before it cannot be ruled out"
+        )
     return ""
 
 

@@ -96,7 +96,6 @@ def test_an_edited_head_record_is_caught(db, column, api_for, make_user):
     assert api_for(make_user("oversight")).get("/api/v1/audit/verify/").json()["ok"] is False
 
 
-@pytest.mark.xfail(reason="gap in portal.audit.services.chain_tail (not this helper's file): see the report")
 def test_head_deleted_with_the_last_events_stays_caught_after_later_appends(db):
     """Deleting the newest events AND the head re-anchors the chain on the next append (chain_tail falls
     back to the last row), after which the cut no longer shows."""
@@ -142,7 +141,6 @@ def test_sqlite_refuses_delete_and_update(db, statement):
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.xfail(reason="SQLite's REPLACE deletes without firing DELETE triggers; needs a BEFORE INSERT trigger")
 def test_sqlite_refuses_replace(db):
     _events(2)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -151,9 +149,10 @@ def test_sqlite_refuses_replace(db):
 
 @pytest.mark.sqlite_only
 def test_sqlite_replace_is_still_caught_by_verification(db):
-    """Even where REPLACE slips past the triggers, a replaced event with other content fails the chain."""
+    """With the REPLACE trigger lifted too, a replaced event with other content still fails the chain."""
     events = _events(3)
     with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER audit_event_no_replace")
         cursor.execute(
             f"REPLACE INTO audit_auditevent SELECT id, sequence, occurred_at, actor_id, 'mallory', role, action, "
             f"target_type, target_id, object_repr, purpose, client_address, request_id, channel, changes, "
@@ -175,3 +174,35 @@ def test_sqlite_values_of_the_wrong_shape_are_reported_not_a_crash(db, value, pr
     report = audit_chain_verify()
     assert (report.ok, report.first_broken, report.checked) == (False, events[1].pk, 1) and problem in report.problem
     _assert_caught(events[1].pk, api_for, make_user)
+
+
+@pytest.mark.parametrize("head_back", [False, True])
+def test_a_planted_row_does_not_stop_later_appends_and_stays_caught(db, head_back, api_for, make_user):
+    """A row forged at the next id (or a head pointed back) used to make every later append collide
+    with it, so no login or view could be audited any more. Appends now go past it; it stays named."""
+    events = _events(3)
+    last = events[-1]
+    statements = [_forged(last.pk + 1, last.sequence + 1, last.event_hash)]
+    if head_back:
+        statements = [f"UPDATE audit_audithead SET sequence = {events[0].sequence}, event_id = {events[0].pk}"]
+    _tamper(*statements)
+    later = audit_record(action="test.after_the_plant")
+    assert later.pk == later.sequence == last.pk + 2  # past the planted row, or past the re-anchoring event
+    _assert_caught(last.pk + 1, api_for, make_user)
+
+
+def test_a_deleted_head_is_reported_for_good_by_a_reanchoring_event(db):
+    """With the head gone the next append continues from the last row after an `audit.chain_reanchored`
+    event; that event is a break of its own, so the deletion can't be healed by waiting for an append."""
+    events = _events(3)
+    _tamper("DELETE FROM audit_audithead")
+    appended = audit_record(action="test.after")
+    marker = AuditEvent.objects.get(action="audit.chain_reanchored")
+    assert (marker.pk, appended.pk) == (events[-1].pk + 1, events[-1].pk + 2)
+    assert marker.previous_hash == events[-1].event_hash and marker.changes["continues_after_event"] == events[-1].pk
+    for _ in range(2):
+        report = audit_chain_verify()
+        assert (
+            not report.ok and report.first_broken == marker.pk and "head record was missing or edited" in report.problem
+        )
+        audit_record(action="test.later")
