@@ -14,6 +14,7 @@ class LiveScore:
     score: float
     rank: int | None  # None when the offender is scored but not eligible to be ranked
     policy: str
+    illustrative: bool = False  # the policy's harm values are illustrative, not the official index
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,21 @@ def score_now(offender) -> LiveScore | None:
     row = OffenderScore.objects.select_related("policy").filter(offender_id=offender.pk).first()
     if row is None:
         return None
-    return LiveScore(score=row.score, rank=offender_rank(offender), policy=f"v{row.policy.version}")
+    return LiveScore(
+        score=row.score,
+        rank=offender_rank(offender),
+        policy=f"v{row.policy.version}",
+        illustrative=row.policy.is_illustrative,
+    )
+
+
+def illustrative_among(*policy_labels: str) -> bool:
+    """Whether any of these policy versions ("v3", as copied onto a case) carries illustrative harm
+    values: the case page labels its scores as illustrative only then."""
+    from scoring.models import ScoringPolicy
+
+    versions = [int(label[1:]) for label in policy_labels if label[1:].isdigit()]
+    return ScoringPolicy.objects.filter(version__in=versions, is_illustrative=True).exists()
 
 
 def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:

@@ -71,14 +71,18 @@ class CaseListView(CapabilityRequiredMixin, ListView):
 def _case_page(request, case, *, status: int = 200, **forms):
     """Render the case page; `forms` replaces the blank forms with bound ones that carry errors."""
     user = request.user
+    live_score = case_scoring.score_now(case.offender)
     context = {
         "case": case,
+        "live_score": live_score,
+        "scores_illustrative": case_scoring.illustrative_among(
+            case.policy_at_tasking, case.policy_at_exit, live_score.policy if live_score else ""
+        ),
         "plan": case_plan(case),
         "timeline": case_timeline(case),
         "stage_changes": case.stage_changes.all(),
         "notes": case.notes.all(),
         "team": case.team.order_by("username"),
-        "live_score": case_scoring.score_now(case.offender),
         "rank_history": case_scoring.rank_history(case.offender),
         "may_work": case.is_open and can(user, "case.work", case),
         "may_manage": case.is_open and can(user, "case.manage", case),

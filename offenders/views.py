@@ -196,6 +196,11 @@ class OffenderRestrictedView(CapabilityRequiredMixin, View):
 
     capability = "offender.mark_restricted"
 
+    def get(self, request, pk):
+        """The form is on the profile; a typed address goes there (through the purpose question), not to a 405."""
+        offender = visible_offender(request, pk, "offender.mark_restricted")
+        return redirect("offenders:offender-detail", pk=offender.pk)
+
     def post(self, request, pk):
         offender = visible_offender(request, pk, "offender.mark_restricted")
         form = RestrictedForm(request.POST)

@@ -8,4 +8,7 @@ class PolicyFrozen(ValidationError):
 
 
 class FourEyesViolation(PermissionDenied):
-    """The author of a policy may never approve or activate it: a 403."""
+    """The author of a policy may never approve or activate it: a 403. The refusal page says why (the
+    admin's role allows the step in general, so "your role does not allow this" would mislead)."""
+
+    shown_to_user = True

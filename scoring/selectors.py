@@ -108,9 +108,12 @@ def ranking_values(queryset: QuerySet) -> QuerySet:
     return queryset.values(*RANKING_VALUES)
 
 
-def ranking_rows(user, scores: list[dict]) -> list[dict[str, Any]]:
+def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[dict[str, Any]]:
     """Shape ranked rows (from `ranking_values`) for pages and the API: identity only where allowed,
-    movement since the latest published snapshot (None marks a new entrant)."""
+    movement since the latest published snapshot (None marks a new entrant). Pages round the figures
+    to `digits`; the API passes None and gives them exactly as stored, so the list, the profile's score
+    and a client's own recomputation agree to the last digit."""
+    figure = (lambda value: value) if digits is None else (lambda value: round(value, digits))
     ids = [s["offender_id"] for s in scores]
     snapshot = latest_snapshot()
     before, published = {}, {}
@@ -132,9 +135,9 @@ def ranking_rows(user, scores: list[dict]) -> list[dict[str, Any]]:
                 "display_name": f"{s['offender__forenames']} {s['offender__surname']}" if shown else None,
             },
             "restricted": s["offender__restricted"],
-            "score": round(s["score"], 2),
+            "score": figure(s["score"]),
             "components": {
-                "harm_days": round(s["harm_days"], 2), "offence_count": s["offence_count"],
+                "harm_days": figure(s["harm_days"]), "offence_count": s["offence_count"],
                 "victim_count": s["victim_count"], "days_since_last": s["days_since_last"],
             },
             "movement": None if previous is None else previous - s["rank"],

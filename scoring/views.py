@@ -125,6 +125,10 @@ class PolicyListView(CapabilityRequiredMixin, View):
 class PolicyCreateView(CapabilityRequiredMixin, View):
     capability = "policy.edit"
 
+    def get(self, request):
+        """The form lives on the policy list; an address typed or bookmarked goes there, not to a blank 405."""
+        return redirect("scoring:policy-list")
+
     def post(self, request):
         form = PolicyCreateForm(request.POST)
         if form.is_valid():
@@ -200,6 +204,11 @@ class PolicyStepView(CapabilityRequiredMixin, View):
 
     capability = "policy.approve"
     step = ""
+
+    def get(self, request, pk: int):
+        """A POST-only address opened in the browser shows the policy (with its buttons), not a blank 405."""
+        get_object_or_404(ScoringPolicy, pk=pk)
+        return redirect("scoring:policy-detail", pk=pk)
 
     def post(self, request, pk: int):
         policy = get_object_or_404(ScoringPolicy, pk=pk)

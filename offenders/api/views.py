@@ -90,8 +90,8 @@ class OffenderViewSet(
         responses={200: OffenderDetailSerializer, 400: OpenApiResponse(description="Missing or unknown purpose")},
     )
     def retrieve(self, request, pk=None):
+        offender = self.get_visible_object(pk)  # first: a hidden record is refused (audited), purpose or not
         purpose = access_purpose(request)
-        offender = self.get_visible_object(pk)
         audit_record(action="offender.view", target=offender, object_repr=offender.reference, purpose=purpose)
         offender.timeline = selectors.offender_timeline(offender=offender)
         context = {

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import role_allows
 
@@ -45,9 +44,13 @@ def offences_upload(request, *, admin_context: dict):
     return _page(request, admin_context, "offences_preview.html", report=report, title="Check the offences file")
 
 
-@require_POST
 def offences_confirm(request, batch_id: int, *, admin_context: dict):
-    """Load the file the preview checked (the kept copy, verified by its SHA-256)."""
+    """Load the file the preview checked (the kept copy, verified by its SHA-256). The address opened
+    in a browser (GET) goes back to the upload form: loading happens only on the preview's button."""
+    if request.method == "GET":
+        return redirect("admin:offenders_importbatch_upload_offences")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     checked = get_object_or_404(
         ImportBatch, pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=request.user
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator
 
 from .roles import ROLES_NEEDING_MFA, user_role
 from .totp import totp_device_of
@@ -22,6 +23,13 @@ class LoginForm(AuthenticationForm):
         "otp_invalid": "That authenticator code is wrong or has expired.",
         "otp_not_enrolled": "Your account needs an authenticator app; ask an administrator to enrol one.",
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # AuthenticationForm sets the username's max_length after the field is built, so no validator
+        # enforces it: an over-long name would reach the lockout table (255 characters) and fail there.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean(self):
         cleaned = super().clean()

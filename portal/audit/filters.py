@@ -5,27 +5,46 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils import timezone
 
 from .models import AuditEvent
 
 
 class UtcIsoDateTimeField(forms.DateTimeField):
     """An ISO 8601 moment, normalised to UTC: any offset Python accepts (up to 24 hours) becomes one
-    every database accepts, and a moment that cannot exist in UTC is a form error, not a 500."""
+    every database accepts, and a moment that cannot exist in UTC is a form error, not a 500.
+
+    A moment without an offset is read in the portal's time zone (TIME_ZONE). A bare date means the
+    start of that day, or with `end_of_day` (for `until`) its end, so `?until=2026-01-01` includes
+    the events of the 1st, as a person reading the log means it."""
 
     input_formats = [django_filters.fields.IsoDateTimeField.ISO_8601]
+
+    def __init__(self, *args, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
 
     def strptime(self, value, format):
         return datetime.datetime.fromisoformat(value.strip())
 
     def to_python(self, value):
-        moment = super().to_python(value)
+        moment = super().to_python(value)  # naive moments are made aware in the current time zone
         if moment is None:
             return None
+        if self.end_of_day and isinstance(value, str) and _is_bare_date(value.strip()):
+            moment = timezone.make_aware(datetime.datetime.combine(moment.date(), datetime.time.max))
         try:
             return moment.astimezone(datetime.UTC)
         except (OverflowError, ValueError):
             raise forms.ValidationError("That moment is out of range.", code="invalid") from None
+
+
+def _is_bare_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -38,7 +57,7 @@ class AuditEventFilter(django_filters.FilterSet):
     target_type = django_filters.CharFilter(field_name="target_type", lookup_expr="exact", label="Target type")
     target_id = django_filters.CharFilter(field_name="target_id", lookup_expr="exact", label="Target id")
     since = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label="Since (ISO 8601)")
-    until = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte", label="Until (ISO 8601)")
+    until = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte", label="Until (ISO 8601)", end_of_day=True)
 
     class Meta:
         model = AuditEvent

@@ -59,9 +59,10 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class PolicyDetailSerializer(PolicySerializer):
     entries = serializers.SerializerMethodField()
+    edited_by = serializers.SlugRelatedField(source="editors", slug_field="username", many=True, read_only=True)
 
     class Meta(PolicySerializer.Meta):
-        fields = [*PolicySerializer.Meta.fields, "entries"]
+        fields = [*PolicySerializer.Meta.fields, "edited_by", "entries"]
 
     def get_entries(self, policy) -> list[dict]:
         return entries_of(policy)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
+from portal.api.pagination import whole_number_param
 from portal.audit.middleware import bind_request_user
 from portal.audit.services import audit_record
 
@@ -47,6 +48,12 @@ class RankingPagination(LimitOffsetPagination):
 
     count_key = ""
 
+    def get_limit(self, request):
+        return whole_number_param(request.query_params, "limit", default=self.default_limit, low=1, high=self.max_limit)
+
+    def get_offset(self, request):
+        return whole_number_param(request.query_params, "offset", default=0, low=0)
+
     def get_count(self, queryset):
         return selectors.ranking_count(
             self.count_queryset if self.count_queryset is not None else queryset, key=self.count_key
@@ -77,7 +84,8 @@ class CurrentRankingView(BoundUserMixin, generics.GenericAPIView):
         paginator.count_queryset = filterset.qs.order_by()
         paginator.count_key = repr(sorted(filterset.form.cleaned_data.items()))
         queryset = selectors.ranking_values(selectors.ranked(filterset.qs, filtered=filtered))
-        rows = selectors.ranking_rows(request.user, paginator.paginate_queryset(queryset, request, view=self))
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        rows = selectors.ranking_rows(request.user, page, digits=None)
         for row in rows:
             for extra in ("restricted", "previous_rank", "is_new", "published_movement"):
                 row.pop(extra)
@@ -103,7 +111,7 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         snapshot = self.get_object()
-        limit = _bounded_int(request.query_params.get("limit"), default=settings.PORTAL_TOP_N, high=1000)
+        limit = whole_number_param(request.query_params, "limit", default=settings.PORTAL_TOP_N, low=1, high=1000)
         entries = list(selectors.snapshot_entries(snapshot)[:limit])
         visible = selectors.visible_identities(request.user, [e.offender_id for e in entries])
         data = SnapshotSerializer(snapshot).data
@@ -111,8 +119,8 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
             {
                 "rank": e.rank, "offender": {"id": e.offender_id, "reference": e.offender.reference,
                 "display_name": e.offender.display_name if e.offender_id in visible else None},
-                "score": round(e.score, 2),
-                "components": {"harm_days": round(e.harm_days, 2), "offence_count": e.offence_count,
+                "score": e.score,
+                "components": {"harm_days": e.harm_days, "offence_count": e.offence_count,
                                "victim_count": e.victim_count, "days_since_last": e.days_since_last},
                 "movement": e.movement,
             }
@@ -121,16 +129,6 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
         named = any(row["offender"]["display_name"] for row in data["entries"])
         services.snapshot_view_record(snapshot=snapshot, rows=len(entries), named=named)
         return Response(data)
-
-
-def _bounded_int(value, *, default: int, high: int) -> int:
-    try:
-        number = int(value) if value not in (None, "") else default
-    except (TypeError, ValueError) as error:
-        raise ValidationError({"limit": "must be a whole number"}) from error
-    if not 1 <= number <= high:
-        raise ValidationError({"limit": f"must be from 1 to {high}"})
-    return number
 
 
 class PolicyListView(BoundUserMixin, generics.ListCreateAPIView):
@@ -148,7 +146,7 @@ class PolicyListView(BoundUserMixin, generics.ListCreateAPIView):
         body.is_valid(raise_exception=True)
         values = body.validated_data
         if "name" not in values:
-            raise ValidationError({"name": "This field is required."})
+            raise ValidationError({"name": ["This field is required."]})
         policy = services.policy_create_draft(
             name=values["name"], by=request.user, based_on=values.get("based_on"), notes=values.get("notes", ""),
             parameters=values.get("parameters"), entries=values.get("entries"),

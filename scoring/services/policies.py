@@ -223,6 +223,8 @@ def policy_update_draft(
             _entries_replace(policy, cleaned_entries)
             policy.is_illustrative = carries_illustrative_values(cleaned_entries)
         policy.save()
+        if by is not None and by.pk != policy.author_id:
+            policy.editors.add(by)
         audit_record(action="policy.update", target=policy, changes=model_changes(before, _snapshot(policy)))
     return policy
 
@@ -232,6 +234,9 @@ def _refuse_author(policy: ScoringPolicy, by, step: str) -> None:
         raise FourEyesViolation(f"Four eyes: the author of a policy may not {step} it.")
     if policy.author_id is None and policy.author_username == by.get_username():
         raise FourEyesViolation(f"Four eyes: the author of a policy may not {step} it.")
+    if by.pk is not None and policy.editors.filter(pk=by.pk).exists():
+        # whoever changed the draft wrote part of it: approving their own edits would be one pair of eyes
+        raise FourEyesViolation(f"Four eyes: an admin who edited this draft may not {step} it.")
 
 
 def policy_approve(*, policy: ScoringPolicy, by) -> ScoringPolicy:

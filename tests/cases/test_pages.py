@@ -46,8 +46,23 @@ def test_case_page_shows_plan_by_strand_and_marks_overdue(web_for, lead, case, t
     prevent = body.split('data-testid="strand-prevent"')[1].split("</section>")[0]
     assert "Refer to MARAC" in protect and 'data-testid="overdue"' in protect
     assert "Perpetrator programme" in prevent and 'data-testid="overdue"' not in prevent
-    assert "illustrative" in body
     assert AuditEvent.objects.filter(action="case.view", target_id=str(case.pk), actor_username="pc_lead").exists()
+
+
+def test_case_scores_are_labelled_illustrative_only_under_an_illustrative_policy(web_for, lead, case):
+    from scoring.models import ScoringPolicy
+
+    illustrative = ScoringPolicy.objects.get(status="active")
+    assert illustrative.is_illustrative
+    official = ScoringPolicy.objects.create(
+        name="Official CCHI", version=illustrative.version + 1, is_illustrative=False
+    )
+    Case.objects.filter(pk=case.pk).update(policy_at_tasking=f"v{official.version}")
+    body = web_for(lead).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="illustrative-note"' not in body
+    Case.objects.filter(pk=case.pk).update(policy_at_tasking=f"v{illustrative.version}")
+    body = web_for(lead).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="illustrative-note"' in body and "<strong>illustrative</strong>" in body
 
 
 def test_task_an_offender_from_the_page(web_for, supervisor, lead, teammate, offender):

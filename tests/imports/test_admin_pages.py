@@ -49,6 +49,9 @@ def test_upload_preview_confirm_result(admin_web, admin_user):
     assert Offence.objects.count() == 0
     assert pending_path(counts.pk).exists()
 
+    opened = admin_web.get(f"{LIST}{counts.pk}/confirm/")  # the address typed or bookmarked: loads nothing
+    assert opened.status_code == 302 and opened["Location"] == UPLOAD and Offence.objects.count() == 0
+
     result = admin_web.post(f"{LIST}{counts.pk}/confirm/")
 
     assert result.status_code == 200 and b'data-testid="import-loaded"' in result.content
@@ -82,7 +85,7 @@ def test_over_the_limit_is_a_form_error(admin_web):
 def test_confirm_needs_post_and_the_same_admin(admin_web, make_user, web_for):
     preview = admin_web.post(UPLOAD, {"file": _file(csv_bytes([offence_row(1)]))})
     batch = preview.context["report"].batch
-    assert admin_web.get(f"{LIST}{batch.pk}/confirm/").status_code == 405
+    assert admin_web.get(f"{LIST}{batch.pk}/confirm/").status_code == 302  # back to the form, nothing loaded
     other = web_for(make_user("admin", username="other_admin"))
     assert other.post(f"{LIST}{batch.pk}/confirm/").status_code == 404
     assert Offence.objects.count() == 0

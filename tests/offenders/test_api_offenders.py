@@ -215,3 +215,12 @@ def test_create_accepts_the_import_column_names(officer_api):
     offender = Offender.objects.get(suspect_ref="ALIAS-1")
     assert (offender.surname, offender.forenames, str(offender.date_of_birth)) == ("Aliasford", "Al", "1980-01-01")
     assert (offender.sex, offender.ethnicity) == ("male", "W1")
+
+
+def test_a_hidden_profile_is_refused_before_the_purpose_is_asked(officer_api, hidden_offender):
+    """Without the grant, a restricted record is a 403 (audited) whether or not a purpose was sent: a 400
+    asking for a purpose would treat it as a record this officer may open."""
+    response = officer_api.get(f"/api/v1/offenders/{hidden_offender.pk}/")
+    assert response.status_code == 403
+    assert "Hiddenfield" not in response.content.decode()
+    assert AuditEvent.objects.filter(action="access.refused").exists()

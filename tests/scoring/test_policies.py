@@ -106,6 +106,24 @@ def test_four_eyes_author_may_not_approve_or_activate(admins, api_for):
     assert AuditEvent.objects.filter(action="access.refused").count() >= 2
 
 
+def test_an_admin_who_edited_the_draft_may_not_approve_or_activate_it(admins, api_for, make_user):
+    """Four eyes: the second admin approves what someone else wrote. One who changed the weights has
+    written part of it, and approving their own edits would leave them unchecked."""
+    author, editor = admins
+    draft = create_draft(api_for(author))
+    url = f"{POLICIES}{draft['id']}/"
+    assert api_for(author).patch(url, {"notes": "mine"}, format="json").status_code == 200  # the author is no editor
+    assert api_for(editor).patch(url, {"notes": "tweaked"}, format="json").status_code == 200
+    assert api_for(author).get(url).json()["edited_by"] == [editor.username]
+    refused = api_for(editor).post(url + "approve/")
+    assert refused.status_code == 403 and "edited this draft" in refused.json()["detail"]
+    assert ScoringPolicy.objects.get(pk=draft["id"]).status == "draft"
+    third = make_user("admin", username="third")
+    assert api_for(third).post(url + "approve/").status_code == 200
+    assert api_for(editor).post(url + "activate/").status_code == 403
+    assert api_for(third).post(url + "activate/").status_code == 200
+
+
 def test_activation_retires_the_old_policy_and_starts_a_recompute(admins, api_for, policy):
     author, approver = admins
     draft = create_draft(api_for(author))

@@ -206,7 +206,11 @@ def trend_columns(top_n: int) -> list[Column]:
 
 
 def _figures(stages: dict, snapshot, all_rri: list[dict], top_n: int) -> list[Figure]:
-    published = f"ranking #{snapshot.pk} published {snapshot.published_at:%Y-%m-%d}" if snapshot else ""
+    published = (
+        f"ranking #{snapshot.pk} published {snapshot.published_at:%Y-%m-%d}; offenders tied at rank {top_n} all count"
+        if snapshot
+        else ""
+    )
     return [
         Figure("Offenders scored (now)", stages["scored"].count() or None),
         Figure("Eligible for ranking (now)", stages["eligible"].count() or None),

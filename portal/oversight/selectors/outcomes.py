@@ -9,6 +9,7 @@ from django.utils import timezone
 from offenders.models import Case, CaseStage, ExitReason
 from offenders.models.cases import POSITIVE_OUTCOMES
 from portal.accounts.permissions import restrict
+from scoring.models import ScoringPolicy
 
 from .. import statistics
 from .base import Chart, Column, Figure, Period, Report, Table, bar_chart, percent, rounded
@@ -71,15 +72,32 @@ def cases_by_stage(cases) -> list[dict]:
     )
 
 
-def score_fall_by_exit(*, user, period: Period) -> list[dict]:
-    """For cases closed in the period: score at tasking, at exit and the fall, by exit reason."""
-    closed = restrict(Case.objects.all(), user, "reports.view").filter(
+def _closed_with_scores(*, user, period: Period):
+    return restrict(Case.objects.all(), user, "reports.view").filter(
         stage=CaseStage.CLOSED,
         closed_at__gte=period.start_at,
         closed_at__lt=period.end_before,
         score_at_tasking__isnull=False,
         score_at_exit__isnull=False,
     )
+
+
+def illustrative_versions_behind_falls(*, user, period: Period) -> list[str]:
+    """The policy versions ("v1") behind the scores in the fall table whose harm values are illustrative:
+    a harm figure computed from the illustrative index must say so wherever it is shown."""
+    used = set()
+    for at_tasking, at_exit in _closed_with_scores(user=user, period=period).values_list(
+        "policy_at_tasking", "policy_at_exit"
+    ):
+        used.update((at_tasking, at_exit))
+    versions = ScoringPolicy.objects.filter(is_illustrative=True).values_list("version", flat=True)
+    illustrative = {f"v{version}" for version in versions}
+    return sorted(used & illustrative, key=lambda version: int(version[1:]))
+
+
+def score_fall_by_exit(*, user, period: Period) -> list[dict]:
+    """For cases closed in the period: score at tasking, at exit and the fall, by exit reason."""
+    closed = _closed_with_scores(user=user, period=period)
     groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for reason, at_tasking, at_exit in closed.values_list("exit_reason", "score_at_tasking", "score_at_exit"):
         groups[reason].append((at_tasking, at_exit))
@@ -149,6 +167,11 @@ def outcomes_report(*, user, period: Period) -> Report:
     stages = cases_by_stage(cases)
     falls = score_fall_by_exit(user=user, period=period)
     fall_note = "Scores at tasking and at exit are those copied onto the case on the day it was tasked and closed."
+    if illustrative := illustrative_versions_behind_falls(user=user, period=period):
+        fall_note += (
+            f" Scores under policy {', '.join(illustrative)} use illustrative harm values,"
+            " not the official Cambridge Crime Harm Index."
+        )
     tables = [
         Table("monthly", "Tasking and positive action, by month of tasking", MONTHLY_COLUMNS, monthly),
         Table("stages", "Cases tasked in the period, by stage now", STAGE_COLUMNS, stages),
