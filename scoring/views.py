@@ -10,21 +10,13 @@ from django.views import View
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import role_allows
 from portal.audit.services import audit_record
+from portal.forms import add_service_errors
 
 from . import selectors, services
 from .errors import FourEyesViolation, PolicyFrozen
 from .filters import RankingFilter
 from .forms import PolicyCreateForm, PolicyEditForm
 from .models import RankingSnapshot, ScoringPolicy, ScoringRun
-
-
-def _form_error(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, so the page shows it in the error summary."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 class RankingView(CapabilityRequiredMixin, View):
@@ -37,10 +29,7 @@ class RankingView(CapabilityRequiredMixin, View):
         filtered = selectors.filters_active(filterset)
         queryset = selectors.ranked(filterset.qs, filtered=True) if filtered else None
         rows = selectors.current_ranking(request.user, filters=queryset)
-        if any(row["offender"]["display_name"] for row in rows):
-            audit_record(
-                action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}
-            )
+        services.ranking_view_record(rows=rows)
         context = {
             "filterset": filterset,
             "rows": rows,
@@ -99,7 +88,7 @@ class RunProgressView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk: int):
         run = get_object_or_404(ScoringRun.objects.select_related("policy"), pk=pk)
-        return render(request, "scoring/_run_progress.html", {"run": run})
+        return render(request, "scoring/_run_progress.html", {"run": run, "history": selectors.runs_recent()})
 
 
 class RunDetailView(CapabilityRequiredMixin, View):
@@ -137,7 +126,7 @@ class PolicyCreateView(CapabilityRequiredMixin, View):
                     name=form.cleaned_data["name"], based_on=form.cleaned_data["based_on"], by=request.user
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Draft v{policy.version} created.")
                 return redirect("scoring:policy-edit", pk=policy.pk)
@@ -192,7 +181,7 @@ class PolicyEditView(CapabilityRequiredMixin, View):
                 form.add_error(None, error.messages)
                 return self._render(request, policy, form, status=409)
             except ValidationError as error:
-                _form_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Draft v{policy.version} saved.")
                 return redirect("scoring:policy-detail", pk=pk)

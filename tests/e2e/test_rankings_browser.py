@@ -55,6 +55,9 @@ def test_progress_bar_fills_as_the_worker_runs(ranked, page, make_user, monkeypa
     assert seen[0][1] < 1.0  # it started empty and was filled by polling, not by a reload
     values = [value for _status, value in seen]
     assert values == sorted(values)
+    page.wait_for_function(  # the history table follows the poll (out-of-band swap), no reload needed
+        "() => document.querySelector('[data-testid=run-history] tbody tr td:nth-child(2)').innerText === 'Succeeded'"
+    )
     page.reload()
     assert "Succeeded" in page.locator("[data-testid=run-history]").inner_text()
     assert not [e for e in page.console_errors if "Content Security Policy" in e]

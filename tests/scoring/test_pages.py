@@ -55,11 +55,14 @@ def test_runs_page_shows_progress_and_a_start_button_for_supervisors(ranked, web
     web = web_for(make_user("supervisor"))
     body = web.get("/scoring/runs/").content.decode()
     assert 'data-testid="start-recompute"' in body and 'data-testid="run-progress-bar"' in body
+    assert body.count('data-testid="run-history"') == 1 and "hx-swap-oob" not in body
     response = web.post("/scoring/runs/")
     assert response.status_code == 302
     run = ScoringRun.objects.get(status="queued")
     partial = web.get(f"/scoring/runs/{run.pk}/progress/").content.decode()
     assert 'hx-trigger="every 500ms"' in partial and 'value="0.0000"' in partial
+    history = partial.split('<div id="run-history"')[1]  # swapped in out of band: the table follows each poll
+    assert history.startswith(' class="portal-table-scroll" hx-swap-oob="true"') and f">{run.pk}</a>" in history
     finished = ScoringRun.objects.filter(status="succeeded").first()
     done = web.get(f"/scoring/runs/{finished.pk}/progress/").content.decode()
     assert "hx-trigger" not in done and 'value="1.0000"' in done
