@@ -3,17 +3,22 @@
 Changes made here go through the same services and audit as the commands do.
 """
 
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 
 from portal.audit.services import audit_record, model_changes
 
 from .models import ApiToken, User
-from .roles import Role, user_role
-from .services import user_deactivate, user_password_set
+from .roles import ROLES_NEEDING_MFA, Role, holds_grant, role_names, user_role
+from .services import token_revoke, user_access_check, user_access_set, user_deactivate, user_password_set
+from .totp import totp_device_of
 
 AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
 
@@ -24,7 +29,7 @@ def _is_admin(request) -> bool:
 
 def _login_redirect(request, extra_context=None):
     """Signing in happens on the portal's own page (password and TOTP), never the admin's."""
-    return redirect(f"/accounts/login/?next={request.GET.get('next', '/admin/')}")
+    return redirect(f"/accounts/login/?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
 admin.site.has_permission = _is_admin
@@ -59,18 +64,86 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
         return self.user
 
 
+ROLE_CHOICES = [("", "---------")] + [(role.value, role.value) for role in Role]
+
+
+class AccessFieldsMixin(forms.Form):
+    """The one role and the restricted_access grant, in place of Django's groups, permissions and
+    superuser boxes (which could give two roles, the grant to an admin, or everything at once).
+    The rules are the service's (user_access_check); the form only shows its refusal."""
+
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+    restricted_access = forms.BooleanField(required=False, help_text="Officers and supervisors only.")
+    acting_user = None  # set per request by UserAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            names = role_names(self.instance)
+            self.fields["role"].initial = names[0] if len(names) == 1 else ""
+            self.fields["restricted_access"].initial = holds_grant(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role"):
+            try:  # self.instance still holds the stored values here (the form copies onto it later)
+                user_access_check(
+                    by=self.acting_user,
+                    user=self.instance,
+                    role=cleaned["role"],
+                    restricted_access=bool(cleaned.get("restricted_access")),
+                    is_active=cleaned.get("is_active", self.instance.is_active),
+                )
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+        return cleaned
+
+
+class UserAccessChangeForm(AccessFieldsMixin, UserChangeForm):
+    pass
+
+
+class UserAccessCreationForm(AccessFieldsMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
     change_password_form = AuditedPasswordChangeForm
+    form = UserAccessChangeForm
+    add_form = UserAccessCreationForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "role", "restricted_access")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        ("Access", {"fields": ("role", "restricted_access")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ()
     list_display = ("username", "first_name", "last_name", "is_active", "last_login")
     list_filter = ("groups", "is_active")
     actions = ["deactivate"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
     @admin.action(description="Deactivate: end their sessions and revoke their tokens")
     def deactivate(self, request, queryset):
+        done = 0
         for user in queryset.filter(is_active=True):
-            user_deactivate(user=user)
-        messages.success(request, "Deactivated; their sessions and tokens no longer work.")
+            try:
+                user_deactivate(user=user, by=request.user)
+                done += 1
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        if done:
+            messages.success(request, f"Deactivated {done}; their sessions and tokens no longer work.")
 
     def save_model(self, request, obj, form, change):
         before = {}
@@ -80,26 +153,43 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
             super().save_model(request, obj, form, change)
             after = {name: getattr(obj, name) for name in AUDITED_USER_FIELDS}
             audit_record(
-                action="user.update" if change else "user.create", target=obj, changes=model_changes(before, after)
+                action="user.update" if change else "user.create",
+                target=obj,
+                object_repr=obj.username,
+                changes=model_changes(before, after),
             )
             if change and before.get("is_active") and not obj.is_active:
                 user_deactivate(user=obj)
-
-    def save_related(self, request, form, formsets, change):
-        before = sorted(form.instance.groups.values_list("name", flat=True)) if change else []
-        super().save_related(request, form, formsets, change)
-        after = sorted(form.instance.groups.values_list("name", flat=True))
-        if before != after:
-            audit_record(
-                action="user.role_change", target=form.instance, changes={"groups": {"before": before, "after": after}}
+            user_access_set(
+                by=request.user,
+                user=obj,
+                role=form.cleaned_data["role"],
+                restricted_access=form.cleaned_data["restricted_access"],
+            )
+        if user_role(obj) in ROLES_NEEDING_MFA and totp_device_of(obj) is None:
+            messages.warning(
+                request,
+                f"{obj.username} has no authenticator enrolled, so cannot sign in; admin and oversight "
+                "accounts are created with `manage.py createuser`, which enrols one.",
             )
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AdminRoleOnly, admin.ModelAdmin):
+    """Tokens are read-only here (a revoked one must never come back); the one change is "Revoke"."""
+
     list_display = ("prefix", "user", "created_at", "expires_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "user", "expires_at")
-    fields = ("prefix", "user", "created_at", "expires_at", "revoked_at")
+    readonly_fields = ("prefix", "user", "created_at", "expires_at", "revoked_at")
+    fields = readonly_fields
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False  # tokens come from `issuetoken`, shown once
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke: the token stops working at once")
+    def revoke(self, request, queryset):
+        revoked = sum(token_revoke(token=token) for token in queryset.select_related("user"))
+        messages.success(request, f"Revoked {revoked} token(s).")

@@ -4,8 +4,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 
 from .roles import ROLES_NEEDING_MFA, Role, user_role
 
@@ -46,7 +46,7 @@ class SessionLimitMiddleware:
 
                 session_end(request=request, reason=reason)
                 if not request.path.startswith("/api/"):
-                    return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+                    return redirect_to_login(request.path)
             else:
                 request.session.setdefault(LOGIN_STARTED_KEY, now)
                 request.session[LAST_SEEN_KEY] = now
@@ -70,7 +70,7 @@ class MfaRequiredMiddleware:
             if user_role(user) in ROLES_NEEDING_MFA and not user.is_verified():
                 logout(request)
                 if not request.path.startswith("/api/"):
-                    return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+                    return redirect_to_login(request.path)
             elif request.path.startswith("/admin/") and user_role(user) != Role.ADMIN:
                 raise PermissionDenied("the Django admin is for administrators")
         return self.get_response(request)

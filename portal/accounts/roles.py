@@ -32,6 +32,26 @@ def user_role(user) -> Role | None:
     return role
 
 
+def role_names(user) -> list[str]:
+    """The role groups as stored, active user or not (a well-formed account has exactly one)."""
+    return sorted(set(user.groups.values_list("name", flat=True)) & {role.value for role in Role})
+
+
+def holds_grant(user) -> bool:
+    """The explicit restricted_access grant on the user (has_perm would also say yes to a superuser)."""
+    app_label, codename = RESTRICTED_ACCESS_PERMISSION.split(".")
+    return user.user_permissions.filter(codename=codename, content_type__app_label=app_label).exists()
+
+
 def has_restricted_access(user) -> bool:
-    """Officers and supervisors with the extra grant may see restricted offenders; nobody else."""
-    return user_role(user) in RESTRICTED_ACCESS_ROLES and user.has_perm(RESTRICTED_ACCESS_PERMISSION)
+    """Officers and supervisors with the extra grant may see restricted offenders; nobody else.
+
+    Only the explicit grant counts: `has_perm` answers yes for a superuser (as `createsuperuser`
+    makes), which must not open restricted records to an officer who was never granted them.
+    """
+    if user_role(user) not in RESTRICTED_ACCESS_ROLES:
+        return False
+    cached = getattr(user, "_portal_restricted", None)
+    if cached is None:
+        cached = user._portal_restricted = holds_grant(user)
+    return cached

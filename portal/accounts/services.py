@@ -17,7 +17,7 @@ from django.utils import timezone
 from portal.audit.services import audit_record, model_changes
 
 from .models import ApiToken
-from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role
+from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role, holds_grant, role_names
 from .totp import totp_device_enrol, totp_secret_of
 
 User = get_user_model()
@@ -29,6 +29,19 @@ def _role_of(name: str) -> Role:
     except ValueError:
         choices = ", ".join(role.value for role in Role)
         raise ValidationError(f"Unknown role {name!r}; choose one of: {choices}.") from None
+
+
+def _username_check(username: str) -> None:
+    """The rules the Django admin applies to a username, so a command cannot create one the admin
+    would refuse (or crash on an empty or over-long name)."""
+    field = User._meta.get_field("username")
+    if not username:
+        raise ValidationError("A username is needed.")
+    if len(username) > field.max_length:
+        raise ValidationError(f"A username has at most {field.max_length} characters.")
+    if username != User.normalize_username(username):
+        raise ValidationError("A username must be written in its normal Unicode form.")
+    User.username_validator(username)
 
 
 def user_create(
@@ -47,6 +60,7 @@ def user_create(
     role_value = _role_of(role)
     if restricted_access and role_value not in RESTRICTED_ACCESS_ROLES:
         raise ValidationError("Only officers and supervisors may hold restricted_access.")
+    _username_check(username)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"A user called {username!r} already exists.")
     validate_password(password, User(username=username))
@@ -67,10 +81,7 @@ def user_create(
 
 def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: bool = True) -> None:
     """Give `user` exactly one role (and the grant, or not); admins may use the Django admin."""
-    before = {
-        "role": [g.name for g in user.groups.all()],
-        "restricted_access": user.has_perm("accounts.restricted_access"),
-    }
+    before = {"role": role_names(user), "restricted_access": holds_grant(user)}
     with transaction.atomic():
         user.groups.set([Group.objects.get(name=role.value)])
         grant = Permission.objects.get(codename="restricted_access", content_type__app_label="accounts")
@@ -80,16 +91,51 @@ def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: b
             user.user_permissions.remove(grant)
         user.is_staff = role == Role.ADMIN
         user.save(update_fields=["is_staff"])
-        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_portal_role"):
+        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_portal_role", "_portal_restricted"):
             user.__dict__.pop(cache, None)
-        if audit:
-            after = {"role": [role.value], "restricted_access": restricted_access}
-            audit_record(action="user.role_change", target=user, changes=model_changes(before, after))
+        changes = model_changes(before, {"role": [role.value], "restricted_access": restricted_access})
+        if audit and changes:
+            audit_record(action="user.role_change", target=user, object_repr=user.username, changes=changes)
 
 
-def user_deactivate(*, user) -> int:
+def _last_active_admin(user) -> bool:
+    others = User.objects.filter(is_active=True, groups__name=Role.ADMIN.value).exclude(pk=user.pk)
+    return user.is_active and Role.ADMIN.value in role_names(user) and not others.exists()
+
+
+def user_access_check(*, by, user, role: str, restricted_access: bool, is_active: bool = True) -> Role:
+    """Refuse (ValidationError) a role, grant or active state `by` may not give `user`; returns the role.
+
+    Nobody changes their own role, grant or active state (an administrator cannot promote, demote or
+    lock out themselves: another one must), the grant is for officers and supervisors only, and the
+    last active administrator stays one, so user management can never be left without anyone.
+    """
+    role_value = _role_of(role)
+    if restricted_access and role_value not in RESTRICTED_ACCESS_ROLES:
+        raise ValidationError("Only officers and supervisors may hold restricted_access.")
+    if user.pk is None:
+        return role_value
+    unchanged = role_names(user) == [role_value.value] and holds_grant(user) == restricted_access
+    if by is not None and by.pk == user.pk and (not unchanged or (user.is_active and not is_active)):
+        raise ValidationError("You cannot change your own role, grant or active state; ask another administrator.")
+    if (role_value != Role.ADMIN or not is_active) and _last_active_admin(user):
+        raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
+    return role_value
+
+
+def user_access_set(*, by, user, role: str, restricted_access: bool = False) -> None:
+    """Change a user's role and grant as `by` (the Django admin): checked, then audited before/after."""
+    role_value = user_access_check(by=by, user=user, role=role, restricted_access=restricted_access)
+    user_role_set(user=user, role=role_value, restricted_access=restricted_access)
+
+
+def user_deactivate(*, user, by=None) -> int:
     """Deactivate `user`: every session they hold ends at its next request and every token is revoked.
-    Returns the number of tokens revoked."""
+    Returns the number of tokens revoked. Refused for the last active administrator and for oneself."""
+    if by is not None and by.pk == user.pk:
+        raise ValidationError("You cannot deactivate yourself; ask another administrator.")
+    if _last_active_admin(user):
+        raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
     now = timezone.now()
     with transaction.atomic():
         user.is_active = False
@@ -134,6 +180,16 @@ def token_issue(*, user, days: int | None = None) -> tuple[ApiToken, str]:
             changes={"user": user.username, "expires_at": token.expires_at.isoformat()},
         )
     return token, key
+
+
+def token_revoke(*, token) -> bool:
+    """Revoke an API token (the Django admin's action); a revoked token never works again. Returns
+    whether it was still live."""
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if updated:
+            audit_record(action="token.revoke", target=token, object_repr=f"{token.prefix}… for {token.user.username}")
+    return bool(updated)
 
 
 def login_succeeded(*, user) -> None:

@@ -148,6 +148,9 @@ AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout_response"
 PORTAL_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "portal.accounts.network.client_ip"
 AXES_VERBOSE = False
+# Axes keeps each attempt's form fields: never the code, the CSRF token or the username in that copy
+# (the password it masks itself).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -187,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Rankings, offenders, offences, cases, scoring policies, audit and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # deny by default: signed-in users only
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -134,8 +134,8 @@ WEB_ROWS = [
 ]
 
 API_ROWS = [
-    Row("GET", "/api/schema/", PUBLIC, note="the schema holds no personal data"),
-    Row("GET", "/api/docs/", PUBLIC),
+    Row("GET", "/api/schema/", EVERYONE, note="deny by default: the API's description is for signed-in users"),
+    Row("GET", "/api/docs/", EVERYONE),
     Row("GET", f"{API}/rankings/current/", EVERYONE),
     Row("GET", f"{API}/rankings/snapshots/", EVERYONE),
     Row("GET", f"{API}/rankings/snapshots/{{snapshot}}/", EVERYONE),

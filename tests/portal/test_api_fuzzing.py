@@ -86,7 +86,7 @@ def test_fuzz_the_api_as(role, make_user, sample_records, wsgi_app):
     user = make_user(role, restricted_access=role == "supervisor")
     _, key = token_issue(user=user)
     headers = {"Authorization": f"Token {key}", "X-Access-Purpose": "investigation"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, headers=headers)
     counter, failures, operations = {"requests": 0}, [], 0
     for result in schema.get_all_operations():
         operation = result.ok()
