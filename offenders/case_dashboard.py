@@ -12,13 +12,12 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from portal.accounts.permissions import restrict
 from portal.accounts.roles import Role, user_role
-from portal.audit.services import audit_record
 
 from . import case_scoring
 from .case_selectors import INACTIVE_DAYS, case_list, cases_of_person, overdue_actions_q
 from .models import ActionStatus, Case, CaseStage, Offender, PlanAction
+from .selectors import offender_list
 
 PANEL_ROWS = 10
 REVIEW_SOON_DAYS = 7
@@ -32,7 +31,7 @@ PERSONAL_PANELS = (
 )
 
 
-def officer_panels(user) -> dict[str, Any]:
+def officer_panels(*, user) -> dict[str, Any]:
     """An officer's (or supervisor's own) actions and cases."""
     today = timezone.localdate()
     visible_cases = case_list(user=user)
@@ -42,7 +41,7 @@ def officer_panels(user) -> dict[str, Any]:
         .select_related("case__offender")
         .order_by("due_on", "id")
     )
-    my_cases = cases_of_person(visible_cases, user).exclude(stage=CaseStage.CLOSED)
+    my_cases = cases_of_person(visible_cases, user=user).exclude(stage=CaseStage.CLOSED)
     return {
         "my_open_actions": list(actions[:PANEL_ROWS]),
         "my_open_action_count": actions.count(),
@@ -54,7 +53,7 @@ def officer_panels(user) -> dict[str, Any]:
     }
 
 
-def supervisor_panels(user) -> dict[str, Any]:
+def supervisor_panels(*, user) -> dict[str, Any]:
     """What a tasking supervisor acts on: who to task next, which reviews are due, which cases are idle."""
     today = timezone.localdate()
     open_cases = case_list(user=user).exclude(stage=CaseStage.CLOSED)
@@ -62,7 +61,7 @@ def supervisor_panels(user) -> dict[str, Any]:
     idle_since = timezone.now() - dt.timedelta(days=INACTIVE_DAYS)
     idle = open_cases.filter(last_activity_at__lt=idle_since).order_by("last_activity_at")
     return {
-        "untasked_entrants": untasked_entrants(user),
+        "untasked_entrants": untasked_entrants(user=user),
         "reviews_due": list(reviews_due[:PANEL_ROWS]),
         "reviews_due_count": reviews_due.count(),
         "idle_cases": list(idle[:PANEL_ROWS]),
@@ -73,7 +72,7 @@ def supervisor_panels(user) -> dict[str, Any]:
     }
 
 
-def untasked_entrants(user, *, limit: int = PANEL_ROWS) -> list[Offender]:
+def untasked_entrants(*, user, limit: int = PANEL_ROWS) -> list[Offender]:
     """New entrants to the top N (latest snapshot against the one before) with no open case, in rank order.
 
     Before any snapshot is published, the live top N stands in, so the panel is useful from day one.
@@ -83,7 +82,7 @@ def untasked_entrants(user, *, limit: int = PANEL_ROWS) -> list[Offender]:
         Case.objects.filter(offender_id__in=ids).exclude(stage=CaseStage.CLOSED).values_list("offender_id", flat=True)
     )
     wanted = [pk for pk in ids if pk not in tasked]
-    visible = restrict(Offender.objects.filter(pk__in=wanted), user, "offender.view").in_bulk()
+    visible = offender_list(user=user).filter(pk__in=wanted).in_bulk()
     return [visible[pk] for pk in wanted if pk in visible][:limit]
 
 
@@ -108,23 +107,13 @@ def aggregate_panels() -> dict[str, Any]:
     }
 
 
-def dashboard_panels(user) -> dict[str, Any]:
+def dashboard_panels(*, user) -> dict[str, Any]:
     """The panels for this user's role."""
     role = user_role(user)
     if role == Role.OFFICER:
-        return {"panels": "officer", **officer_panels(user)}
+        return {"panels": "officer", **officer_panels(user=user)}
     if role == Role.SUPERVISOR:
-        return {"panels": "supervisor", **supervisor_panels(user), **officer_panels(user)}
+        return {"panels": "supervisor", **supervisor_panels(user=user), **officer_panels(user=user)}
     if role in (Role.ADMIN, Role.OVERSIGHT):
         return {"panels": "aggregate", **aggregate_panels()}
     return {"panels": ""}
-
-
-def dashboard_audit(panels: dict[str, Any]) -> None:
-    """CONTRACT s.7: every list of personal data is audited. The officer and supervisor panels name
-    offenders (my cases, actions, reviews, new entrants), so a page view that shows any writes ONE
-    `dashboard.view` event with the rows per panel; the aggregate (counts-only) dashboard writes none."""
-    rows = {name: len(panels[name]) for name in PERSONAL_PANELS if panels.get(name)}
-    if rows:
-        audit_record(action="dashboard.view", target_type="portal.dashboard", target_id=panels["panels"],
-                     changes={"rows": rows})  # fmt: skip

@@ -42,7 +42,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_mine(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
             return queryset
-        mine = cases_of_person(queryset, self.request.user).values("pk")
+        mine = cases_of_person(queryset, user=self.request.user).values("pk")
         return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
 
     def filter_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -51,6 +51,6 @@ class CaseFilter(django_filters.FilterSet):
         if value == "mine":
             return queryset.filter(lead_id=user.pk)
         if value == "team":
-            ours = cases_of_person(Case.objects.all(), user).values("pk")
+            ours = cases_of_person(Case.objects.all(), user=user).values("pk")
             return queryset.filter(Q(pk__in=ours) | Q(opened_by_id=user.pk))
         return queryset

@@ -1,14 +1,12 @@
-"""Page forms for cases. They only parse; the services apply the rules, and `add_service_errors` puts the
-services' field errors back on the form, so a page and the API refuse the same things in the same words.
+"""Page forms for cases. They only parse; the services apply the rules, and `portal.forms.add_service_errors`
+puts the services' field errors back on the form, so a page and the API refuse the same things in the same words.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
-
-from portal.accounts.permissions import restrict
 
 from .case_selectors import case_workers
 from .models import ActionStatus, CaseStage, ExitReason, Offender, Outcome, Strand
+from .selectors import offender_list
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 3}
 DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
@@ -66,7 +64,7 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offender"].queryset = restrict(Offender.objects.all(), user, "offender.view")
+        self.fields["offender"].queryset = offender_list(user=user)
 
 
 class CaseEditForm(forms.Form):
@@ -118,12 +116,3 @@ class ActionUpdateForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs=TEXTAREA), required=False)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors on their fields, the rest on the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)

@@ -60,11 +60,11 @@ def case_get(*, user, case_id: Any, capability: str = "case.view") -> Case:
     return get_object_or_404(queryset, pk=case_id)
 
 
-def case_get_or_refuse(request, case_id: Any) -> Case:
-    """case_get for a request: a case that exists but is hidden from this user is refused (403, audited by
-    the refusal handlers: CONTRACT.md section 2); a missing one is a 404."""
+def case_get_or_refuse(*, user, case_id: Any) -> Case:
+    """case_get for a page or an API call: a case that exists but is hidden from this user is refused (403,
+    audited by the refusal handlers: CONTRACT.md section 2); a missing one is a 404."""
     try:
-        return case_get(user=request.user, case_id=case_id)
+        return case_get(user=user, case_id=case_id)
     except Http404:
         if Case.objects.filter(pk=case_id).exists():
             raise PermissionDenied("case not visible to this user") from None
@@ -75,7 +75,8 @@ def action_get(*, case: Case, action_id: Any) -> PlanAction:
     return get_object_or_404(PlanAction.objects.select_related("owner", "case__offender"), case=case, pk=action_id)
 
 
-def case_actions(case: Case) -> QuerySet[PlanAction]:
+def case_actions(*, case: Case) -> QuerySet[PlanAction]:
+    """The plan's actions, soonest due first."""
     return case.actions.select_related("owner").order_by("due_on", "id")
 
 
@@ -89,7 +90,7 @@ def case_workers() -> QuerySet:
     )
 
 
-def cases_of_person(queryset: QuerySet[Case], user) -> QuerySet[Case]:
+def cases_of_person(queryset: QuerySet[Case], *, user) -> QuerySet[Case]:
     """Cases this person leads or is on the team of."""
     on_team = Case.team.through.objects.filter(user_id=user.pk).values("case_id")
     return queryset.filter(Q(lead_id=user.pk) | Q(pk__in=on_team))
@@ -102,11 +103,11 @@ class StrandPlan:
     actions: list[PlanAction]
 
 
-def case_plan(case: Case) -> list[StrandPlan]:
+def case_plan(*, case: Case) -> list[StrandPlan]:
     """The plan by strand, each action flagged `is_overdue` (open and due before today)."""
     today = timezone.localdate()
     by_strand: dict[str, list[PlanAction]] = {value: [] for value in Strand.values}
-    for action in case_actions(case):
+    for action in case_actions(case=case):
         action.is_overdue = action.status == ActionStatus.OPEN and action.due_on < today and case.is_open
         by_strand[action.strand].append(action)
     return [StrandPlan(strand=s.value, label=s.label, actions=by_strand[s.value]) for s in Strand]
@@ -121,7 +122,7 @@ class TimelineItem:
     who: str
 
 
-def case_timeline(case: Case) -> list[TimelineItem]:
+def case_timeline(*, case: Case) -> list[TimelineItem]:
     """Stage changes, notes and actions (added, finished) in one list, newest first."""
     items = [
         TimelineItem(

@@ -14,7 +14,7 @@ from django.views.generic import ListView
 
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
-from portal.audit.services import audit_record
+from portal.forms import add_service_errors
 
 from . import case_scoring
 from .case_filters import CaseFilter
@@ -25,9 +25,10 @@ from .case_forms import (
     CaseOpenForm,
     NoteForm,
     TransitionForm,
-    add_service_errors,
 )
 from .case_selectors import action_get, case_get_or_refuse, case_list, case_open_for_offender, case_plan, case_timeline
+from .selectors import offender_get
+from .services.access import list_view_record
 from .services.case_actions import plan_action_add, plan_action_update
 from .services.cases import (
     ALLOWED_TRANSITIONS,
@@ -52,7 +53,7 @@ class CaseListView(CapabilityRequiredMixin, ListView):
         params = self.request.GET.copy()
         params.setdefault("scope", "all")
         self.filterset = CaseFilter(params, queryset=case_list(user=self.request.user), request=self.request)
-        audit_record(action="case.list", target_type="offenders.case", changes={"query": self.request.GET.dict()})
+        list_view_record(subject="case", query=self.request.GET.dict())
         return self.filterset.qs.order_by("review_due", "id") if self.filterset.is_valid() else case_list(user=None)
 
     def get_context_data(self, **kwargs):
@@ -78,8 +79,8 @@ def _case_page(request, case, *, status: int = 200, **forms):
         "scores_illustrative": case_scoring.illustrative_among(
             case.policy_at_tasking, case.policy_at_exit, live_score.policy if live_score else ""
         ),
-        "plan": case_plan(case),
-        "timeline": case_timeline(case),
+        "plan": case_plan(case=case),
+        "timeline": case_timeline(case=case),
         "stage_changes": case.stage_changes.all(),
         "notes": case.notes.all(),
         "team": case.team.order_by("username"),
@@ -103,7 +104,7 @@ class CaseDetailView(CapabilityRequiredMixin, View):
     capability = "case.view"
 
     def get(self, request, pk):
-        case = case_get_or_refuse(request, pk)
+        case = case_get_or_refuse(user=request.user, case_id=pk)
         case_view_record(case=case)
         return _case_page(request, case)
 
@@ -118,8 +119,7 @@ class CaseOpenView(CapabilityRequiredMixin, View):
         """The offender to task; None when none was chosen. A hidden or missing one is a 404."""
         if not offender_id:
             return None
-        visible = CaseOpenForm(user=request.user).fields["offender"].queryset
-        offender = visible.filter(pk=offender_id).first() if offender_id.isdigit() else None
+        offender = offender_get(user=request.user, pk=offender_id) if offender_id.isdigit() else None
         if offender is None:  # missing, or restricted and hidden from this user: not acknowledged
             raise Http404("No such offender.")
         return offender
@@ -165,7 +165,7 @@ class CasePostView(CapabilityRequiredMixin, View):
         return redirect("offenders:case-detail", pk=pk)
 
     def post(self, request, pk, **kwargs):
-        case = case_get_or_refuse(request, pk)
+        case = case_get_or_refuse(user=request.user, case_id=pk)
         form = self.make_form(request, case)
         if form.is_valid():
             try:
@@ -241,13 +241,13 @@ class CaseEditView(CapabilityRequiredMixin, View):
     template_name = "offenders/cases/case_edit.html"
 
     def get(self, request, pk):
-        case = case_get_or_refuse(request, pk)
+        case = case_get_or_refuse(user=request.user, case_id=pk)
         case_require(request.user, "case.manage", case)
         initial = {"lead": case.lead_id, "team": list(case.team.all()), "review_due": case.review_due}
         return render(request, self.template_name, {"case": case, "form": CaseEditForm(initial=initial)})
 
     def post(self, request, pk):
-        case = case_get_or_refuse(request, pk)
+        case = case_get_or_refuse(user=request.user, case_id=pk)
         form = CaseEditForm(request.POST)
         if form.is_valid():
             try:

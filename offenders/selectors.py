@@ -6,7 +6,9 @@ alike: the page and the API ask the same functions.
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from portal.accounts.permissions import restrict
 from scoring.selectors import offender_score_breakdown
@@ -44,6 +46,23 @@ def offence_list(*, user, capability: str = "offence.view") -> QuerySet[Offence]
 
 def offence_get(*, user, pk: Any, capability: str = "offence.view") -> Offence | None:
     return _by_pk(offence_list(user=user, capability=capability), pk)
+
+
+def record_get_or_refuse(*, user, pk: Any, capability: str) -> Offender | Offence:
+    """The offender or offence (by the capability's prefix) through `restrict()`, for a page or an API call.
+
+    A record that exists but is hidden from this user is refused (403, audited by the refusal handlers:
+    CONTRACT.md section 2); a missing one is a 404 (docs/decisions/0102).
+    """
+    is_offender = capability.startswith("offender.")
+    get = offender_get if is_offender else offence_get
+    record = get(user=user, pk=pk, capability=capability)
+    if record is None:
+        model = Offender if is_offender else Offence
+        if record_exists(model=model, pk=pk):
+            raise PermissionDenied(f"{model._meta.model_name} not visible ({capability})")
+        raise Http404("No such record.")
+    return record
 
 
 def offender_timeline(*, offender: Offender) -> QuerySet[Offence]:

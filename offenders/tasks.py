@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from portal.audit.context import AuditContext, reset_context, set_context
+from portal.audit.context import AuditContext, audit_context
 
 
 @shared_task(name="offenders.cases_morning_run", acks_late=True)
@@ -11,8 +11,5 @@ def cases_morning_run() -> dict[str, int]:
     """Each morning: mark overdue actions and due reviews, and email each owner one digest."""
     from .services.case_digests import cases_morning_run as run
 
-    token = set_context(AuditContext(actor_username="celery:cases_morning_run", channel="task"))
-    try:
+    with audit_context(AuditContext(actor_username="celery:cases_morning_run", channel="task")):
         return run(today=timezone.localdate())
-    finally:
-        reset_context(token)

@@ -1,24 +1,24 @@
 """Offender pages: search, profile (after a purpose of access), and the forms officers keep records with.
 
 Views parse the request, call one selector or service and render; refusals raise PermissionDenied
-(the 403 handler audits them) and a record hidden by `restrict()` is a 404 whose attempt is audited.
+(the 403 handler audits them): a record hidden by `restrict()` is refused, a missing one is a 404 (ADR 0102).
 """
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import FormView, ListView
 
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
-from portal.audit.services import audit_record
+from portal.forms import add_service_errors
 
 from . import selectors
 from .filters import OffenderFilter
 from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
 from .models import Offence, Offender
+from .services.access import list_view_record, offender_view_record
 from .services.offences import offence_create, offence_delete, offence_snapshot, offence_update
 from .services.offenders import offender_create, offender_mark_restricted, offender_snapshot, offender_update
 
@@ -42,34 +42,12 @@ def sortable_columns(current: str) -> list[dict[str, str]]:
     return columns
 
 
-def visible_or_404(request, pk, capability: str):
-    """The offender or offence (by capability) through `restrict()`. A record that exists but is hidden from
-    this user is refused (403, audited by the refusal handlers: CONTRACT.md section 2); a missing one is 404
-    (docs/decisions/0102)."""
-    get = selectors.offender_get if capability.startswith("offender.") else selectors.offence_get
-    record = get(user=request.user, pk=pk, capability=capability)
-    if record is None:
-        model = Offender if capability.startswith("offender.") else Offence
-        if selectors.record_exists(model=model, pk=pk):
-            raise PermissionDenied(f"{model._meta.model_name} not visible ({capability})")
-        raise Http404("No such record.")
-    return record
-
-
 def visible_offender(request, pk, capability: str = "offender.view") -> Offender:
-    return visible_or_404(request, pk, capability)
+    return selectors.record_get_or_refuse(user=request.user, pk=pk, capability=capability)
 
 
 def visible_offence(request, pk, capability: str = "offence.edit") -> Offence:
-    return visible_or_404(request, pk, capability)
-
-
-def put_errors_on_form(form, error: ValidationError) -> None:
-    """A service's {field: [messages]} shown against the form's fields (others at the top)."""
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target if field != NON_FIELD_ERRORS else None, message)
+    return selectors.record_get_or_refuse(user=request.user, pk=pk, capability=capability)
 
 
 class OffenderSearchView(CapabilityRequiredMixin, ListView):
@@ -84,9 +62,7 @@ class OffenderSearchView(CapabilityRequiredMixin, ListView):
         self.filterset = OffenderFilter(
             self.request.GET or None, queryset=selectors.offender_list(user=self.request.user)
         )
-        audit_record(
-            action="offender.list", target_type="offenders.offender", changes={"query": self.request.GET.dict()}
-        )
+        list_view_record(subject="offender", query=self.request.GET.dict())
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -108,7 +84,7 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
         purpose = request.session.get(PURPOSES_SESSION_KEY, {}).get(str(offender.pk))
         if not purpose:
             return render(request, "offenders/offender_purpose.html", {"offender": offender, "form": PurposeForm()})
-        audit_record(action="offender.view", target=offender, object_repr=offender.reference, purpose=purpose)
+        offender_view_record(offender=offender, purpose=purpose)
         context = {
             "offender": offender,
             "offences": selectors.offender_timeline(offender=offender),
@@ -147,7 +123,7 @@ class ServiceFormView(CapabilityRequiredMixin, FormView):
         try:
             result = self.perform(form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.success_url_for(result))

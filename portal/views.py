@@ -9,10 +9,11 @@ from portal.audit.services import audit_refusal
 @login_required
 def dashboard(request):
     """Each role's starting page; the panels come from the apps that own the work."""
-    from offenders.case_dashboard import dashboard_audit, dashboard_panels
+    from offenders.case_dashboard import dashboard_panels
+    from offenders.services.access import dashboard_view_record
 
-    panels = dashboard_panels(request.user)
-    dashboard_audit(panels)
+    panels = dashboard_panels(user=request.user)
+    dashboard_view_record(panels=panels)
     return render(request, "portal/dashboard.html", panels)
 
 

@@ -229,6 +229,16 @@ def runs_recent(limit: int = 20) -> QuerySet[ScoringRun]:
     return ScoringRun.objects.select_related("policy").order_by("-queued_at", "-id")[:limit]
 
 
+def run_current() -> ScoringRun | None:
+    """The run queued or going now (at most one: a partial unique index holds it, ADR 0202)."""
+    return ScoringRun.objects.filter(status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]).first()
+
+
+def run_current_or_latest() -> ScoringRun | None:
+    """What the runs page's progress bar follows: the run going now, else the last one that ran."""
+    return run_current() or ScoringRun.objects.order_by("-queued_at", "-id").first()
+
+
 def policy_diff(policy: ScoringPolicy) -> dict[str, Any]:
     """What changed from the policy it was based on (or the version before): parameters and entries."""
     base = policy.based_on or ScoringPolicy.objects.filter(version__lt=policy.version).order_by("-version").first()

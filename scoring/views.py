@@ -9,7 +9,6 @@ from django.views import View
 
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import role_allows
-from portal.audit.services import audit_record
 from portal.forms import add_service_errors
 
 from . import selectors, services
@@ -65,7 +64,7 @@ class RunListView(CapabilityRequiredMixin, View):
 
     def get(self, request):
         context = {
-            "current": services.run_current() or ScoringRun.objects.order_by("-queued_at", "-id").first(),
+            "current": selectors.run_current_or_latest(),
             "runs": selectors.runs_recent(),
             "can_start": role_allows(request.user, "recompute.start"),
         }

@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
-from portal.audit.services import audit_record
 
 from .. import case_scoring
 from ..case_filters import CaseFilter
 from ..case_selectors import action_get, case_actions, case_get_or_refuse, case_list
+from ..services.access import list_view_record
 from ..services.case_actions import plan_action_add, plan_action_update
 from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
 from .case_serializers import (
@@ -42,7 +42,7 @@ class CaseApiMixin:
     """Finds the case through the user's restricted queryset (a hidden case is a 404 and an audited refusal)."""
 
     def get_case(self):
-        return case_get_or_refuse(self.request, self.kwargs["case_id"])
+        return case_get_or_refuse(user=self.request.user, case_id=self.kwargs["case_id"])
 
 
 def _detail(case, request) -> dict:
@@ -61,7 +61,7 @@ class CaseListCreate(CaseApiMixin, generics.ListCreateAPIView):
         return case_list(user=self.request.user).prefetch_related("team")
 
     def list(self, request, *args, **kwargs):
-        audit_record(action="case.list", target_type="offenders.case", changes={"query": request.GET.dict()})
+        list_view_record(subject="case", query=request.GET.dict())
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer, **REFUSALS})
@@ -116,7 +116,7 @@ class CaseActionList(CaseApiMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return case_actions(self.get_case())
+        return case_actions(case=self.get_case())
 
     @extend_schema(request=PlanActionCreateSerializer, responses={201: PlanActionSerializer, **REFUSALS})
     def post(self, request, case_id):

@@ -3,10 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.accounts.permissions import restrict
-
 from ..choices import ETHNICITY_CHOICES, OffenceStatus, OffenderStatus, Relationship, Sex
 from ..models import Offence, Offender
+from ..selectors import offender_list
 
 
 class OffenderSerializer(serializers.ModelSerializer):
@@ -137,5 +136,5 @@ class OffenceWriteSerializer(serializers.Serializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["offender"].queryset = restrict(Offender.objects.all(), request.user, "offender.edit")
+            fields["offender"].queryset = offender_list(user=request.user, capability="offender.edit")
         return fields

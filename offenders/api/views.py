@@ -1,6 +1,9 @@
 """API endpoints for offenders and offences: parse, check the capability, call one service or selector."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -8,14 +11,12 @@ from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
 from portal.accounts.guards import capability_permission
-from portal.accounts.permissions import can
-from portal.audit.services import audit_record
 
 from .. import selectors
 from ..filters import OffenceFilter, OffenderFilter
+from ..services.access import list_view_record, offender_view_record
 from ..services.offences import offence_create, offence_delete, offence_update
 from ..services.offenders import offender_create, offender_update
-from ..views import visible_or_404
 from .serializers import (
     OffenceSerializer,
     OffenceWriteSerializer,
@@ -34,6 +35,15 @@ PURPOSE_HEADER = OpenApiParameter(
 )
 
 
+@contextmanager
+def refusal_keeps_its_reason():
+    """A service's PermissionDenied answered as a 403 that says why (the API's handler would drop it)."""
+    try:
+        yield
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from error
+
+
 def access_purpose(request) -> str:
     """The purpose the caller gave for opening a profile (CONTRACT.md section 7); 400 without a valid one."""
     purpose = request.headers.get("X-Access-Purpose", "").strip()
@@ -44,19 +54,20 @@ def access_purpose(request) -> str:
 
 
 class OffendersApiMixin:
-    """Detail lookups through the user's restricted queryset (hidden is 404, the attempt audited); lists audited."""
+    """Detail lookups through the user's restricted queryset (hidden: 403, audited; missing: 404); lists audited."""
 
     capability_prefix = ""
 
     def get_visible_object(self, pk):
-        record = visible_or_404(self.request, pk, f"{self.capability_prefix}.view")
+        record = selectors.record_get_or_refuse(
+            user=self.request.user, pk=pk, capability=f"{self.capability_prefix}.view"
+        )
         self.check_object_permissions(self.request, record)
         return record
 
     def list(self, request, *args, **kwargs):
         """A list of personal data is audited, with the filters used (CONTRACT.md section 7)."""
-        prefix = self.capability_prefix
-        audit_record(action=f"{prefix}.list", target_type=f"offenders.{prefix}", changes={"query": request.GET.dict()})
+        list_view_record(subject=self.capability_prefix, query=request.GET.dict())
         return super().list(request, *args, **kwargs)
 
 
@@ -92,7 +103,7 @@ class OffenderViewSet(
     def retrieve(self, request, pk=None):
         offender = self.get_visible_object(pk)  # first: a hidden record is refused (audited), purpose or not
         purpose = access_purpose(request)
-        audit_record(action="offender.view", target=offender, object_repr=offender.reference, purpose=purpose)
+        offender_view_record(offender=offender, purpose=purpose)
         offender.timeline = selectors.offender_timeline(offender=offender)
         context = {
             **self.get_serializer_context(),
@@ -105,9 +116,8 @@ class OffenderViewSet(
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         restricted = data.pop("restricted", False)
-        if restricted and not can(request.user, "offender.mark_restricted"):
-            raise PermissionDenied("Only a supervisor with restricted access may mark an offender restricted.")
-        offender = offender_create(data=data, restricted=restricted)
+        with refusal_keeps_its_reason():
+            offender = offender_create(data=data, restricted=restricted, by=request.user)
         return Response(OffenderSerializer(offender).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -117,9 +127,8 @@ class OffenderViewSet(
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         restricted = data.pop("restricted", None)
-        if restricted is not None and not can(request.user, "offender.mark_restricted", offender):
-            raise PermissionDenied("Only a supervisor with restricted access may change the restricted flag.")
-        offender = offender_update(offender=offender, data=data, restricted=restricted)
+        with refusal_keeps_its_reason():
+            offender = offender_update(offender=offender, data=data, restricted=restricted, by=request.user)
         return Response(OffenderSerializer(offender).data)
 
 

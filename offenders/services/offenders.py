@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from portal.accounts.permissions import can
 from portal.audit.services import audit_record, model_changes
 
 from .. import rules
@@ -40,11 +41,20 @@ def _save(offender: Offender) -> None:
         raise ValidationError({"suspect_ref": ["An offender with this force reference already exists."]}) from error
 
 
-def offender_create(*, data: Mapping[str, Any], restricted: bool = False) -> Offender:
+def _require_restricted_grant(by, offender: Offender | None, refusal: str) -> None:
+    """The restricted flag hides a record from everyone without the grant, so only a supervisor who holds
+    it may set or change it (CONTRACT.md section 2). `by` None is a trusted caller (shell, seeding)."""
+    if by is not None and not can(by, "offender.mark_restricted", offender):
+        raise PermissionDenied(refusal)
+
+
+def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by=None) -> Offender:
     """Create an offender from raw field values (forms, API); every bad field is reported at once.
 
-    `restricted` is decided by the caller's permission check (only supervisors with the grant may set it).
+    Asking for `restricted` needs the mark-restricted grant of `by` (refused before any field is read).
     """
+    if restricted:
+        _require_restricted_grant(by, None, "Only a supervisor with restricted access may mark an offender restricted.")
     clean = rules.clean_offender_fields(data)
     with transaction.atomic():
         _check_suspect_ref_free(clean["suspect_ref"])
@@ -59,11 +69,17 @@ def offender_create(*, data: Mapping[str, Any], restricted: bool = False) -> Off
     return offender
 
 
-def offender_update(*, offender: Offender, data: Mapping[str, Any], restricted: bool | None = None) -> Offender:
+def offender_update(
+    *, offender: Offender, data: Mapping[str, Any], restricted: bool | None = None, by=None
+) -> Offender:
     """Change the fields present in `data` (a PATCH); nothing is written when any field is bad.
 
-    `restricted` (None: unchanged) is applied in the same transaction; the caller has checked the grant.
+    `restricted` (None: unchanged) needs the mark-restricted grant of `by` and is applied in the same
+    transaction as the other fields.
     """
+    if restricted is not None:
+        refusal = "Only a supervisor with restricted access may change the restricted flag."
+        _require_restricted_grant(by, offender, refusal)
     clean = rules.clean_offender_fields(data, partial=True)
     with transaction.atomic():
         if restricted is not None:

@@ -8,6 +8,7 @@ locals, so this is correct under async servers too.
 """
 
 import uuid
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -44,6 +45,17 @@ def set_context(context: AuditContext):
 
 def reset_context(token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def audit_context(context: AuditContext):
+    """Record what is written inside the block under `context`, then restore the one before: a task or a
+    command that only set it would leave its name on whatever the same worker or process writes next."""
+    token = set_context(context)
+    try:
+        yield context
+    finally:
+        reset_context(token)
 
 
 def bind_request(request):

@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 from portal.accounts.guards import capability_permission
 from portal.api.pagination import whole_number_param
 from portal.audit.middleware import bind_request_user
-from portal.audit.services import audit_record
 
 from .. import selectors, services
 from ..errors import FourEyesViolation, PolicyFrozen
@@ -89,10 +88,7 @@ class CurrentRankingView(BoundUserMixin, generics.GenericAPIView):
         for row in rows:
             for extra in ("restricted", "previous_rank", "is_new", "published_movement"):
                 row.pop(extra)
-        if any(row["offender"]["display_name"] for row in rows):
-            audit_record(
-                action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}
-            )
+        services.ranking_view_record(rows=rows)
         return paginator.get_paginated_response(rows)
 
 

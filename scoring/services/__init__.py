@@ -6,24 +6,25 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 
+from ..selectors import active_policy, run_current
 from .policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
 from .runs import (
+    ranking_view_record,
     run_chunk_execute,
-    run_current,
     run_fail,
     run_plan,
     run_start,
     snapshot_publish,
     snapshot_view_record,
 )
-from .scores import active_policy, offenders_rescore, scores_write
+from .scores import offenders_rescore, scores_write
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "active_policy", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
-    "policy_create_draft", "policy_update_draft", "run_chunk_execute", "run_current", "run_fail", "run_plan",
-    "run_start", "scores_write", "snapshot_publish", "snapshot_view_record",
+    "policy_create_draft", "policy_update_draft", "ranking_view_record", "run_chunk_execute", "run_current",
+    "run_fail", "run_plan", "run_start", "scores_write", "snapshot_publish", "snapshot_view_record",
 ]  # fmt: skip
 
 

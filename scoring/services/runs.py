@@ -18,14 +18,11 @@ from offenders.models import Offender
 from portal.audit.services import audit_record
 
 from ..models import OffenderScore, RankingEntry, RankingSnapshot, RunChunk, ScoringPolicy, ScoringRun
-from .scores import active_policy, scores_write
+from ..selectors import active_policy, run_current
+from .scores import scores_write
 
 log = logging.getLogger(__name__)
 ACTIVE = [ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]
-
-
-def run_current() -> ScoringRun | None:
-    return ScoringRun.objects.filter(status__in=ACTIVE).first()
 
 
 def _fail_stale_runs() -> None:
@@ -193,3 +190,12 @@ def snapshot_view_record(*, snapshot: RankingSnapshot, rows: int, named: bool) -
     pseudonymised only (admin, oversight: references, no names) it writes nothing, as the live list."""
     if named:
         audit_record(action="ranking.snapshot_view", target=snapshot, changes={"rows": rows})
+
+
+def ranking_view_record(*, rows: list[dict]) -> None:
+    """The live ranked list (page or API) shown with any offender's name writes `ranking.list` with the
+    number of rows; shown pseudonymised only (admin, oversight) it writes nothing (CONTRACT.md section 7)."""
+    if any(row["offender"]["display_name"] for row in rows):
+        audit_record(
+            action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}
+        )

@@ -9,14 +9,11 @@ from offenders.models import Offence, Offender
 
 from ..formula import ScoreTerms, offender_aggregates
 from ..models import OffenderScore, ScoringPolicy
+from ..selectors import active_policy
 
 SCORE_COLUMNS = (
     "score", "harm_days", "offence_count", "victim_count", "last_offence_on", "days_since_last", "eligible",
 )  # fmt: skip
-
-
-def active_policy() -> ScoringPolicy | None:
-    return ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).first()
 
 
 def _upsert_sql(aggregate_sql: str, where: str) -> str:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from offenders.models import Offence, Offender, Victim
@@ -139,3 +139,22 @@ def test_mark_restricted_is_audited_with_the_reason():
     event = AuditEvent.objects.get(action="offender.mark_restricted")
     assert event.changes["restricted"] == {"before": False, "after": True}
     assert event.changes["reason"] == "police employee"
+
+
+def test_the_restricted_flag_needs_the_grant_in_the_service_itself(make_user):
+    """The rule lives in the service, so no caller (page, API, script) can set the flag without the grant."""
+    officer, supervisor = make_user("officer", restricted_access=True), make_user("supervisor")
+    data = {"suspect_ref": "P-RX", "surname": "Rook", "forenames": "Ann"}
+    for by in (officer, supervisor):
+        with pytest.raises(PermissionDenied):
+            offender_create(data=data, restricted=True, by=by)
+    assert not Offender.objects.filter(suspect_ref="P-RX").exists()
+    offender = offender_create(data=data, by=officer)  # an unrestricted record needs no grant
+    with pytest.raises(PermissionDenied):
+        offender_update(offender=offender, data={"surname": "Rooke"}, restricted=True, by=supervisor)
+    offender.refresh_from_db()
+    assert (offender.surname, offender.restricted) == ("Rook", False)
+    granted = make_user("supervisor", restricted_access=True)
+    offender_update(offender=offender, data={}, restricted=True, by=granted)
+    offender.refresh_from_db()
+    assert offender.restricted

@@ -56,3 +56,16 @@ def test_recompute_command_queues_one_run(db):
     call_command("recompute", stdout=out)
     assert ScoringRun.objects.count() == 1
     assert "queued" in out.getvalue() and "already queued" in out.getvalue()
+
+
+def test_tasks_and_the_command_leave_no_audit_context_behind(db, policy):
+    """A task run in the same process (a worker's next task, an eager call) must not inherit the last
+    task's "celery" actor: each task and the recompute command restore the context they found."""
+    from portal.audit.context import current_context
+
+    before = current_context()
+    tasks.rescore_offender.apply(args=[1])
+    tasks.nightly_refresh.apply()
+    call_command("recompute", stdout=io.StringIO())
+    after = current_context()
+    assert (after.actor_username, after.channel) == (before.actor_username, before.channel) == ("", "system")

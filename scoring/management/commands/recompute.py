@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.audit.context import AuditContext, set_context
+from portal.audit.context import AuditContext, audit_context
 from scoring import services
 from scoring.models import ScoringPolicy, ScoringRun
 
@@ -18,9 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-publish", action="store_true", help="Refresh scores without publishing a snapshot.")
 
     def handle(self, *args, wait: bool, timeout: float, no_publish: bool, **options):
-        set_context(AuditContext(actor_username="manage.py recompute", channel="command"))
         try:
-            run, created = services.run_start(reason="command", publish=not no_publish)
+            with audit_context(AuditContext(actor_username="manage.py recompute", channel="command")):
+                run, created = services.run_start(reason="command", publish=not no_publish)
         except ScoringPolicy.DoesNotExist as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
