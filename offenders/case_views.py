@@ -27,7 +27,7 @@ from .case_forms import (
     TransitionForm,
 )
 from .case_selectors import action_get, case_get_or_refuse, case_list, case_open_for_offender, case_plan, case_timeline
-from .selectors import offender_get
+from .selectors import record_get_or_refuse
 from .services.access import list_view_record
 from .services.case_actions import plan_action_add, plan_action_update
 from .services.cases import (
@@ -116,13 +116,13 @@ class CaseOpenView(CapabilityRequiredMixin, View):
     template_name = "offenders/cases/case_open.html"
 
     def _offender(self, request, offender_id: str):
-        """The offender to task; None when none was chosen. A hidden or missing one is a 404."""
+        """The offender to task; None when none was chosen. A restricted one hidden from this user is
+        refused (403, audited) as on his profile; a missing one is a 404 (ADR 0102)."""
         if not offender_id:
             return None
-        offender = offender_get(user=request.user, pk=offender_id) if offender_id.isdigit() else None
-        if offender is None:  # missing, or restricted and hidden from this user: not acknowledged
+        if not offender_id.isdigit():
             raise Http404("No such offender.")
-        return offender
+        return record_get_or_refuse(user=request.user, pk=offender_id, capability="offender.view")
 
     def _render(self, request, form, offender, status=200):
         existing = case_open_for_offender(offender=offender, user=request.user)

@@ -103,6 +103,13 @@ def _last_active_admin(user) -> bool:
     return user.is_active and Role.ADMIN.value in role_names(user) and not others.exists()
 
 
+def _lock_admins() -> None:
+    """Lock the active administrators' rows until the transaction ends, so two administrators demoting
+    or deactivating each other at once are checked one after the other and one of them stays."""
+    admins = User.objects.select_for_update(of=("self",)).filter(is_active=True, groups__name=Role.ADMIN.value)
+    list(admins.values_list("pk", flat=True))
+
+
 def user_access_check(*, by, user, role: str, restricted_access: bool, is_active: bool = True) -> Role:
     """Refuse (ValidationError) a role, grant or active state `by` may not give `user`; returns the role.
 
@@ -125,8 +132,10 @@ def user_access_check(*, by, user, role: str, restricted_access: bool, is_active
 
 def user_access_set(*, by, user, role: str, restricted_access: bool = False) -> None:
     """Change a user's role and grant as `by` (the Django admin): checked, then audited before/after."""
-    role_value = user_access_check(by=by, user=user, role=role, restricted_access=restricted_access)
-    user_role_set(user=user, role=role_value, restricted_access=restricted_access)
+    with transaction.atomic():
+        _lock_admins()
+        role_value = user_access_check(by=by, user=user, role=role, restricted_access=restricted_access)
+        user_role_set(user=user, role=role_value, restricted_access=restricted_access)
 
 
 def user_deactivate(*, user, by=None) -> int:
@@ -134,10 +143,11 @@ def user_deactivate(*, user, by=None) -> int:
     Returns the number of tokens revoked. Refused for the last active administrator and for oneself."""
     if by is not None and by.pk == user.pk:
         raise ValidationError("You cannot deactivate yourself; ask another administrator.")
-    if _last_active_admin(user):
-        raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
     now = timezone.now()
     with transaction.atomic():
+        _lock_admins()
+        if _last_active_admin(user):
+            raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
         user.is_active = False
         user.sessions_valid_after = now
         user.save(update_fields=["is_active", "sessions_valid_after"])

@@ -227,3 +227,18 @@ def test_task_form_without_an_offender(web_for, supervisor):
 def test_post_only_addresses_send_readers_back_to_the_case(web_for, lead, case):
     response = web_for(lead).get(f"/cases/{case.pk}/notes/")
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+
+
+def test_task_form_for_a_hidden_offender_is_refused_and_audited(web_for, supervisor, make_user):
+    """As on his profile (ADR 0102): a restricted offender this supervisor may not see is a 403, and the
+    attempt is on record; the grant opens the form."""
+    from tests.factories import OffenderFactory
+
+    hidden = OffenderFactory(restricted=True)
+    response = web_for(supervisor).get(f"/cases/new/?offender={hidden.pk}")
+    assert response.status_code == 403 and hidden.surname not in response.content.decode()
+    assert AuditEvent.objects.filter(action="access.refused", actor_username=supervisor.username).exists()
+    assert web_for(supervisor).post("/cases/new/", {"offender": hidden.pk, "reason": "x"}).status_code == 403
+    granted = make_user("supervisor", restricted_access=True, username="sgt_granted_form")
+    assert web_for(granted).get(f"/cases/new/?offender={hidden.pk}").status_code == 200
+    assert not Case.objects.exists()

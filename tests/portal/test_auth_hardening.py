@@ -352,3 +352,44 @@ def test_restricted_grant_is_only_given_through_the_service(make_user):
     assert _fresh(supervisor).user_permissions.filter(pk=grant.pk).exists()
     with pytest.raises(Exception, match="cannot change your own"):
         user_access_set(by=supervisor, user=supervisor, role="supervisor", restricted_access=False)
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("step", ["demote", "deactivate"])
+def test_two_admins_removing_each_other_at_once_leave_one(step, make_user):
+    """The last-admin rule under a race: both requests at the same moment, each on its own connection.
+    The administrators' rows are locked before the check, so the second one sees the first's change."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from portal.accounts.roles import role_names
+    from portal.accounts.services import user_access_set
+
+    first, second = make_user("admin", username="adm_one"), make_user("admin", username="adm_two")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def remove(by_pk: int, target_pk: int):
+        try:
+            by, target = get_user_model().objects.get(pk=by_pk), get_user_model().objects.get(pk=target_pk)
+            barrier.wait()
+            if step == "demote":
+                user_access_set(by=by, user=target, role="officer")
+            else:
+                user_deactivate(user=target, by=by)
+            outcomes.append("done")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=remove, args=pair) for pair in ((first.pk, second.pk), (second.pk, first.pk))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("done") == 1 and any("last active administrator" in o for o in outcomes), outcomes
+    admins = [u for u in get_user_model().objects.filter(is_active=True) if "admin" in role_names(u)]
+    assert len(admins) == 1
