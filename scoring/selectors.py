@@ -103,6 +103,24 @@ RANKING_VALUES = (
 )  # fmt: skip
 
 
+def snapshot_rows(*, user, snapshot: RankingSnapshot, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` rows of a published ranking, frozen as published, for its page and the API:
+    a name only where this user may see it (the live list's rule), else the pseudonymous reference."""
+    entries = list(snapshot_entries(snapshot)[:limit])
+    visible = visible_identities(user, [entry.offender_id for entry in entries])
+    return [
+        {
+            "rank": e.rank, "offender": {"id": e.offender_id, "reference": e.offender.reference,
+            "display_name": e.offender.display_name if e.offender_id in visible else None},
+            "score": e.score,
+            "components": {"harm_days": e.harm_days, "offence_count": e.offence_count,
+                           "victim_count": e.victim_count, "days_since_last": e.days_since_last},
+            "movement": e.movement,
+        }
+        for e in entries
+    ]  # fmt: skip
+
+
 def ranking_values(queryset: QuerySet) -> QuerySet:
     """Only the columns a ranked row shows (no model instances: the top-100 page is read often)."""
     return queryset.values(*RANKING_VALUES)

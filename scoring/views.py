@@ -48,12 +48,9 @@ class SnapshotDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk: int):
         snapshot = get_object_or_404(RankingSnapshot.objects.select_related("policy", "previous"), pk=pk)
-        entries = list(selectors.snapshot_entries(snapshot)[: settings.PORTAL_TOP_N])
-        visible = selectors.visible_identities(request.user, [e.offender_id for e in entries])
-        rows = [
-            {"entry": e, "display_name": e.offender.display_name if e.offender_id in visible else None} for e in entries
-        ]
-        services.snapshot_view_record(snapshot=snapshot, rows=len(rows), named=any(r["display_name"] for r in rows))
+        rows = selectors.snapshot_rows(user=request.user, snapshot=snapshot, limit=settings.PORTAL_TOP_N)
+        named = any(row["offender"]["display_name"] for row in rows)
+        services.snapshot_view_record(snapshot=snapshot, rows=len(rows), named=named)
         return render(request, "scoring/snapshot_detail.html", {"snapshot": snapshot, "rows": rows})
 
 

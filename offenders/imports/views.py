@@ -6,17 +6,17 @@ the Django admin (ImportBatchAdmin.get_urls), which already demands an admin wit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from portal.accounts.permissions import role_allows
 
 from ..models import ImportBatch
-from ..services.imports import harm_index_import, offences_import
+from ..services.imports import harm_index_import, offences_import, offences_import_confirm
 from .forms import HarmIndexUploadForm, OffencesUploadForm
-from .pending import pending_discard, pending_keep, pending_path, pending_save
-from .sources import Upload, sha256_of
+from .pending import pending_discard, pending_keep, pending_save
+from .sources import Upload
 
 
 def require_import_capability(request) -> None:
@@ -51,19 +51,14 @@ def offences_confirm(request, batch_id: int, *, admin_context: dict):
         return redirect("admin:offenders_importbatch_upload_offences")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    checked = get_object_or_404(
-        ImportBatch, pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=request.user
-    )
-    path = pending_path(checked.pk)
-    if not path.exists():
+    try:
+        report = offences_import_confirm(batch_id=batch_id, by=request.user)
+    except ImportBatch.DoesNotExist:
+        raise Http404("No such checked file of yours.") from None
+    if report is None:
         messages.error(request, "That checked file is no longer waiting (already loaded, or too old). Upload it again.")
         return redirect("admin:offenders_importbatch_upload_offences")
-    with path.open("rb") as stream:
-        if sha256_of(stream) != checked.file_sha256:
-            raise PermissionDenied("the kept file does not match the one checked")
-        report = offences_import(upload=Upload(stream, checked.file_name, checked.file_bytes), by=request.user)
-    pending_discard(path)
-    return _page(request, admin_context, "offences_result.html", report=report, checked=checked, title="Import result")
+    return _page(request, admin_context, "offences_result.html", report=report, title="Import result")
 
 
 def harm_index_upload(request, *, admin_context: dict):

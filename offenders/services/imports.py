@@ -9,7 +9,7 @@ draft scoring policy the same all-or-nothing way.
 from collections.abc import Iterator
 from itertools import islice
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from scoring.models import ScoringPolicy
@@ -20,6 +20,7 @@ from ..imports.harm_codes import active_harm_codes
 from ..imports.harm_workbook import HarmIndexContents, HarmWorkbookReader
 from ..imports.offences_csv import OffenceFileReader, OffenceRow
 from ..imports.offences_load import OffenceLoader
+from ..imports.pending import pending_discard, pending_path
 from ..imports.problems import FileRefused, ProblemLog
 from ..imports.sources import Upload, check_size, sha256_of, utf8_lines
 from ..models import ImportBatch
@@ -73,6 +74,25 @@ def offences_import(*, upload: Upload, by=None, dry_run: bool = False) -> Import
     """
     with acting_as(by):
         return _offences_import(upload=upload, by=by, dry_run=dry_run)
+
+
+def offences_import_confirm(*, batch_id: int, by) -> ImportReport | None:
+    """Load the file `by` checked in a dry run (the admin page's preview, then its confirm button).
+
+    Only one's own preview, and only the bytes it checked: the kept copy must still match the SHA-256
+    the preview recorded (PermissionDenied otherwise). ImportBatch.DoesNotExist for anyone else's or an
+    unknown batch; None when the checked file is no longer waiting (already loaded, or too old).
+    """
+    checked = ImportBatch.objects.get(pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=by)
+    path = pending_path(checked.pk)
+    if not path.exists():
+        return None
+    with path.open("rb") as stream:
+        if sha256_of(stream) != checked.file_sha256:
+            raise PermissionDenied("the kept file does not match the one checked")
+        report = offences_import(upload=Upload(stream, checked.file_name, checked.file_bytes), by=by)
+    pending_discard(path)
+    return report
 
 
 def _offences_import(*, upload: Upload, by, dry_run: bool) -> ImportReport:

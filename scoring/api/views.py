@@ -108,22 +108,10 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
     def retrieve(self, request, *args, **kwargs):
         snapshot = self.get_object()
         limit = whole_number_param(request.query_params, "limit", default=settings.PORTAL_TOP_N, low=1, high=1000)
-        entries = list(selectors.snapshot_entries(snapshot)[:limit])
-        visible = selectors.visible_identities(request.user, [e.offender_id for e in entries])
         data = SnapshotSerializer(snapshot).data
-        data["entries"] = [
-            {
-                "rank": e.rank, "offender": {"id": e.offender_id, "reference": e.offender.reference,
-                "display_name": e.offender.display_name if e.offender_id in visible else None},
-                "score": e.score,
-                "components": {"harm_days": e.harm_days, "offence_count": e.offence_count,
-                               "victim_count": e.victim_count, "days_since_last": e.days_since_last},
-                "movement": e.movement,
-            }
-            for e in entries
-        ]  # fmt: skip
+        data["entries"] = selectors.snapshot_rows(user=request.user, snapshot=snapshot, limit=limit)
         named = any(row["offender"]["display_name"] for row in data["entries"])
-        services.snapshot_view_record(snapshot=snapshot, rows=len(entries), named=named)
+        services.snapshot_view_record(snapshot=snapshot, rows=len(data["entries"]), named=named)
         return Response(data)
 
 
