@@ -44,10 +44,9 @@ def score_now(offender) -> LiveScore | None:
 def illustrative_among(*policy_labels: str) -> bool:
     """Whether any of these policy versions ("v3", as copied onto a case) carries illustrative harm
     values: the case page labels its scores as illustrative only then."""
-    from scoring.models import ScoringPolicy
+    from scoring.selectors import illustrative_versions
 
-    versions = [int(label[1:]) for label in policy_labels if label[1:].isdigit()]
-    return ScoringPolicy.objects.filter(version__in=versions, is_illustrative=True).exists()
+    return bool(illustrative_versions(policy_labels))
 
 
 def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:

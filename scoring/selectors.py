@@ -1,6 +1,7 @@
 """Reads of the scoring app: the ranked list, one offender's score and why, runs and policy history."""
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, S
 from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
 
-from offenders.models import Offence, Offender
+from offenders.models import Offence, Offender, offender_reference
 from portal.accounts.permissions import restrict, role_allows
 
 from .formula import ScoreTerms, offence_contributions, offender_aggregates
@@ -149,7 +150,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
             "rank": s["rank"],
             "offender": {
                 "id": s["offender_id"],
-                "reference": Offender(pk=s["offender_id"]).reference,
+                "reference": offender_reference(s["offender_id"]),
                 "display_name": f"{s['offender__forenames']} {s['offender__surname']}" if shown else None,
             },
             "restricted": s["offender__restricted"],
@@ -245,6 +246,14 @@ def snapshot_entries(snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
 
 def runs_recent(limit: int = 20) -> QuerySet[ScoringRun]:
     return ScoringRun.objects.select_related("policy").order_by("-queued_at", "-id")[:limit]
+
+
+def illustrative_versions(labels: Iterable[str]) -> list[str]:
+    """Which of these policy versions ("v3", as cases copy them) carry illustrative harm values, oldest
+    first: a harm figure computed under one must say so wherever it is shown."""
+    versions = {int(label[1:]) for label in labels if label[1:].isdigit()}
+    found = ScoringPolicy.objects.filter(version__in=versions, is_illustrative=True).values_list("version", flat=True)
+    return [f"v{version}" for version in sorted(found)]
 
 
 def run_current() -> ScoringRun | None:

@@ -49,8 +49,7 @@ class SnapshotDetailView(CapabilityRequiredMixin, View):
     def get(self, request, pk: int):
         snapshot = get_object_or_404(RankingSnapshot.objects.select_related("policy", "previous"), pk=pk)
         rows = selectors.snapshot_rows(user=request.user, snapshot=snapshot, limit=settings.PORTAL_TOP_N)
-        named = any(row["offender"]["display_name"] for row in rows)
-        services.snapshot_view_record(snapshot=snapshot, rows=len(rows), named=named)
+        services.snapshot_view_record(snapshot=snapshot, rows=rows)
         return render(request, "scoring/snapshot_detail.html", {"snapshot": snapshot, "rows": rows})
 
 

@@ -1,13 +1,10 @@
 """API endpoints for offenders and offences: parse, check the capability, call one service or selector."""
 
-from contextlib import contextmanager
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
 from portal.accounts.guards import capability_permission
@@ -33,15 +30,6 @@ PURPOSE_HEADER = OpenApiParameter(
     enum=list(settings.PORTAL_ACCESS_PURPOSES),
     description="Why you are opening this record; recorded in the audit log.",
 )
-
-
-@contextmanager
-def refusal_keeps_its_reason():
-    """A service's PermissionDenied answered as a 403 that says why (the API's handler would drop it)."""
-    try:
-        yield
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from error
 
 
 def access_purpose(request) -> str:
@@ -116,8 +104,7 @@ class OffenderViewSet(
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         restricted = data.pop("restricted", False)
-        with refusal_keeps_its_reason():
-            offender = offender_create(data=data, restricted=restricted, by=request.user)
+        offender = offender_create(data=data, restricted=restricted, by=request.user)
         return Response(OffenderSerializer(offender).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -127,8 +114,7 @@ class OffenderViewSet(
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         restricted = data.pop("restricted", None)
-        with refusal_keeps_its_reason():
-            offender = offender_update(offender=offender, data=data, restricted=restricted, by=request.user)
+        offender = offender_update(offender=offender, data=data, restricted=restricted, by=request.user)
         return Response(OffenderSerializer(offender).data)
 
 

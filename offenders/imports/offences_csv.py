@@ -136,14 +136,16 @@ class OffenceFileReader:
         positions, width = _read_header(records)
         self.ignored_columns = [name for name in positions if name not in ALL_COLUMNS]
         columns = columns_of(positions, today=self.today)
+        names = {index: name for name, index in positions.items()}  # a cell's column, for the report
         for line, cells in records:
             joined = "".join(cells)
             if not joined.strip():
                 continue  # blank lines and rows of empty cells (spreadsheet padding) are not offences
             self.rows_read += 1
-            if has_bad_bytes(joined) and self._bad_bytes(line, cells, positions):
+            if has_bad_bytes(joined):
+                self._report_bad_bytes(line, cells, names)
                 continue
-            if len(cells) != width and not self._width_ok(line, cells, width, positions):
+            if len(cells) != width and not self._width_ok(line, cells, width, names):
                 continue
             row = self._check(line, cells, columns)
             if row is not None and self._first_time(row):
@@ -162,25 +164,19 @@ class OffenceFileReader:
             yield start, cells
             start = reader.line_num + 1
 
-    def _bad_bytes(self, line: int, cells: list[str], positions: dict[str, int]) -> bool:
+    def _report_bad_bytes(self, line: int, cells: list[str], names: dict[int, str]) -> None:
         """Report each cell holding non-UTF-8 bytes by its column; the row is not checked further (its
         text must not reach a message or the database)."""
-        names = {index: name for name, index in positions.items()}
         for index, cell in enumerate(cells):
             if has_bad_bytes(cell):
                 self.problems.add(line, names.get(index, f"{index + 1}"), bad_bytes_message(cell))
-        return True
 
-    def _width_ok(self, line: int, cells: list[str], width: int, positions: dict[str, int]) -> bool:
+    def _width_ok(self, line: int, cells: list[str], width: int, names: dict[int, str]) -> bool:
         """Trailing empty cells (spreadsheets pad rows) are fine; missing or extra data is not. The
         column named is the first one the row lacks, or the position of the first extra cell."""
         if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
             return True
-        if len(cells) < width:
-            names = {index: name for name, index in positions.items()}
-            column = names.get(len(cells), f"{len(cells) + 1}")
-        else:
-            column = f"{width + 1}"
+        column = names.get(len(cells), f"{len(cells) + 1}") if len(cells) < width else f"{width + 1}"
         self.problems.add(line, column, f"the row has {len(cells)} cells but the header has {width}.")
         return False
 

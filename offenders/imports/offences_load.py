@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from offenders.models import Offence, OffenceType, Offender, Victim
+from offenders.models import Offence, OffenceType, Offender, Victim, offender_reference
 from portal.audit.bulk import AuditBuffer, PendingEvent
 
 from .fast_insert import insert_rows
@@ -99,7 +99,7 @@ class OffenceLoader:
             if tuple(stored) != after:
                 changed.append(Offender(id=offender_id, updated_at=now, **after._asdict()))
                 changes = _changes(dict(zip(OFFENDER_FIELDS, stored, strict=True)), after._asdict())
-                reference = f"S-{offender_id:06d}"  # the pseudonym, as the offender services log it
+                reference = offender_reference(offender_id)  # the pseudonym, as the offender services log it
                 self._audit_update("offender.update", "offenders.offender", offender_id, reference, changes)
         Offender.objects.bulk_update(changed, [*OFFENDER_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
         self.counts.offenders_updated += len(changed)

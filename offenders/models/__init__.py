@@ -13,7 +13,7 @@ from .cases import (
     Strand,
 )
 from .imports import ImportBatch
-from .people import Offence, OffenceType, Offender, Victim
+from .people import Offence, OffenceType, Offender, Victim, offender_reference
 
 __all__ = [
     "ActionStatus",
@@ -28,6 +28,7 @@ __all__ = [
     "Strand",
     "ImportBatch",
     "Offence",
+    "offender_reference",
     "OffenceType",
     "Offender",
     "Victim",

@@ -20,6 +20,12 @@ class OffenceType(models.Model):
         return f"{self.code} {self.title}"
 
 
+def offender_reference(pk: int) -> str:
+    """The stable pseudonymous reference of an offender (`S-004211`), from the id alone: what roles that
+    may not see identities are shown, and how the audit log and the reports name an offender."""
+    return f"S-{pk:06d}"
+
+
 class Offender(models.Model):
     """A suspect named in one or more reports; identity fields are personal data."""
 
@@ -58,7 +64,7 @@ class Offender(models.Model):
     @property
     def reference(self) -> str:
         """The stable pseudonymous reference shown to roles that may not see identities."""
-        return f"S-{self.pk:06d}"
+        return offender_reference(self.pk)
 
     @property
     def display_name(self) -> str:

@@ -3,10 +3,10 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from portal.accounts.permissions import can
+from portal.accounts.permissions import Refused, can
 from portal.audit.services import audit_record, model_changes
 
 from .. import rules
@@ -45,7 +45,7 @@ def _require_restricted_grant(by, offender: Offender | None, refusal: str) -> No
     """The restricted flag hides a record from everyone without the grant, so only a supervisor who holds
     it may set or change it (CONTRACT.md section 2). `by` None is a trusted caller (shell, seeding)."""
     if by is not None and not can(by, "offender.mark_restricted", offender):
-        raise PermissionDenied(refusal)
+        raise Refused(refusal)
 
 
 def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by=None) -> Offender:

@@ -8,6 +8,7 @@ detail refuses.
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from .roles import Role, has_restricted_access, user_role
@@ -35,6 +36,14 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({ADMIN, OVERSIGHT}),
     "reports.view": frozenset({SUPERVISOR, ADMIN, OVERSIGHT}),
 }
+
+
+class Refused(PermissionDenied):
+    """A refusal whose message is written for the person refused: the 403 page and the API's 403 body
+    show it. A plain PermissionDenied may name internals, so both show only a generic refusal for it."""
+
+    shown_to_user = True
+
 
 # Capabilities that also need the restricted_access grant on top of the role.
 NEEDS_RESTRICTED_GRANT = frozenset({"offender.mark_restricted"})

@@ -57,13 +57,12 @@ def user_create(
     Admin and oversight must use TOTP, so they are enrolled at once; the restricted-access grant is
     only for officers and supervisors (CONTRACT.md section 2).
     """
-    role_value = _role_of(role)
-    if restricted_access and role_value not in RESTRICTED_ACCESS_ROLES:
-        raise ValidationError("Only officers and supervisors may hold restricted_access.")
+    new_user = User(username=username)
+    role_value = user_access_check(by=None, user=new_user, role=role, restricted_access=restricted_access)
     _username_check(username)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"A user called {username!r} already exists.")
-    validate_password(password, User(username=username))
+    validate_password(password, new_user)
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password)
         user_role_set(user=user, role=role_value, restricted_access=restricted_access, audit=False)
@@ -98,9 +97,11 @@ def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: b
             audit_record(action="user.role_change", target=user, object_repr=user.username, changes=changes)
 
 
-def _last_active_admin(user) -> bool:
+def _refuse_last_active_admin(user) -> None:
+    """User management must never be left without anyone: the last active administrator stays one."""
     others = User.objects.filter(is_active=True, groups__name=Role.ADMIN.value).exclude(pk=user.pk)
-    return user.is_active and Role.ADMIN.value in role_names(user) and not others.exists()
+    if user.is_active and Role.ADMIN.value in role_names(user) and not others.exists():
+        raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
 
 
 def _lock_admins() -> None:
@@ -125,8 +126,8 @@ def user_access_check(*, by, user, role: str, restricted_access: bool, is_active
     unchanged = role_names(user) == [role_value.value] and holds_grant(user) == restricted_access
     if by is not None and by.pk == user.pk and (not unchanged or (user.is_active and not is_active)):
         raise ValidationError("You cannot change your own role, grant or active state; ask another administrator.")
-    if (role_value != Role.ADMIN or not is_active) and _last_active_admin(user):
-        raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
+    if role_value != Role.ADMIN or not is_active:
+        _refuse_last_active_admin(user)
     return role_value
 
 
@@ -146,8 +147,7 @@ def user_deactivate(*, user, by=None) -> int:
     now = timezone.now()
     with transaction.atomic():
         _lock_admins()
-        if _last_active_admin(user):
-            raise ValidationError(f"{user.username} is the last active administrator; appoint another one first.")
+        _refuse_last_active_admin(user)
         user.is_active = False
         user.sessions_valid_after = now
         user.save(update_fields=["is_active", "sessions_valid_after"])

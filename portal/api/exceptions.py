@@ -25,8 +25,8 @@ def exception_handler(exc, context):
         return Response({"detail": "The request body is larger than this endpoint accepts."}, status=413)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoPermissionDenied):  # the reason only when written for the person (Refused)
+        exc = exceptions.PermissionDenied(str(exc) if getattr(exc, "shown_to_user", False) else None)
     response = drf_exception_handler(exc, context)
     _answer_errors_in_json(context.get("request"))
     if response is not None and isinstance(exc, exceptions.AuthenticationFailed):

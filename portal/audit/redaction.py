@@ -44,9 +44,11 @@ def event_changes_for_reader(event) -> Any:
 def event_repr_for_reader(event) -> str:
     """An offender is shown by its pseudonymous reference (derived from the id) and a victim by id,
     whatever was stored (older events may carry a name or a force reference)."""
+    from offenders.models import offender_reference  # the offenders app owns the pseudonym's form
+
     target_id = str(event.target_id)
     if event.target_type == "offenders.offender":
-        return f"S-{int(target_id):06d}" if target_id.isdigit() else event.object_repr  # lists, seeding
+        return offender_reference(int(target_id)) if target_id.isdigit() else event.object_repr  # lists, seeding
     if event.target_type == "offenders.victim":
         return f"victim {target_id}"
     return event.object_repr

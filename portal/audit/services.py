@@ -129,7 +129,10 @@ def chain_tail() -> ChainTail:
     if head is None:
         _lock_chain()
         head = _locked_head()
-    if head is not None and _sealed(head):
+    sealed = head is not None and head_sealed(
+        sequence=head["sequence"], event_id=head["event_id"], event_hash=head["event_hash"], seal=head["seal"]
+    )
+    if sealed:
         return ChainTail(
             max(head["sequence"], head["top_sequence"] or 0),
             max(head["event_id"], head["top_id"] or 0),
@@ -143,9 +146,9 @@ def chain_tail() -> ChainTail:
     return _reanchor(ChainTail(last["sequence"], max(top_id, last["sequence"]), last["event_hash"]), reason)
 
 
-def _sealed(head: dict) -> bool:
-    expected = head_seal(sequence=head["sequence"], event_id=head["event_id"], event_hash=head["event_hash"])
-    return hmac.compare_digest(expected, head["seal"])
+def head_sealed(*, sequence: int, event_id: int, event_hash: str, seal: str) -> bool:
+    """Whether the head record's seal is the one the audit key gives its values (appends and verify ask)."""
+    return hmac.compare_digest(head_seal(sequence=sequence, event_id=event_id, event_hash=event_hash), seal)
 
 
 def _reanchor(tail: ChainTail, reason: str) -> ChainTail:

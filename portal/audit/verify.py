@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from django.db import DatabaseError, transaction
 
 from .models import AuditEvent, AuditHead
-from .services import GENESIS_HASH, HEAD_PK, REANCHOR_ACTION, audit_record, event_hash, head_seal
+from .services import GENESIS_HASH, HEAD_PK, REANCHOR_ACTION, audit_record, event_hash, head_sealed
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,6 @@ class _Walk:
                 return ChainReport(False, self.checked, event.pk, event.sequence, problem, self.previous_hash)
             self.checked += 1
             self.expected_sequence, self.previous_hash, self.last_id = event.sequence + 1, event.event_hash, event.pk
-        return None
 
     def unreadable(self) -> ChainReport:
         """The row after the last good one could not even be loaded: name it by its id alone."""
@@ -110,8 +109,7 @@ def _head_report(walk: _Walk, head: AuditHead | None) -> ChainReport | None:
         if walk.checked == 0:
             return ChainReport(True, 0)
         return walk.broken(walk.last_id + 1, last_sequence + 1, "the chain head record is missing")
-    seal = head_seal(sequence=head.sequence, event_id=head.event_id, event_hash=head.event_hash)
-    if seal != head.seal:
+    if not head_sealed(sequence=head.sequence, event_id=head.event_id, event_hash=head.event_hash, seal=head.seal):
         return walk.broken(head.event_id, head.sequence, "the chain head record was edited")
     if head.sequence > last_sequence:
         if AuditEvent.objects.filter(pk__gt=walk.last_id).exists():

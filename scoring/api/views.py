@@ -1,13 +1,12 @@
 """API endpoints of the scoring app: parse, check the capability, call one service or selector."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +16,7 @@ from portal.api.pagination import whole_number_param
 from portal.audit.middleware import bind_request_user
 
 from .. import selectors, services
-from ..errors import FourEyesViolation, PolicyFrozen
+from ..errors import PolicyFrozen
 from ..filters import PolicyFilter, RankingFilter, RunFilter
 from ..models import OffenderScore, RankingSnapshot, ScoringPolicy, ScoringRun
 from .serializers import (
@@ -110,8 +109,7 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
         limit = whole_number_param(request.query_params, "limit", default=settings.PORTAL_TOP_N, low=1, high=1000)
         data = SnapshotSerializer(snapshot).data
         data["entries"] = selectors.snapshot_rows(user=request.user, snapshot=snapshot, limit=limit)
-        named = any(row["offender"]["display_name"] for row in data["entries"])
-        services.snapshot_view_record(snapshot=snapshot, rows=len(data["entries"]), named=named)
+        services.snapshot_view_record(snapshot=snapshot, rows=data["entries"])
         return Response(data)
 
 
@@ -177,8 +175,6 @@ class PolicyStepView(BoundUserMixin, APIView):
             policy, run = services.policy_activate(policy=policy, by=request.user)
         except PolicyFrozen as error:
             return _conflict(error)
-        except (FourEyesViolation, DjangoPermissionDenied) as error:
-            raise PermissionDenied(str(error)) from error
         data = PolicyDetailSerializer(policy).data
         data["run"] = RunSerializer(run).data
         return Response(data)

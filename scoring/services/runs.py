@@ -184,12 +184,12 @@ def snapshot_publish(*, run: ScoringRun) -> RankingSnapshot:
     return snapshot
 
 
-def snapshot_view_record(*, snapshot: RankingSnapshot, rows: int, named: bool) -> None:
+def snapshot_view_record(*, snapshot: RankingSnapshot, rows: list[dict]) -> None:
     """CONTRACT s.7: every list of personal data is audited. A published ranking shown with offenders'
     names (API or page) writes `ranking.snapshot_view`, as the live list writes `ranking.list`; shown
     pseudonymised only (admin, oversight: references, no names) it writes nothing, as the live list."""
-    if named:
-        audit_record(action="ranking.snapshot_view", target=snapshot, changes={"rows": rows})
+    if any(row["offender"]["display_name"] for row in rows):
+        audit_record(action="ranking.snapshot_view", target=snapshot, changes={"rows": len(rows)})
 
 
 def ranking_view_record(*, rows: list[dict]) -> None:

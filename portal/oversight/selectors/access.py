@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
-from offenders.models import Case, Offender
+from offenders.models import Case, Offender, offender_reference
 from portal.accounts.permissions import restrict
 from portal.audit.models import AuditEvent
 
@@ -26,7 +26,7 @@ def _events(*, user, period: Period):
 
 def _reference(target_id: str) -> str:
     """An offender's pseudonymous reference from an audit target id (never the stored object_repr)."""
-    return f"S-{int(target_id):06d}" if target_id.isdigit() else "unknown"
+    return offender_reference(int(target_id)) if target_id.isdigit() else "unknown"
 
 
 def _daily(events):

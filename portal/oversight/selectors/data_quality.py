@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from offenders.choices import OffenceStatus, OffenderStatus
-from offenders.models import Offence, Offender
+from offenders.models import Offence, Offender, offender_reference
 from portal.accounts.permissions import restrict
 
 from .base import NO_DATA, Chart, Column, Figure, Period, Report, Table, bar_chart
@@ -47,7 +47,7 @@ def _stale_rows(queryset):
     for offence in queryset.iterator(chunk_size=2000):
         yield {
             "offence": offence.pk,
-            "offender": f"S-{offence.offender_id:06d}",
+            "offender": offender_reference(offence.offender_id),
             "code": offence.offence_type.code,
             "borough": offence.borough,
             "reported_on": offence.reported_on,
@@ -89,7 +89,7 @@ def offenders_without_review(*, user, period: Period):
 
 def _review_rows(queryset):
     for pk, created_at in queryset.values_list("pk", "created_at").iterator(chunk_size=5000):
-        yield {"offender": f"S-{pk:06d}", "recorded_on": timezone.localtime(created_at).date()}
+        yield {"offender": offender_reference(pk), "recorded_on": timezone.localtime(created_at).date()}
 
 
 STALE_COLUMNS = [

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from offenders.models import Offender
+from offenders.models import Offender, offender_reference
 
 SIMILARITY_THRESHOLD = 0.85
 MAX_GROUP = 5000  # beyond this a date of birth is a placeholder, not a person's; the rest are not compared
@@ -122,8 +122,8 @@ def duplicate_pairs(queryset=None) -> Iterator[dict]:
             found = match_reason(one, other)
             if found:
                 yield {
-                    "offender": f"S-{one.pk:06d}",
-                    "possible_duplicate": f"S-{other.pk:06d}",
+                    "offender": offender_reference(one.pk),
+                    "possible_duplicate": offender_reference(other.pk),
                     "reason": found[0],
                     "similarity": round(found[1], 2),
                 }

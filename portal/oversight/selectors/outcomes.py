@@ -9,7 +9,7 @@ from django.utils import timezone
 from offenders.models import Case, CaseStage, ExitReason
 from offenders.models.cases import POSITIVE_OUTCOMES
 from portal.accounts.permissions import restrict
-from scoring.models import ScoringPolicy
+from scoring.selectors import illustrative_versions
 
 from .. import statistics
 from .base import Chart, Column, Figure, Period, Report, Table, bar_chart, percent, rounded
@@ -90,9 +90,7 @@ def illustrative_versions_behind_falls(*, user, period: Period) -> list[str]:
         "policy_at_tasking", "policy_at_exit"
     ):
         used.update((at_tasking, at_exit))
-    versions = ScoringPolicy.objects.filter(is_illustrative=True).values_list("version", flat=True)
-    illustrative = {f"v{version}" for version in versions}
-    return sorted(used & illustrative, key=lambda version: int(version[1:]))
+    return illustrative_versions(used)
 
 
 def score_fall_by_exit(*, user, period: Period) -> list[dict]:
