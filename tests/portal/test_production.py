@@ -76,16 +76,17 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def prod_env(transactional_db, tmp_path) -> dict[str, str]:
     """A production environment on the test database, with a fresh STATIC_ROOT under tmp_path: only what
-    an operator sets (SECRET_KEY, ALLOWED_HOSTS); nothing that weakens the shipped defaults."""
+    an operator sets (SECRET_KEY, ALLOWED_HOSTS), none of the developer's shell that would change the
+    shipped defaults."""
     env = _worker_env()
-    for weakening in (
+    for leftover in (
         "DEBUG",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "SECURE_SSL_REDIRECT",
         "CSRF_TRUSTED_ORIGINS",
         "PROXY_COUNT",
     ):
-        env.pop(weakening, None)
+        env.pop(leftover, None)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.prod",
         SECRET_KEY=secrets.token_urlsafe(64),
@@ -177,7 +178,10 @@ def test_production_settings_serve_pages_and_static_files_through_gunicorn(gunic
     assert plain.getheader("Location") == f"{client.origin}/rankings/"
 
 
-def test_server_error_page_renders_without_a_request_or_static_manifest(settings):
+def test_server_error_page_needs_no_context_or_static_manifest(settings, tmp_path):
+    """Django renders 500.html with an empty context; under production's strict manifest a {% static %}
+    there could fail in turn and leave the bare 'Server Error (500)'."""
+    settings.STATIC_ROOT = tmp_path  # no staticfiles.json
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
