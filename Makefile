@@ -12,7 +12,7 @@ $(STAMP): requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $(STAMP)
 
-$(ASSETS): package.json package-lock.json assets/portal.scss
+$(ASSETS): package.json package-lock.json assets/portal.scss scripts/build_assets.py
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PY) scripts/build_assets.py
 	touch $(ASSETS)
