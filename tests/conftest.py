@@ -178,6 +178,11 @@ def _reference_data_for_transactional_tests(request):
 BROKER_SCHEMES = ("redis", "amqp")
 
 
+def loopback_broker_url(scheme: str, port: int) -> str:
+    """A broker address on this machine: Redis or AMQP (RabbitMQ's guest account)."""
+    return f"redis://127.0.0.1:{port}/0" if scheme == "redis" else f"amqp://guest:guest@127.0.0.1:{port}//"
+
+
 @contextmanager
 def broker_nowhere(scheme: str = "redis") -> Iterator[str]:
     """Inside the block this process publishes to a closed loopback port, as when the broker is down.
@@ -192,13 +197,13 @@ def broker_nowhere(scheme: str = "redis") -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # free a moment ago, and closed now
-    url = f"redis://127.0.0.1:{port}/0" if scheme == "redis" else f"amqp://guest:guest@127.0.0.1:{port}//"
+    url = loopback_broker_url(scheme, port)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CELERY_BROKER_WRITE_URL", url)
         patch.setattr(app, "_pool", None)
         patch.setattr(app.amqp, "_producer_pool", None)
         if app.conf.result_backend.startswith("redis"):
-            patch.setenv("CELERY_RESULT_BACKEND", f"redis://127.0.0.1:{port}/0")
+            patch.setenv("CELERY_RESULT_BACKEND", loopback_broker_url("redis", port))
             patch.setattr(app, "_backend_cache", None)
             patch.setattr(app, "_local", threading.local())  # each thread's cached backend
         yield url

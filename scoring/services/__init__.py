@@ -4,7 +4,7 @@ published rankings."""
 from collections.abc import Iterable
 
 from ..selectors import active_policy, run_current
-from .outbox import rescore_requests_record, rescore_requests_resend, rescore_requests_send
+from .outbox import rescore_requests_record, rescore_requests_resend
 from .policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
 from .runs import (
     ranking_view_record,
@@ -20,8 +20,8 @@ from .scores import offenders_rescore, scores_write
 __all__ = [
     "active_policy", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
     "policy_create_draft", "policy_update_draft", "ranking_view_record", "rescore_requests_resend",
-    "rescore_requests_send", "run_chunk_execute", "run_current", "run_fail", "run_plan", "run_start",
-    "scores_write", "snapshot_publish", "snapshot_view_record",
+    "run_chunk_execute", "run_current", "run_fail", "run_plan", "run_start", "scores_write", "snapshot_publish",
+    "snapshot_view_record",
 ]  # fmt: skip
 
 

@@ -10,19 +10,11 @@ from django.utils import timezone
 
 from portal.celery import app, task_send
 from scoring.models import RescoreRequest
-from scoring.services import offenders_rescore_later, outbox, rescore_requests_resend
-from tests.conftest import BROKER_SCHEMES, broker_nowhere
+from scoring.services import offenders_rescore_later, rescore_requests_resend
+from tests.conftest import BROKER_SCHEMES, broker_nowhere, loopback_broker_url
 
 pytestmark = pytest.mark.django_db
 QUICK = 2.0  # seconds: a save must never wait on the broker longer than this
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """The tasks handed to the broker, in order (the worker tests send them for real)."""
-    calls = []
-    monkeypatch.setattr(outbox, "task_send", lambda *, name, args: calls.append((name.rsplit(".", 1)[1], args)))
-    return calls
 
 
 def waiting(offender_id: int, *, count: int = 1) -> None:
@@ -63,8 +55,7 @@ def test_a_send_to_a_broker_that_never_answers_gives_up_within_the_timeout(schem
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)  # the kernel completes the handshake; nothing ever answers
         port = silent.getsockname()[1]
-        url = f"redis://127.0.0.1:{port}/0" if scheme == "redis" else f"amqp://guest:guest@127.0.0.1:{port}//"
-        monkeypatch.setenv("CELERY_BROKER_WRITE_URL", url)
+        monkeypatch.setenv("CELERY_BROKER_WRITE_URL", loopback_broker_url(scheme, port))
         started = time.monotonic()
         with pytest.raises(Exception):  # noqa: B017 - a timeout, raised as kombu's OperationalError
             task_send(name="portal.ping", args=[])

@@ -2,21 +2,12 @@
 
 import io
 
-import pytest
 from django.core.management import call_command
 
 from scoring import tasks
 from scoring.models import RescoreRequest, ScoringRun
-from scoring.services import offenders_rescore_later, outbox
+from scoring.services import offenders_rescore_later
 from tests.conftest import broker_nowhere
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """The tasks handed to the broker, in order (the worker tests send them for real)."""
-    calls = []
-    monkeypatch.setattr(outbox, "task_send", lambda *, name, args: calls.append((name.rsplit(".", 1)[1], args)))
-    return calls
 
 
 def test_rescore_waits_for_commit_and_batches(db, sent, settings, django_capture_on_commit_callbacks):
