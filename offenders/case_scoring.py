@@ -1,4 +1,5 @@
-"""What case management reads from the scoring app: the live score and rank, rank history, the top N.
+"""What case management and the offence forms read from the scoring app: the live score and rank, rank
+history, the top N, whether a re-score is still on its way.
 
 One narrow seam, so cases depend on scoring in exactly one place. Ranks come from the scoring app's
 own selectors, so a rank here is the rank on the ranked list (ties share a rank).
@@ -39,6 +40,14 @@ def score_now(offender) -> LiveScore | None:
         policy=f"v{row.policy.version}",
         illustrative=row.policy.is_illustrative,
     )
+
+
+def score_update_waiting(offender_id: int) -> bool:
+    """Whether the offender's re-score after a save has not reached the workers yet (the broker was down):
+    the save stands, and the score follows when the outbox is resent."""
+    from scoring.selectors import rescore_waiting
+
+    return rescore_waiting(offender_id=offender_id)
 
 
 def illustrative_among(*policy_labels: str) -> bool:

@@ -15,6 +15,7 @@ from portal.accounts.permissions import can
 from portal.forms import add_service_errors
 
 from . import selectors
+from .case_scoring import score_update_waiting
 from .filters import OffenderFilter
 from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
 from .models import Offence, Offender
@@ -40,6 +41,14 @@ def sortable_columns(current: str) -> list[dict[str, str]]:
         aria = "ascending" if ascending else "descending" if descending else "none"
         columns.append({"label": label, "next": f"-{key}" if ascending else key, "aria_sort": aria})
     return columns
+
+
+def with_score_note(message: str, offender_id: int) -> str:
+    """An offence saved while the broker was unreachable says so in plain words: the record is kept, and
+    the offender's score follows when the re-score is resent (the API answers as usual: the save stood)."""
+    if score_update_waiting(offender_id):
+        return f"{message.rstrip('.')}; the score will update shortly."
+    return message
 
 
 def visible_offender(request, pk, capability: str = "offender.view") -> Offender:
@@ -125,13 +134,16 @@ class ServiceFormView(CapabilityRequiredMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        messages.success(self.request, self.success_message_for(result))
         return redirect(self.success_url_for(result))
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+    def success_message_for(self, result) -> str:
+        return self.success_message
 
     def success_url_for(self, result) -> str:
         """The profile the record belongs to (an offence's offender, or the offender itself)."""
@@ -205,6 +217,9 @@ class OffenceCreateView(ServiceFormView):
     def perform(self, data):
         return offence_create(data={**data, "offender": self.offender})
 
+    def success_message_for(self, result) -> str:
+        return with_score_note(self.success_message, result.offender_id)
+
 
 class OffenceEditView(ServiceFormView):
     capability = "offence.edit"
@@ -224,6 +239,9 @@ class OffenceEditView(ServiceFormView):
     def perform(self, data):
         return offence_update(offence=self.offence, data=data)
 
+    def success_message_for(self, result) -> str:
+        return with_score_note(self.success_message, result.offender_id)
+
 
 class OffenceDeleteView(CapabilityRequiredMixin, View):
     """Delete an offence keyed in error, after a confirmation page."""
@@ -238,5 +256,5 @@ class OffenceDeleteView(CapabilityRequiredMixin, View):
         offence = visible_offence(request, pk)
         offender_id = offence.offender_id
         offence_delete(offence=offence)
-        messages.success(request, f"Offence {offence.crime_ref} deleted.")
+        messages.success(request, with_score_note(f"Offence {offence.crime_ref} deleted.", offender_id))
         return redirect("offenders:offender-detail", pk=offender_id)

@@ -14,7 +14,7 @@ from offenders.models import Offence, Offender, offender_reference
 from portal.accounts.permissions import restrict, role_allows
 
 from .formula import ScoreTerms, offence_contributions, offender_aggregates
-from .models import OffenderScore, RankingEntry, RankingSnapshot, ScoringPolicy, ScoringRun
+from .models import OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy, ScoringRun
 
 
 def active_policy() -> ScoringPolicy | None:
@@ -85,6 +85,12 @@ def offender_rank(offender: Offender) -> int | None:
     if row is None or not row["eligible"]:
         return None
     return OffenderScore.objects.filter(eligible=True, score__gt=row["score"]).count() + 1
+
+
+def rescore_waiting(*, offender_id: int) -> bool:
+    """Whether a re-score of this offender is still waiting in the outbox: the broker could not be reached
+    when it was asked for, so the score shown is the one before the change until the resend sends it."""
+    return RescoreRequest.objects.filter(offender_id=offender_id, sent_at__isnull=True).exists()
 
 
 def visible_identities(user, offender_ids: list[int]) -> set[int]:

@@ -18,18 +18,25 @@ def _task_context():
     return audit_context(AuditContext(actor_username="celery", channel="task"))
 
 
-@shared_task(name="scoring.tasks.rescore_offender", acks_late=True)
+@shared_task(name="scoring.tasks.rescore_offender", acks_late=True, ignore_result=True)
 def rescore_offender(offender_id: int) -> int:
     """Re-score one offender after one of their offences was saved or deleted."""
     with _task_context():
         return services.offenders_rescore(offender_ids=[offender_id])
 
 
-@shared_task(name="scoring.tasks.rescore_offenders", acks_late=True)
+@shared_task(name="scoring.tasks.rescore_offenders", acks_late=True, ignore_result=True)
 def rescore_offenders(offender_ids: list[int]) -> int:
     """Re-score a batch of offenders (an import) in one statement."""
     with _task_context():
         return services.offenders_rescore(offender_ids=offender_ids)
+
+
+@shared_task(name="scoring.tasks.rescore_resend", ignore_result=True)
+def rescore_resend() -> int:
+    """Beat: send the re-score requests still waiting in the outbox (the broker was down when they were written)."""
+    with _task_context():
+        return services.rescore_requests_resend()
 
 
 @shared_task(name="scoring.tasks.recompute_plan", acks_late=True)

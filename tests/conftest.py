@@ -3,9 +3,13 @@
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -169,6 +173,40 @@ def _reference_data_for_transactional_tests(request):
     the rows the data migrations loaded; every transactional test therefore starts by putting them back."""
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("reference_data")
+
+
+BROKER_SCHEMES = ("redis", "amqp")
+
+
+def loopback_broker_url(scheme: str, port: int) -> str:
+    """A broker address on this machine: Redis or AMQP (RabbitMQ's guest account)."""
+    return f"redis://127.0.0.1:{port}/0" if scheme == "redis" else f"amqp://guest:guest@127.0.0.1:{port}//"
+
+
+@contextmanager
+def broker_nowhere(scheme: str = "redis") -> Iterator[str]:
+    """Inside the block this process publishes to a closed loopback port, as when the broker is down.
+
+    Sends by any path are redirected: CELERY_BROKER_WRITE_URL (read at each new connection, the live
+    server's thread included), with the app's cached connection and producer pools dropped, and a Redis
+    result backend (down with the broker) pointed at the same port. A worker already started keeps the
+    real broker; leaving the block puts everything back: the broker is back. `scheme`: redis or amqp.
+    """
+    from portal.celery import app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free a moment ago, and closed now
+    url = loopback_broker_url(scheme, port)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CELERY_BROKER_WRITE_URL", url)
+        patch.setattr(app, "_pool", None)
+        patch.setattr(app.amqp, "_producer_pool", None)
+        if app.conf.result_backend.startswith("redis"):
+            patch.setenv("CELERY_RESULT_BACKEND", loopback_broker_url("redis", port))
+            patch.setattr(app, "_backend_cache", None)
+            patch.setattr(app, "_local", threading.local())  # each thread's cached backend
+        yield url
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):

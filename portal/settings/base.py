@@ -228,6 +228,15 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     (_celery_dir / "results").mkdir(parents=True, exist_ok=True)
 else:
     _default_backend = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "rpc://"
+# Give up on an unreachable broker within about a second rather than Celery's default retries: a web
+# request queues its work after commit and must not hang (docs/decisions/0820-rescore-outbox.md).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
+if CELERY_BROKER_URL.startswith("redis"):
+    # The worker's reads block for at most a second (kombu's BRPOP timeout), well inside socket_timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": 5,
+    }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", _default_backend)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -244,6 +253,11 @@ SCORING_CHUNK_SIZE = int(os.environ.get("SCORING_CHUNK_SIZE", "25000"))  # offen
 SCORING_RESCORE_BATCH = int(os.environ.get("SCORING_RESCORE_BATCH", "2000"))  # offenders per rescore task
 SCORING_RUN_STALE_SECONDS = int(os.environ.get("SCORING_RUN_STALE_SECONDS", str(3 * 60 * 60)))
 SCORING_COUNT_CACHE_SECONDS = int(os.environ.get("SCORING_COUNT_CACHE_SECONDS", "300"))  # until a score changes
+# The rescore outbox (scoring.models.RescoreRequest): how often requests the broker refused are resent,
+# how many one resend takes (the rest wait for the next), and how long sent requests are kept.
+SCORING_RESEND_SECONDS = float(os.environ.get("SCORING_RESEND_SECONDS", "60"))
+SCORING_RESEND_BATCH = int(os.environ.get("SCORING_RESEND_BATCH", "20000"))
+SCORING_RESCORE_KEEP_DAYS = int(os.environ.get("SCORING_RESCORE_KEEP_DAYS", "7"))
 
 
 def _crontab(fields: str):
@@ -260,6 +274,10 @@ CELERY_BEAT_SCHEDULE["scoring-nightly-refresh"] = {
 CELERY_BEAT_SCHEDULE["scoring-weekly-snapshot"] = {
     "task": "scoring.tasks.weekly_snapshot",
     "schedule": _crontab(SCORING_WEEKLY_CRON),
+}
+CELERY_BEAT_SCHEDULE["scoring-rescore-resend"] = {
+    "task": "scoring.tasks.rescore_resend",
+    "schedule": SCORING_RESEND_SECONDS,
 }
 # Cases: each morning mark overdue actions and due reviews and email each owner one digest.
 CASES_MORNING_CRON = os.environ.get("CASES_MORNING_CRON", "0 7 * * *")

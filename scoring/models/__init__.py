@@ -1,5 +1,6 @@
-"""Models of the scoring app: policies (weight tables), live scores, published rankings and runs."""
+"""Models of the scoring app: policies (weight tables), live scores, published rankings, runs and the rescore outbox."""
 
+from .outbox import RescoreRequest
 from .policies import HarmEntry, ScoringPolicy
 from .rankings import OffenderScore, RankingEntry, RankingSnapshot
 from .runs import RunChunk, ScoringRun
@@ -9,6 +10,7 @@ __all__ = [
     "OffenderScore",
     "RankingEntry",
     "RankingSnapshot",
+    "RescoreRequest",
     "RunChunk",
     "ScoringPolicy",
     "ScoringRun",

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from offenders.models import Offender
 from portal.audit.services import audit_record
+from portal.celery import task_send
 
 from ..models import OffenderScore, RankingEntry, RankingSnapshot, RunChunk, ScoringPolicy, ScoringRun
 from ..selectors import active_policy, run_current
@@ -63,10 +64,8 @@ def run_start(
 
 
 def _dispatch(task_name: str, *args) -> None:
-    from portal.celery import app
-
     try:
-        app.send_task(task_name, args=args)
+        task_send(name=task_name, args=list(args))  # fails fast: the request that asked does not wait
     except Exception:  # noqa: BLE001 - a broker outage must not fail the web request that asked
         log.exception("could not queue %s%r", task_name, args)
 

@@ -10,6 +10,16 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture
+def sent(monkeypatch):
+    """The tasks the rescore outbox hands to the broker, in order (the worker tests send them for real)."""
+    from scoring.services import outbox
+
+    calls = []
+    monkeypatch.setattr(outbox, "task_send", lambda *, name, args: calls.append((name.rsplit(".", 1)[1], args)))
+    return calls
+
+
+@pytest.fixture
 def today() -> date:
     return timezone.localdate()
 

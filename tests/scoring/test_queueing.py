@@ -2,20 +2,12 @@
 
 import io
 
-import pytest
 from django.core.management import call_command
 
 from scoring import tasks
-from scoring.models import ScoringRun
+from scoring.models import RescoreRequest, ScoringRun
 from scoring.services import offenders_rescore_later
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.rescore_offender, "delay", lambda offender_id: calls.append(("one", offender_id)))
-    monkeypatch.setattr(tasks.rescore_offenders, "delay", lambda ids: calls.append(("many", ids)))
-    return calls
+from tests.conftest import broker_nowhere
 
 
 def test_rescore_waits_for_commit_and_batches(db, sent, settings, django_capture_on_commit_callbacks):
@@ -23,24 +15,25 @@ def test_rescore_waits_for_commit_and_batches(db, sent, settings, django_capture
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         offenders_rescore_later([5, 3, 1, 3, None, 2])
         assert sent == []  # nothing queued before the transaction commits
+        assert sorted(RescoreRequest.objects.values_list("offender_id", flat=True)) == [1, 2, 3, 5]  # written now
     assert len(callbacks) == 1
-    assert sent == [("many", [1, 2]), ("many", [3, 5])]
+    assert sent == [("rescore_offenders", [[1, 2]]), ("rescore_offenders", [[3, 5]])]
+    assert not RescoreRequest.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_one_offender_is_one_task(db, sent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         offenders_rescore_later([7])
         offenders_rescore_later([])
-    assert sent == [("one", 7)]
+    assert sent == [("rescore_offender", [7])]
+    assert RescoreRequest.objects.get().sent_at is not None
 
 
-def test_a_broker_outage_does_not_fail_the_write(db, monkeypatch, django_capture_on_commit_callbacks):
-    def down(*args):
-        raise ConnectionError("broker down")
-
-    monkeypatch.setattr(tasks.rescore_offender, "delay", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        offenders_rescore_later([1])  # logged, not raised: the nightly refresh catches up
+def test_a_broker_outage_does_not_fail_the_write(db, django_capture_on_commit_callbacks):
+    with broker_nowhere(), django_capture_on_commit_callbacks(execute=True):
+        offenders_rescore_later([1])  # logged, not raised: the request waits in the outbox for the resend
+    request = RescoreRequest.objects.get()
+    assert request.sent_at is None and request.attempts == 1
 
 
 def test_beat_schedules_are_configured(settings):
@@ -48,6 +41,8 @@ def test_beat_schedules_are_configured(settings):
     weekly = settings.CELERY_BEAT_SCHEDULE["scoring-weekly-snapshot"]
     assert nightly["task"] == "scoring.tasks.nightly_refresh" and nightly["schedule"].hour == {2}
     assert weekly["task"] == "scoring.tasks.weekly_snapshot" and weekly["schedule"].day_of_week == {1}
+    resend = settings.CELERY_BEAT_SCHEDULE["scoring-rescore-resend"]
+    assert resend["task"] == "scoring.tasks.rescore_resend" and resend["schedule"] == 60
 
 
 def test_recompute_command_queues_one_run(db):
