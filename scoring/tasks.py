@@ -1,10 +1,10 @@
 """Celery tasks of the scoring app: thin wrappers that fetch by id and call a service.
 
-Every task is acknowledged late and rejected (so redelivered) if its worker process is lost. The
-settings say so for every task already (CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST); the
-recompute tasks say it again here so a change of default cannot quietly drop it. A hard kill of the
-worker itself still loses the message on the filesystem broker (and holds it for an hour on Redis):
-the run's heartbeat and the stale sweep cover that (docs/decisions/0821-stale-runs-and-heartbeat.md).
+Every task is acknowledged late and rejected (so redelivered) if its pool process is lost. The settings
+say so for every task already (CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST); each task here
+says it again so a change of default cannot quietly drop it. A hard kill of the worker itself still
+loses the message on the filesystem broker (and holds it for an hour on Redis): the run's heartbeat and
+the stale sweep cover that (docs/decisions/0821-stale-runs-and-heartbeat.md).
 """
 
 import logging

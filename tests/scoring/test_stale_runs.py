@@ -3,13 +3,11 @@
 The worker itself is killed in test_worker_loss.py; here the loss is a heartbeat set in the past."""
 
 import io
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -17,7 +15,7 @@ from scoring import services, tasks
 from scoring.models import OffenderScore, RankingSnapshot, RunChunk, ScoringRun
 from scoring.services.runs import CHUNK_MAX_STARTS
 
-from .conftest import run_synchronously
+from .conftest import at_once, run_synchronously
 
 RUNS = "/api/v1/scoring/runs/"
 
@@ -217,24 +215,7 @@ def test_two_requests_at_once_after_a_stale_run_make_one_new_run(reference_data,
     """Two threads, two connections, a barrier: one fails the stale run (one audit event), one new run."""
     stale, _chunks = a_running_run()
     make_silent(stale, seconds=stale_by())
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def start():
-        try:
-            barrier.wait()
-            results.append(services.run_start(reason="race", dispatch=False)[0].pk)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = at_once(lambda: services.run_start(reason="race", dispatch=False)[0].pk)
     assert len(set(results)) == 1 and results[0] != stale.pk
     assert ScoringRun.objects.get(pk=stale.pk).status == "failed"
     assert ScoringRun.objects.filter(status__in=["queued", "running"]).count() == 1
@@ -255,16 +236,11 @@ def test_a_chunk_whose_run_is_failed_while_its_statement_runs_rolls_back(referen
     def write_then_sweep(**kwargs):
         written = real_write(**kwargs)
 
-        def sweep():
-            try:
-                make_silent(run, seconds=stale_by())
-                services.runs_fail_stale()
-            finally:
-                connection.close()
+        def sweep():  # on its own connection: the chunk's transaction has not locked the run yet
+            make_silent(run, seconds=stale_by())
+            return services.runs_fail_stale()
 
-        thread = threading.Thread(target=sweep)
-        thread.start()
-        thread.join()
+        assert at_once(sweep, times=1) == [[run.pk]]
         return written
 
     monkeypatch.setattr(runs, "scores_write", write_then_sweep)
