@@ -115,40 +115,60 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
+def celery_worker_start(
+    *, env: dict[str, str] | None = None, log_mode: str = "w", ready_timeout: float = 90
+) -> subprocess.Popen:
+    """Start a real Celery worker process (--pool=solo: the process is the one doing the work) on the
+    configured broker and test database, with `env` on top, and wait until it answers a round trip (which
+    queues behind any task already waiting: `ready_timeout`)."""
+    from django.conf import settings
+
+    from portal.celery import app
+
+    log_path = Path(settings.VAR_DIR) / "test-worker.log"
+    log = open(log_path, log_mode)  # noqa: SIM115 - lives as long as the worker
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency=1",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test@%h"],
+        cwd=ROOT, env={**_worker_env(), **(env or {})}, stdout=log, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    process.log = log
+    # A round trip through Celery's built-in ping task proves the worker consumes from our broker
+    # (the embedded filesystem transport has no broadcast, so control.ping cannot be used).
+    probe = app.send_task("portal.ping")
+    try:
+        probe.get(timeout=ready_timeout)
+    except Exception as error:
+        process.kill()
+        log.close()
+        raise RuntimeError(f"Celery worker did not answer: {error}\n{log_path.read_text()}") from error
+    return process
+
+
+def celery_worker_stop(process: subprocess.Popen) -> None:
+    """Stop a worker started by celery_worker_start (warm shutdown; killed if it hangs)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.log.close()
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker process on the configured broker, sharing the test database.
 
     Tests that use it must commit their data (transactional_db) so the worker can see it.
     """
-    from django.conf import settings
-
     from portal.celery import app
 
     app.control.purge()
-    log = open(Path(settings.VAR_DIR) / "test-worker.log", "w")  # noqa: SIM115 - lives as long as the worker
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test@%h"],
-        cwd=ROOT, env=_worker_env(), stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    # A round trip through Celery's built-in ping task proves the worker consumes from our broker
-    # (the embedded filesystem transport has no broadcast, so control.ping cannot be used).
-    probe = app.send_task("portal.ping")
-    try:
-        probe.get(timeout=90)
-    except Exception as error:
-        process.kill()
-        log.close()
-        output = (Path(settings.VAR_DIR) / "test-worker.log").read_text()
-        raise RuntimeError(f"Celery worker did not answer: {error}\n{output}") from error
+    process = celery_worker_start()
     yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    celery_worker_stop(process)
 
 
 @pytest.fixture

@@ -251,7 +251,6 @@ SCORING_NIGHTLY_CRON = os.environ.get("SCORING_NIGHTLY_CRON", "30 2 * * *")  # r
 SCORING_WEEKLY_CRON = os.environ.get("SCORING_WEEKLY_CRON", "0 5 * * 1")  # publish a ranking snapshot
 SCORING_CHUNK_SIZE = int(os.environ.get("SCORING_CHUNK_SIZE", "25000"))  # offenders per recompute chunk
 SCORING_RESCORE_BATCH = int(os.environ.get("SCORING_RESCORE_BATCH", "2000"))  # offenders per rescore task
-SCORING_RUN_STALE_SECONDS = int(os.environ.get("SCORING_RUN_STALE_SECONDS", str(3 * 60 * 60)))
 SCORING_COUNT_CACHE_SECONDS = int(os.environ.get("SCORING_COUNT_CACHE_SECONDS", "300"))  # until a score changes
 # The rescore outbox (scoring.models.RescoreRequest): how often requests the broker refused are resent,
 # how many one resend takes (the rest wait for the next), and how long sent requests are kept.
@@ -278,6 +277,15 @@ CELERY_BEAT_SCHEDULE["scoring-weekly-snapshot"] = {
 CELERY_BEAT_SCHEDULE["scoring-rescore-resend"] = {
     "task": "scoring.tasks.rescore_resend",
     "schedule": SCORING_RESEND_SECONDS,
+}
+# A run with no sign of life (planning, a chunk starting or finishing) for this long lost its worker: it is
+# failed, so the next request or schedule starts afresh. Keep it well above the longest chunk (seconds at
+# 25,000 offenders). The sweep fails such runs before anyone asks (docs/decisions/0821-stale-runs-and-heartbeat.md).
+PORTAL_RUN_STALE_AFTER_SECONDS = int(os.environ.get("PORTAL_RUN_STALE_AFTER_SECONDS", "300"))
+PORTAL_RUN_SWEEP_SECONDS = int(os.environ.get("PORTAL_RUN_SWEEP_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["scoring-sweep-stale-runs"] = {
+    "task": "scoring.tasks.sweep_stale_runs",
+    "schedule": PORTAL_RUN_SWEEP_SECONDS,
 }
 # Cases: each morning mark overdue actions and due reviews and email each owner one digest.
 CASES_MORNING_CRON = os.environ.get("CASES_MORNING_CRON", "0 7 * * *")

@@ -89,7 +89,7 @@ class RunSerializer(serializers.ModelSerializer):
         fields = [
             "id", "status", "progress", "reason", "publish", "policy", "as_of", "started_by_username",
             "queued_at", "started_at", "finished_at", "duration_seconds", "chunks_total", "chunks_done",
-            "offenders_total", "offenders_scored", "ranked_count", "error", "snapshot",
+            "offenders_total", "offenders_scored", "ranked_count", "error", "snapshot", "heartbeat_at",
         ]  # fmt: skip
 
     def get_snapshot(self, run) -> int | None:

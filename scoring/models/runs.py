@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ScoringRun(models.Model):
@@ -34,7 +35,16 @@ class ScoringRun(models.Model):
     offenders_total = models.PositiveIntegerField(default=0)
     offenders_scored = models.PositiveIntegerField(default=0)
     ranked_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="Last sign of life: queued, planned, a chunk started or finished. A run silent for longer "
+        "than PORTAL_RUN_STALE_AFTER_SECONDS is failed, so a lost worker cannot hold the one-run slot.",
+    )
+    error = models.TextField(
+        blank=True,
+        help_text="Why it failed (empty unless failed): the error, the policy activation that superseded it, or "
+        '"stale: ..." when its worker was lost.',
+    )
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -73,6 +83,10 @@ class RunChunk(models.Model):
     first_id = models.BigIntegerField()
     last_id = models.BigIntegerField()
     offenders = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(
+        default=0,
+        help_text="Times a worker started it; a chunk that keeps killing its worker fails the run rather than loop.",
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
 

@@ -12,6 +12,7 @@ from .runs import (
     run_fail,
     run_plan,
     run_start,
+    runs_fail_stale,
     snapshot_publish,
     snapshot_view_record,
 )
@@ -20,8 +21,8 @@ from .scores import offenders_rescore, scores_write
 __all__ = [
     "active_policy", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
     "policy_create_draft", "policy_update_draft", "ranking_view_record", "rescore_requests_resend",
-    "run_chunk_execute", "run_current", "run_fail", "run_plan", "run_start", "scores_write", "snapshot_publish",
-    "snapshot_view_record",
+    "run_chunk_execute", "run_current", "run_fail", "run_plan", "run_start", "runs_fail_stale", "scores_write",
+    "snapshot_publish", "snapshot_view_record",
 ]  # fmt: skip
 
 

@@ -3,6 +3,8 @@
 One run at a time is held by a partial unique index on ScoringRun (status queued or running), so
 two requests at once make one run without any check-then-act. Chunks are idempotent: a chunk's
 scores and its "done" mark commit together, and a retried chunk that is already done does nothing.
+A run whose worker was lost (no heartbeat for PORTAL_RUN_STALE_AFTER_SECONDS) is failed by the next
+request or the sweep, so it cannot hold the slot (docs/decisions/0821-stale-runs-and-heartbeat.md).
 """
 
 import logging
@@ -11,10 +13,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min, QuerySet
 from django.utils import timezone
 
 from offenders.models import Offender
+from portal.audit.context import AuditContext, audit_context, current_context
 from portal.audit.services import audit_record
 from portal.celery import task_send
 
@@ -26,12 +29,51 @@ log = logging.getLogger(__name__)
 ACTIVE = [ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]
 
 
-def _fail_stale_runs() -> None:
-    """A run whose worker died would block every later run; give up on it after a generous limit."""
-    limit = timezone.now() - timedelta(seconds=settings.SCORING_RUN_STALE_SECONDS)
-    ScoringRun.objects.filter(status__in=ACTIVE, queued_at__lt=limit).update(
-        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error="abandoned: no progress within the limit"
-    )
+# A chunk started this often without finishing keeps killing its worker (a redelivered poison message):
+# fail the run rather than loop. Above the DatabaseError retries (tasks.CHUNK_RETRIES) with room to spare.
+CHUNK_MAX_STARTS = 5
+
+
+def _run_fail_where(runs: QuerySet[ScoringRun], *, run_id: int, error: str, cause: str) -> bool:
+    """Fail one run if `runs` (the caller's conditions) still matches it, and audit it if this call did.
+
+    The conditional UPDATE is the arbiter, not a read before it: of two callers at once exactly one
+    changes the row (the other's WHERE no longer matches) and only that one writes the audit event.
+    """
+    with transaction.atomic():
+        changed = runs.filter(pk=run_id, status__in=ACTIVE).update(
+            status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=error[:2000]
+        )
+        if changed:
+            audit_record(
+                action="recompute.fail", target_type=ScoringRun._meta.label_lower, target_id=run_id,
+                object_repr=f"Run {run_id}", changes={"cause": cause, "error": error[:500]},
+            )  # fmt: skip
+    return bool(changed)
+
+
+def runs_fail_stale() -> list[int]:
+    """Fail every run no worker has shown a sign of life for within PORTAL_RUN_STALE_AFTER_SECONDS.
+
+    A worker killed hard (SIGKILL, the OOM killer, a lost host) takes its chunk with it: the filesystem
+    broker deleted the message when it was delivered, Redis hands it back only after its visibility
+    timeout (an hour). The run would hold the one-run slot (ADR 0202) and block every request and
+    schedule. Failed as the system (nobody asked for it), with the request that noticed as request id.
+    """
+    limit = settings.PORTAL_RUN_STALE_AFTER_SECONDS
+    stale = ScoringRun.objects.filter(heartbeat_at__lt=timezone.now() - timedelta(seconds=limit))
+    failed = []
+    system = AuditContext(actor_username="system", channel="system", request_id=current_context().request_id)
+    with audit_context(system):
+        for run_id, heartbeat in stale.filter(status__in=ACTIVE).values_list("pk", "heartbeat_at"):
+            error = (
+                f"stale: no sign of life from a worker since {timezone.localtime(heartbeat):%Y-%m-%d %H:%M:%S} "
+                f"(more than {limit} s): its worker was probably lost, so the system failed it to let a new run start"
+            )
+            if _run_fail_where(stale, run_id=run_id, error=error, cause="stale"):
+                log.warning("recompute run %s failed: %s", run_id, error)
+                failed.append(run_id)
+    return failed
 
 
 def run_start(
@@ -44,7 +86,7 @@ def run_start(
     policy = active_policy()
     if policy is None:
         raise ScoringPolicy.DoesNotExist("There is no active scoring policy to compute with.")
-    _fail_stale_runs()
+    runs_fail_stale()
     try:
         with transaction.atomic():
             run = ScoringRun.objects.create(
@@ -72,8 +114,10 @@ def _dispatch(task_name: str, *args) -> None:
 
 def runs_supersede(*, reason: str) -> int:
     """Fail any queued or running run (its chunks stop; it will never publish)."""
-    return ScoringRun.objects.filter(status__in=ACTIVE).update(
-        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=reason[:500]
+    active = ScoringRun.objects.filter(status__in=ACTIVE)
+    return sum(
+        _run_fail_where(active, run_id=run_id, error=reason, cause="superseded")
+        for run_id in active.values_list("pk", flat=True)
     )
 
 
@@ -81,14 +125,17 @@ def run_plan(*, run_id: int) -> list[int]:
     """Split the offenders into id ranges, record them as chunks and mark the run running; returns chunk ids."""
     with transaction.atomic():
         run = ScoringRun.objects.select_for_update().get(pk=run_id)
-        if run.status != ScoringRun.Status.QUEUED:
+        if run.status == ScoringRun.Status.RUNNING:  # planned already (a redelivered plan task)
             return list(run.chunks.filter(done_at__isnull=True).values_list("pk", flat=True))
+        if run.status != ScoringRun.Status.QUEUED:  # failed (stale, superseded) before a worker took it
+            return []
         bounds = Offender.objects.aggregate(low=Min("id"), high=Max("id"))
         chunks = [
             RunChunk(run=run, first_id=first, last_id=last) for first, last in _id_ranges(bounds["low"], bounds["high"])
         ]
         RunChunk.objects.bulk_create(chunks)
         run.status, run.started_at = ScoringRun.Status.RUNNING, timezone.now()
+        run.heartbeat_at = run.started_at
         run.chunks_total, run.offenders_total = len(chunks), Offender.objects.count()
         run.save()
         if not chunks:
@@ -110,7 +157,7 @@ def _id_ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
 def run_chunk_execute(*, chunk_id: int) -> bool:
     """Score one chunk in ONE statement; the chunk that completes the run publishes. Returns True if it scored."""
     chunk = RunChunk.objects.select_related("run__policy").get(pk=chunk_id)
-    if chunk.done_at or chunk.run.status != ScoringRun.Status.RUNNING:
+    if chunk.done_at or not _chunk_begin(chunk):
         return False
     started = time.monotonic()
     with transaction.atomic():
@@ -126,11 +173,31 @@ def run_chunk_execute(*, chunk_id: int) -> bool:
         chunk.save(update_fields=["done_at", "offenders", "seconds"])
         run.chunks_done += 1
         run.offenders_scored += written
+        run.heartbeat_at = timezone.now()
         if run.chunks_done >= run.chunks_total:
             _run_finish(run)
         else:
-            run.save(update_fields=["chunks_done", "offenders_scored"])
+            run.save(update_fields=["chunks_done", "offenders_scored", "heartbeat_at"])
     return True
+
+
+def _chunk_begin(chunk: RunChunk) -> bool:
+    """A chunk starting is a sign of life: move the run's heartbeat and count the start, committed at once
+    (not in the chunk's long transaction). False when the run is no longer running (failed, superseded,
+    stale: a late or redelivered chunk does nothing), or when this chunk has been started too often."""
+    with transaction.atomic():
+        alive = ScoringRun.objects.filter(pk=chunk.run_id, status=ScoringRun.Status.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
+        if alive:
+            RunChunk.objects.filter(pk=chunk.pk).update(attempts=F("attempts") + 1)
+    if alive and chunk.attempts + 1 > CHUNK_MAX_STARTS:
+        error = (
+            f"chunk {chunk.pk} was started {chunk.attempts + 1} times without finishing: its worker was lost each time"
+        )
+        run_fail(run_id=chunk.run_id, error=error)
+        return False
+    return bool(alive)
 
 
 def _run_finish(run: ScoringRun) -> None:
@@ -154,9 +221,7 @@ def _analyze_scores() -> None:
 
 def run_fail(*, run_id: int, error: str) -> None:
     """Mark a run failed (its own transaction); the published ranking stays as it was."""
-    ScoringRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
-        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), error=error[:2000]
-    )
+    _run_fail_where(ScoringRun.objects.all(), run_id=run_id, error=error, cause="error")
 
 
 def snapshot_publish(*, run: ScoringRun) -> RankingSnapshot:

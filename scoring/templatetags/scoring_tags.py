@@ -1,6 +1,7 @@
 """Template tags of the scoring app: the offender profile's score panel, and small display helpers."""
 
 from django import template
+from django.conf import settings
 
 from .. import selectors
 
@@ -24,3 +25,9 @@ def movement_label(value) -> str:
     if value < 0:
         return f"down {-value}"
     return "no change"
+
+
+@register.simple_tag
+def run_stale_after_seconds() -> int:
+    """How long a run may go without a sign of life before it is failed as lost (the runs page says so)."""
+    return settings.PORTAL_RUN_STALE_AFTER_SECONDS

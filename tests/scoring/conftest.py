@@ -1,6 +1,7 @@
 """Fixtures for the scoring tests: offenders and offences built directly, dates relative to today."""
 
 import itertools
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -82,3 +83,29 @@ def run_synchronously(**kwargs):
     for chunk_id in services.run_plan(run_id=run.pk):
         services.run_chunk_execute(chunk_id=chunk_id)
     return ScoringRun.objects.get(pk=run.pk)
+
+
+def at_once(call, *, times: int = 2) -> list:
+    """Run `call()` in `times` threads released together by a barrier, each on its own connection; returns
+    their results. Any exception in a thread fails the test."""
+    from django.db import connection
+
+    barrier = threading.Barrier(times)
+    results, errors = [], []
+
+    def one():
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results

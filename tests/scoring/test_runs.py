@@ -1,14 +1,11 @@
 """Full recomputes: chunks, publication, one run at a time, idempotent chunks, failure leaves the ranking."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from scoring import services
 from scoring.models import OffenderScore, RankingEntry, RankingSnapshot, RunChunk, ScoringRun
 
-from .conftest import run_synchronously
+from .conftest import at_once, run_synchronously
 
 
 @pytest.fixture
@@ -58,24 +55,7 @@ def test_a_second_start_returns_the_running_run(ranked):
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_make_one_run(reference_data, ranked):
     """Two threads, two connections, a barrier: the partial unique index lets exactly one run in."""
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def start():
-        try:
-            barrier.wait()
-            results.append(services.run_start(reason="race")[0].pk)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = at_once(lambda: services.run_start(reason="race")[0].pk)
     assert len(set(results)) == 1
     assert ScoringRun.objects.count() == 1
 
