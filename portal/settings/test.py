@@ -13,8 +13,8 @@ EMAIL_FILE_PATH = os.environ.get("PORTAL_TEST_EMAIL_FILE_PATH", str(VAR_DIR / "t
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_portal.sqlite3")}
 AXES_ENABLED = True
-# Rate limits out of the way; tests of them set small rates. One cache per test process, emptied by
-# the tests that count in it (tests/portal/test_rate_limits.py runs servers on the shared default).
+# Rate limits out of the way: their tests set small rates in a fresh cache of their own, and run
+# servers on the shared default (tests/portal/test_rate_limits.py). One cache per test process.
 _high_rates = dict.fromkeys(("user", "address", "anon"), "100000/minute")
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": _high_rates}
 if "CACHE_URL" not in os.environ:
