@@ -244,8 +244,20 @@ def user_password_set(*, user, password: str | None) -> None:
         )
 
 
-def login_locked_out(*, username: str) -> None:
-    audit_record(action="auth.lockout_refused", target_type="accounts.user", object_repr=username[:150])
+PAIR_LIMIT = "username and address"
+ADDRESS_LIMIT = "address"
+
+
+def login_locked_out(*, username: str, limit: str = PAIR_LIMIT, method: str = "password") -> None:
+    """A sign-in refused unchecked: the username and address pair is locked (django-axes), or the
+    address has failed too often across usernames (`selectors.sign_in_address_wait`). Records which
+    limit and the attempted username as typed (empty for a token), never whether it exists."""
+    audit_record(
+        action="auth.lockout_refused",
+        target_type="accounts.user" if method == "password" else "accounts.apitoken",
+        object_repr=username[:150],
+        changes={"limit": limit, "method": method},
+    )
 
 
 def logout_recorded(*, user) -> None:

@@ -1,12 +1,17 @@
 """Login (password plus TOTP where required), logout and the lockout page."""
 
+import math
 import time
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
 from .forms import LoginForm
 from .middleware import LAST_SEEN_KEY, LOGIN_STARTED_KEY
+from .network import client_ip
+from .selectors import sign_in_address_wait
+from .services import ADDRESS_LIMIT, PAIR_LIMIT, login_locked_out
 
 
 class LoginView(auth_views.LoginView):
@@ -33,10 +38,12 @@ class LogoutView(auth_views.LogoutView):
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
-    """Shown (403) while a username and address pair is locked out after repeated failures; each
-    refusal is audited."""
-    from .services import login_locked_out
-
+    """Shown (403) while a sign-in is refused: the username and address pair is locked after repeated
+    failures, or the address is, after failures across usernames. Each refusal is audited; the page
+    is the same whether or not the username exists."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    login_locked_out(username=str(username))
-    return render(request, "accounts/locked_out.html", status=403)
+    address_wait = sign_in_address_wait(address=client_ip(request))
+    login_locked_out(username=str(username), limit=ADDRESS_LIMIT if address_wait else PAIR_LIMIT)
+    pair_minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"address_refused": bool(address_wait), "minutes": math.ceil(address_wait / 60) or pair_minutes}
+    return render(request, "accounts/locked_out.html", context, status=403)

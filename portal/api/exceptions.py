@@ -11,6 +11,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .throttling import count_refused
+
 
 def exception_handler(exc, context):
     """Translate model-level errors into the API's JSON shapes; never a 500 for bad input."""
@@ -27,6 +29,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):  # the reason only when written for the person (Refused)
         exc = exceptions.PermissionDenied(str(exc) if getattr(exc, "shown_to_user", False) else None)
+    exc = count_refused(exc, context)  # over the rate: a 429, and the refusal is not audited again
     response = drf_exception_handler(exc, context)
     _answer_errors_in_json(context.get("request"))
     if response is not None and isinstance(exc, exceptions.AuthenticationFailed):

@@ -20,9 +20,16 @@ ERROR_ANSWERS = {
     "404": "No such record, or one the caller may not know exists.",
     "409": "The change conflicts with the record's current state.",
     "413": "The upload is over the size limit.",
-    "429": "Too many requests.",
+    "429": "Too many requests from this caller, or too many failed sign-ins from its address.",
 }
 WRITE_ONLY = ("409", "413")
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Whole seconds to wait before the next request will be accepted.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 def add_error_responses(result, generator, request, public):
@@ -38,7 +45,6 @@ def add_error_responses(result, generator, request, public):
             for status, description in ERROR_ANSWERS.items():
                 if status in WRITE_ONLY and method == "get":
                     continue
-                responses.setdefault(
-                    status, {"description": description, "content": {"application/json": {"schema": reference}}}
-                )
+                answer = {"description": description, "content": {"application/json": {"schema": reference}}}
+                responses.setdefault(status, {**answer, "headers": RETRY_AFTER} if status == "429" else answer)
     return result

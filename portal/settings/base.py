@@ -1,11 +1,13 @@
 """Settings shared by every environment; each value an operator may change comes from the environment."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -24,6 +26,41 @@ def env_bool(name: str, default: bool) -> bool:
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as `N/period` (second, minute, hour or day). A mistyped one stops the start-up
+    here, rather than answering every API request with a 500."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must read like 1200/minute (per second, minute, hour or day), not {value!r}."
+        )
+    return value
+
+
+def env_positive(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return int(value)
+
+
+def cache_settings(url: str) -> dict:
+    """CACHES for CACHE_URL. The API's rate limits are counted in this cache, so every process that
+    serves requests must share it (docs/decisions/0840): `redis://` across hosts, `file:///path`
+    across the processes of one host, `locmem://` within one process only."""
+    scheme, _, rest = url.partition("://")
+    bounded = {"OPTIONS": {"MAX_ENTRIES": 5000}}  # beyond it a third are dropped at random
+    if scheme in ("redis", "rediss"):
+        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif scheme == "file" and rest:
+        cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest, **bounded}
+    elif scheme == "locmem":
+        cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest, **bounded}
+    else:
+        raise ImproperlyConfigured(f"CACHE_URL must start redis://, rediss://, file:/// or locmem://, not {url!r}.")
+    return {"default": {**cache, "KEY_PREFIX": "portal"}}
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789")
@@ -109,6 +146,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Shared by every process on this host by default (like the embedded broker); Redis for several hosts.
+CACHES = cache_settings(os.environ.get("CACHE_URL") or f"file://{VAR_DIR / 'cache'}")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -143,6 +182,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # 15 minutes from the lock, not from the last try
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout_response"
+AXES_HANDLER = "portal.accounts.lockout.PortalAxesHandler"  # adds the per-address limit below
+# Per address across usernames: this many failed sign-ins (password, authenticator code or API token)
+# from one address within the minutes below refuse every sign-in from it for those minutes.
+PORTAL_SIGN_IN_ADDRESS_FAILURES = env_positive("PORTAL_SIGN_IN_ADDRESS_FAILURES", 20)
+PORTAL_SIGN_IN_ADDRESS_MINUTES = env_positive("PORTAL_SIGN_IN_ADDRESS_MINUTES", 15)
 # Behind N reverse proxies, set PROXY_COUNT=N: the client is the Nth X-Forwarded-For entry from the
 # right (portal.accounts.network); with none, X-Forwarded-For is ignored so it cannot dodge the lockout.
 PORTAL_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -183,7 +227,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "1200/minute", "anon": "60/minute"},
+    # Every API view: per signed-in user, per address for signed-in traffic, per address when anonymous.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.PerUserRate",
+        "portal.api.throttling.PerAddressRate",
+        "portal.api.throttling.AnonymousPerAddressRate",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_rate("PORTAL_API_RATE_USER", "1200/minute"),
+        "address": env_rate("PORTAL_API_RATE_ADDRESS", "6000/minute"),
+        "anon": env_rate("PORTAL_API_RATE_ANONYMOUS", "60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Harm-ranked case portal API",

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR
+from .base import CELERY_BROKER_URL, DATABASES, REST_FRAMEWORK, VAR_DIR, cache_settings
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - speed; tests only
@@ -13,7 +13,12 @@ EMAIL_FILE_PATH = os.environ.get("PORTAL_TEST_EMAIL_FILE_PATH", str(VAR_DIR / "t
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_portal.sqlite3")}
 AXES_ENABLED = True
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute", "anon": "100000/minute"}}  # noqa: F405
+# Rate limits out of the way: their tests set small rates in a fresh cache of their own, and run
+# servers on the shared default (tests/portal/test_rate_limits.py). One cache per test process.
+_high_rates = dict.fromkeys(("user", "address", "anon"), "100000/minute")
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": _high_rates}
+if "CACHE_URL" not in os.environ:
+    CACHES = cache_settings("locmem://portal-tests")
 CELERY_TASK_ALWAYS_EAGER = False  # eager mode is not a test of Celery; worker tests start a real one
 if CELERY_BROKER_URL.startswith("filesystem"):
     # Keep test tasks apart from a demo running on the same checkout.

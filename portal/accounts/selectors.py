@@ -1,0 +1,34 @@
+"""Reads about sign-in: whether an address is refused for too many failed sign-ins across usernames."""
+
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from portal.audit.models import AuditEvent
+
+SIGN_IN_FAILED = "auth.login_failed"  # password, authenticator code or API token (portal.accounts.services)
+
+
+def sign_in_address_wait(*, address: str, now: datetime | None = None) -> int:
+    """Seconds until `address` may try to sign in again; 0 when it may now.
+
+    After PORTAL_SIGN_IN_ADDRESS_FAILURES failures within PORTAL_SIGN_IN_ADDRESS_MINUTES, whatever the
+    usernames, the address is refused for those minutes from the last failure: password spraying is
+    slowed, while an office behind one address survives its typos. The failures are read from the
+    audit log, where every one is written (its index on action and time keeps this a short range
+    read), so the limit counts exactly what oversight sees. A refused attempt is not a failure, so
+    the refusal ends on time.
+    """
+    limit = settings.PORTAL_SIGN_IN_ADDRESS_FAILURES
+    period = timedelta(minutes=settings.PORTAL_SIGN_IN_ADDRESS_MINUTES)
+    now = now or timezone.now()
+    latest = list(
+        AuditEvent.objects.filter(action=SIGN_IN_FAILED, client_address=address, occurred_at__gt=now - 2 * period)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)[:limit]
+    )
+    if len(latest) < limit or latest[0] - latest[-1] >= period:
+        return 0
+    return max(0, math.ceil((latest[0] + period - now).total_seconds()))
