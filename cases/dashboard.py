@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from offenders.models import Offender
+from offenders.selectors import offender_list
 from portal.accounts.roles import Role, user_role
 
-from . import case_scoring
-from .case_selectors import INACTIVE_DAYS, case_list, cases_of_person, overdue_actions_q
-from .models import ActionStatus, Case, CaseStage, Offender, PlanAction
-from .selectors import offender_list
+from . import scores
+from .models import ActionStatus, Case, CaseStage, PlanAction
+from .selectors import INACTIVE_DAYS, case_list, cases_of_person, overdue_actions_q
 
 PANEL_ROWS = 10
 REVIEW_SOON_DAYS = 7
@@ -77,7 +78,7 @@ def untasked_entrants(*, user, limit: int = PANEL_ROWS) -> list[Offender]:
 
     Before any snapshot is published, the live top N stands in, so the panel is useful from day one.
     """
-    ids = case_scoring.new_entrant_ids() or case_scoring.top_offender_ids()
+    ids = scores.new_entrant_ids() or scores.top_offender_ids()
     tasked = set(
         Case.objects.filter(offender_id__in=ids).exclude(stage=CaseStage.CLOSED).values_list("offender_id", flat=True)
     )

@@ -6,8 +6,10 @@ It filters a queryset that restrict() has already limited, so a filter can never
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .case_selectors import cases_of_person, has_overdue_actions
-from .models import Case, CaseStage, Offence
+from offenders.models import Offence
+
+from .models import Case, CaseStage
+from .selectors import cases_of_person, has_overdue_actions
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -4,9 +4,11 @@ puts the services' field errors back on the form, so a page and the API refuse t
 
 from django import forms
 
-from .case_selectors import case_workers
-from .models import ActionStatus, CaseStage, ExitReason, Offender, Outcome, Strand
-from .selectors import offender_list
+from offenders.models import Offender
+from offenders.selectors import offender_list
+
+from .models import ActionStatus, CaseStage, ExitReason, Outcome, Strand
+from .selectors import case_workers
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 3}
 DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}

@@ -2,13 +2,17 @@
 
 The tasking decision is a person's and is recorded with its reason; the score at tasking is copied
 here so the fall in harm can be measured later whatever happens to the live score.
+
+These models were born in the offenders app and moved here without touching the database
+(docs/decisions/0505): each keeps its `offenders_*` table (`db_table`), and its audit events keep the
+target type `offenders.<model>` (AUDIT_TARGET_TYPE) that existing events, filters and reports use.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .people import Offender
+from offenders.models import PERSONAL_AUDIT_FIELDS, Offender
 
 
 class CaseStage(models.TextChoices):
@@ -87,7 +91,11 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
 
+    AUDIT_TARGET_TYPE = "offenders.case"
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     class Meta:
+        db_table = "offenders_case"
         ordering = ["-opened_at", "-id"]
         indexes = [
             models.Index(fields=["stage", "review_due"]),
@@ -128,7 +136,11 @@ class CaseStageChange(models.Model):
     changed_by_username = models.CharField(max_length=150, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
 
+    AUDIT_TARGET_TYPE = "offenders.casestagechange"
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     class Meta:
+        db_table = "offenders_casestagechange"
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
@@ -153,7 +165,11 @@ class PlanAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    AUDIT_TARGET_TYPE = "offenders.planaction"
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     class Meta:
+        db_table = "offenders_planaction"
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["owner", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
         constraints = [
@@ -167,6 +183,10 @@ class PlanAction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_strand_display()}: {self.description[:60]}"
 
+    def audit_repr(self) -> str:
+        """The log names an action by id, never by its free-text description."""
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class CaseNote(models.Model):
     """A free-text note on a case; the author's name is copied so it survives the account."""
@@ -179,11 +199,18 @@ class CaseNote(models.Model):
     author_username = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    AUDIT_TARGET_TYPE = "offenders.casenote"
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     class Meta:
+        db_table = "offenders_casenote"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Note {self.pk} on case {self.case_id}"
+
+    def audit_repr(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class CaseDigest(models.Model):
@@ -195,7 +222,11 @@ class CaseDigest(models.Model):
     overdue_actions = models.PositiveIntegerField(default=0)
     reviews_due = models.PositiveIntegerField(default=0)
 
+    AUDIT_TARGET_TYPE = "offenders.casedigest"
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     class Meta:
+        db_table = "offenders_casedigest"
         ordering = ["-sent_on", "recipient_id"]
         constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="case_digest_once_a_day")]
 

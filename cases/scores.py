@@ -1,12 +1,15 @@
 """What case management reads from the scoring app: the live score and rank, rank history, the top N.
 
-One narrow seam, so cases depend on scoring in exactly one place. Ranks come from the scoring app's
+One narrow seam, so the cases app reads scoring in exactly one module. Ranks come from the scoring app's
 own selectors, so a rank here is the rank on the ranked list (ties share a rank).
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from scoring.models import OffenderScore, RankingEntry, RankingSnapshot
+from scoring.selectors import illustrative_versions, offender_rank
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,6 @@ class RankPoint:
 
 def score_now(offender) -> LiveScore | None:
     """The offender's live score and rank (as the ranked list shows it), or None when never scored."""
-    from scoring.models import OffenderScore
-    from scoring.selectors import offender_rank
-
     row = OffenderScore.objects.select_related("policy").filter(offender_id=offender.pk).first()
     if row is None:
         return None
@@ -44,15 +44,11 @@ def score_now(offender) -> LiveScore | None:
 def illustrative_among(*policy_labels: str) -> bool:
     """Whether any of these policy versions ("v3", as copied onto a case) carries illustrative harm
     values: the case page labels its scores as illustrative only then."""
-    from scoring.selectors import illustrative_versions
-
     return bool(illustrative_versions(policy_labels))
 
 
 def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:
     """The offender's rank in each of the last `limit` published snapshots he appears in, oldest first."""
-    from scoring.models import RankingEntry
-
     entries = (
         RankingEntry.objects.filter(offender_id=offender.pk)
         .select_related("snapshot")
@@ -67,8 +63,6 @@ def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:
 
 def top_offender_ids(*, limit: int | None = None) -> list[int]:
     """The offenders in the current top N by live score (the list the tasking meeting works from)."""
-    from scoring.models import OffenderScore
-
     limit = limit or settings.PORTAL_TOP_N
     rows = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")[:limit]
     return list(rows.values_list("offender_id", flat=True))  # the order of scoring.selectors.ranked_scores
@@ -76,8 +70,6 @@ def top_offender_ids(*, limit: int | None = None) -> list[int]:
 
 def new_entrant_ids(*, limit: int | None = None) -> list[int]:
     """Offenders in the latest published top N who were not in it in the snapshot before."""
-    from scoring.models import RankingEntry, RankingSnapshot
-
     limit = limit or settings.PORTAL_TOP_N
     latest = RankingSnapshot.objects.order_by("-published_at", "-id").first()
     if latest is None:

@@ -14,19 +14,21 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from ..models import (
+from offenders.models import Offence
+from offenders.seeding import SeedContext
+from scoring.selectors import active_policy
+
+from .models import (
     ActionStatus,
     Case,
     CaseNote,
     CaseStage,
     CaseStageChange,
     ExitReason,
-    Offence,
     Outcome,
     PlanAction,
     Strand,
 )
-from . import SeedContext
 
 CASES = 40
 CLOSED_SHARE = 0.15
@@ -59,9 +61,7 @@ def highest_harm_offenders(*, anchor: dt.date, limit: int) -> list[tuple[int, fl
     """(offender id, harm days) of the highest-harm unrestricted offenders, by a plain SQL estimate:
     harm days of counted offences in the last year under the active policy, two offences at least
     (scores are computed later by the worker; this needs none)."""
-    from scoring.models import ScoringPolicy
-
-    policy = ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).first()
+    policy = active_policy()
     offences = Offence.objects.filter(
         occurred_on__gt=anchor - dt.timedelta(days=365),
         occurred_on__lte=anchor,
@@ -239,9 +239,7 @@ class CaseSeeder:
 
 def seed_cases(context: SeedContext) -> dict[str, int]:
     """Open cases on the highest-harm offenders (step two, after people)."""
-    from scoring.models import ScoringPolicy
-
-    policy = ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).first()
+    policy = active_policy()
     officers, supervisors = case_people(context.faker("cases"))
     seeder = CaseSeeder(context, officers, supervisors)
     already = set(Case.objects.exclude(stage=CaseStage.CLOSED).values_list("offender_id", flat=True))

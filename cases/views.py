@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
+from offenders.selectors import record_get_or_refuse
+from offenders.services.access import list_view_record
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
 from portal.forms import add_service_errors
 
-from . import case_scoring
-from .case_filters import CaseFilter
-from .case_forms import (
+from . import scores
+from .filters import CaseFilter
+from .forms import (
     ActionForm,
     ActionUpdateForm,
     CaseEditForm,
@@ -26,10 +28,7 @@ from .case_forms import (
     NoteForm,
     TransitionForm,
 )
-from .case_selectors import action_get, case_get_or_refuse, case_list, case_open_for_offender, case_plan, case_timeline
-from .selectors import record_get_or_refuse
-from .services.access import list_view_record
-from .services.case_actions import plan_action_add, plan_action_update
+from .selectors import action_get, case_get_or_refuse, case_list, case_open_for_offender, case_plan, case_timeline
 from .services.cases import (
     ALLOWED_TRANSITIONS,
     case_note_add,
@@ -39,13 +38,14 @@ from .services.cases import (
     case_update,
     case_view_record,
 )
+from .services.plan_actions import plan_action_add, plan_action_update
 
 
 class CaseListView(CapabilityRequiredMixin, ListView):
     """/cases/: mine, my team or all, filtered by stage, overdue and borough; paginated."""
 
     capability = "case.view"
-    template_name = "offenders/cases/case_list.html"
+    template_name = "cases/case_list.html"
     context_object_name = "cases"
     paginate_by = 25
 
@@ -72,11 +72,11 @@ class CaseListView(CapabilityRequiredMixin, ListView):
 def _case_page(request, case, *, status: int = 200, **forms):
     """Render the case page; `forms` replaces the blank forms with bound ones that carry errors."""
     user = request.user
-    live_score = case_scoring.score_now(case.offender)
+    live_score = scores.score_now(case.offender)
     context = {
         "case": case,
         "live_score": live_score,
-        "scores_illustrative": case_scoring.illustrative_among(
+        "scores_illustrative": scores.illustrative_among(
             case.policy_at_tasking, case.policy_at_exit, live_score.policy if live_score else ""
         ),
         "plan": case_plan(case=case),
@@ -84,7 +84,7 @@ def _case_page(request, case, *, status: int = 200, **forms):
         "stage_changes": case.stage_changes.all(),
         "notes": case.notes.all(),
         "team": case.team.order_by("username"),
-        "rank_history": case_scoring.rank_history(case.offender),
+        "rank_history": scores.rank_history(case.offender),
         "may_work": case.is_open and can(user, "case.work", case),
         "may_manage": case.is_open and can(user, "case.manage", case),
         "action_form": forms.get("action_form") or ActionForm(initial={"owner": user.pk}),
@@ -95,7 +95,7 @@ def _case_page(request, case, *, status: int = 200, **forms):
         "update_action_id": forms.get("update_action_id"),
         "outcome_form": ActionUpdateForm(),
     }
-    return render(request, "offenders/cases/case_detail.html", context, status=status)
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 class CaseDetailView(CapabilityRequiredMixin, View):
@@ -113,7 +113,7 @@ class CaseOpenView(CapabilityRequiredMixin, View):
     """/cases/new/?offender=<id>: a supervisor tasks an offender."""
 
     capability = "case.manage"
-    template_name = "offenders/cases/case_open.html"
+    template_name = "cases/case_open.html"
 
     def _offender(self, request, offender_id: str):
         """The offender to task; None when none was chosen. A restricted one hidden from this user is
@@ -126,7 +126,7 @@ class CaseOpenView(CapabilityRequiredMixin, View):
 
     def _render(self, request, form, offender, status=200):
         existing = case_open_for_offender(offender=offender, user=request.user)
-        context = {"form": form, "offender": offender, "existing": existing, "live": case_scoring.score_now(offender)}
+        context = {"form": form, "offender": offender, "existing": existing, "live": scores.score_now(offender)}
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
@@ -148,7 +148,7 @@ class CaseOpenView(CapabilityRequiredMixin, View):
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"{offender.reference} tasked: case {case.pk} opened.")
-                return redirect("offenders:case-detail", pk=case.pk)
+                return redirect("cases:case-detail", pk=case.pk)
         return self._render(request, form, offender)
 
 
@@ -162,7 +162,7 @@ class CasePostView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk, **kwargs):
         """A POST-only address opened in the browser sends the reader back to the case."""
-        return redirect("offenders:case-detail", pk=pk)
+        return redirect("cases:case-detail", pk=pk)
 
     def post(self, request, pk, **kwargs):
         case = case_get_or_refuse(user=request.user, case_id=pk)
@@ -174,7 +174,7 @@ class CasePostView(CapabilityRequiredMixin, View):
                 add_service_errors(form, error)
             else:
                 messages.success(request, self.success)
-                return redirect("offenders:case-detail", pk=case.pk)
+                return redirect("cases:case-detail", pk=case.pk)
         return _case_page(request, case, **{self.form_name: form, **self.extra_forms(kwargs)})
 
     def make_form(self, request, case):
@@ -238,7 +238,7 @@ class CaseEditView(CapabilityRequiredMixin, View):
     """/cases/<id>/edit/: lead, team and review date (supervisors)."""
 
     capability = "case.manage"
-    template_name = "offenders/cases/case_edit.html"
+    template_name = "cases/case_edit.html"
 
     def get(self, request, pk):
         case = case_get_or_refuse(user=request.user, case_id=pk)
@@ -256,5 +256,5 @@ class CaseEditView(CapabilityRequiredMixin, View):
                 add_service_errors(form, error)
             else:
                 messages.success(request, "Case updated.")
-                return redirect("offenders:case-detail", pk=case.pk)
+                return redirect("cases:case-detail", pk=case.pk)
         return render(request, self.template_name, {"case": case, "form": form})

@@ -14,7 +14,7 @@ from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
 from portal.forms import add_service_errors
 
-from . import selectors
+from . import hooks, selectors
 from .filters import OffenderFilter
 from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
 from .models import Offence, Offender
@@ -91,6 +91,7 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
             "purpose": purpose,
             "can_edit": can(request.user, "offender.edit", offender),
             "can_mark_restricted": can(request.user, "offender.mark_restricted", offender),
+            "profile_panels": hooks.profile_panels(),  # the score beside, the cases below (ADR 0505)
         }
         return render(request, "offenders/offender_detail.html", context)
 

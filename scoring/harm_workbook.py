@@ -26,8 +26,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from offenders import rules
-
-from .problems import FileRefused, ProblemLog
+from offenders.imports.problems import FileRefused, ProblemLog
 
 TITLE, SCORE, CLASSIFICATION = "FULL_OFFENCE_TITLE", "CCHI Score", "HOME_OFFICE_CLASSIFICATION"
 REQUIRED_HEADERS = (TITLE, SCORE, CLASSIFICATION)

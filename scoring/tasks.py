@@ -1,9 +1,16 @@
-"""Celery tasks of the scoring app: thin wrappers that fetch by id and call a service."""
+"""Celery tasks of the scoring app: thin wrappers that fetch by id and call a service, and
+`offenders_rescore_later`, the one way a write hands offenders to them (after its commit).
+
+The tasks call the services; the services never import the tasks (a run is queued by the task's name,
+services/runs.py), so the two modules do not import each other.
+"""
 
 import logging
+from collections.abc import Iterable
 
 from celery import shared_task
-from django.db import DatabaseError
+from django.conf import settings
+from django.db import DatabaseError, transaction
 
 from portal.audit.context import AuditContext, audit_context
 
@@ -76,3 +83,28 @@ def weekly_snapshot() -> int:
     with _task_context():
         run, _created = services.run_start(reason="weekly", publish=True)
         return run.pk
+
+
+def offenders_rescore_later(offender_ids: Iterable[int]) -> None:
+    """Queue re-scoring of these offenders once the current transaction commits.
+
+    What every writer of offences reaches (API, pages, imports: through offenders.hooks.offences_changed,
+    registered in apps.py). One offender is one task; many (an import) are split into chunks of ids, each
+    one task and one statement, never a task per row.
+    """
+    ids = sorted({int(i) for i in offender_ids if i is not None})
+    if not ids:
+        return
+    size = settings.SCORING_RESCORE_BATCH
+    transaction.on_commit(lambda: _queue_rescore([ids[i : i + size] for i in range(0, len(ids), size)]))
+
+
+def _queue_rescore(batches: list[list[int]]) -> None:
+    try:
+        for batch in batches:
+            if len(batch) == 1:
+                rescore_offender.delay(batch[0])
+            else:
+                rescore_offenders.delay(batch)
+    except Exception:  # noqa: BLE001 - the offence is saved; the nightly refresh catches up if the broker is down
+        log.exception("could not queue rescoring of %d offender batch(es)", len(batches))

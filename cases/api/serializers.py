@@ -1,11 +1,13 @@
 """API shapes of cases, stage changes and plan actions. Input serializers only parse; services hold the rules."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from rest_framework import serializers
 
+from offenders.models import Offender
 from portal.accounts.permissions import restrict
 
-from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Offender, Outcome, PlanAction
+from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Outcome, PlanAction
 from ..models import Strand as StrandChoices
 
 
@@ -116,8 +118,6 @@ class PlanActionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, action) -> bool:
-        from django.utils import timezone
-
         return action.status == ActionStatus.OPEN and action.due_on < timezone.localdate()
 
 

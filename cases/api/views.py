@@ -10,15 +10,15 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from offenders.services.access import list_view_record
 from portal.accounts.guards import capability_permission
 
-from .. import case_scoring
-from ..case_filters import CaseFilter
-from ..case_selectors import action_get, case_actions, case_get_or_refuse, case_list
-from ..services.access import list_view_record
-from ..services.case_actions import plan_action_add, plan_action_update
+from .. import scores
+from ..filters import CaseFilter
+from ..selectors import action_get, case_actions, case_get_or_refuse, case_list
 from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
-from .case_serializers import (
+from ..services.plan_actions import plan_action_add, plan_action_update
+from .serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseNoteCreateSerializer,
@@ -46,7 +46,7 @@ class CaseApiMixin:
 
 
 def _detail(case, request) -> dict:
-    live = case_scoring.score_now(case.offender)
+    live = scores.score_now(case.offender)
     return CaseDetailSerializer(case, context={"request": request, "live_score": live}).data
 
 

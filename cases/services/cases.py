@@ -1,4 +1,5 @@
-"""Writes of cases: tasking an offender, changing lead/team/review date, moving stages, adding notes.
+"""Writes of cases: tasking an offender, changing lead/team/review date, moving stages, adding notes, and
+the audit records of reading a case or the dashboard.
 
 Every write checks the caller's permission here (not only in the view), validates every field at
 once (a Django ValidationError with field names, which forms and the API both show), and records
@@ -13,12 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from offenders.models import Offender
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
 
-from .. import case_scoring
-from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Offender
+from .. import scores
+from ..dashboard import PERSONAL_PANELS
+from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason
 
 REVIEW_CYCLE_DAYS = 28  # a case is reviewed every four weeks unless the supervisor sets a date
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -110,7 +113,7 @@ def case_open(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        score = case_scoring.score_now(offender)
+        score = scores.score_now(offender)
         case = Case(
             offender=offender,
             lead=lead,
@@ -192,7 +195,7 @@ def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", 
 def _copy_score_at_exit(case: Case) -> None:
     """Freeze the score, rank and policy on the day the case closed (ADR 0503): the fall in harm from
     tasking to exit must not drift as the live score moves on after the case is gone."""
-    score = case_scoring.score_now(case.offender)
+    score = scores.score_now(case.offender)
     case.score_at_exit = score.score if score else None
     case.rank_at_exit = score.rank if score else None
     case.policy_at_exit = score.policy if score else ""
@@ -251,3 +254,14 @@ def case_note_add(*, case: Case, text: str, by) -> CaseNote:
 def case_view_record(*, case: Case, purpose: str = "") -> None:
     """Record that a case was opened (CONTRACT.md section 7: every view of a case is audited)."""
     audit_record(action="case.view", target=case, purpose=purpose)
+
+
+def dashboard_view_record(*, panels: dict[str, Any]) -> None:
+    """The officer and supervisor panels name offenders (my cases, actions, reviews, new entrants), so a
+    dashboard that shows any writes ONE `dashboard.view` event with the rows per panel; the aggregate
+    (counts-only) dashboard of admin and oversight writes none."""
+    rows = {name: len(panels[name]) for name in PERSONAL_PANELS if panels.get(name)}
+    if rows:
+        audit_record(
+            action="dashboard.view", target_type="portal.dashboard", target_id=panels["panels"], changes={"rows": rows}
+        )

@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 
 from portal.audit.services import audit_record
 
-from ..case_selectors import overdue_actions_q
 from ..models import Case, CaseDigest, CaseStage, PlanAction
+from ..selectors import overdue_actions_q
 
 
 @dataclass
@@ -65,7 +65,7 @@ def digest_send(*, recipient, digest: Digest, today: dt.date) -> bool:
             send_mail(
                 subject=f"{settings.PORTAL_NAME}: {len(digest.overdue_actions)} overdue actions, "
                 f"{len(digest.reviews_due)} reviews due",
-                message=render_to_string("offenders/cases/digest_email.txt", context),
+                message=render_to_string("cases/digest_email.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[recipient.email],
             )

@@ -4,12 +4,12 @@ from django import template
 
 from portal.accounts.permissions import can
 
-from ..case_selectors import case_list
+from ..selectors import case_list
 
 register = template.Library()
 
 
-@register.inclusion_tag("offenders/cases/_offender_cases.html", takes_context=True)
+@register.inclusion_tag("cases/_offender_cases.html", takes_context=True)
 def offender_cases_panel(context, offender):
     """The offender's cases this user may read and, for a supervisor, the way to task him."""
     user = context["request"].user

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from .forms import LoginForm
 from .middleware import LAST_SEEN_KEY, LOGIN_STARTED_KEY
+from .services import login_locked_out
 
 
 class LoginView(auth_views.LoginView):
@@ -35,8 +36,6 @@ class LogoutView(auth_views.LogoutView):
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
     """Shown (403) while a username and address pair is locked out after repeated failures; each
     refusal is audited."""
-    from .services import login_locked_out
-
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     login_locked_out(username=str(username))
     return render(request, "accounts/locked_out.html", status=403)

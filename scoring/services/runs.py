@@ -9,6 +9,7 @@ import logging
 import time
 from datetime import date, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
@@ -63,10 +64,9 @@ def run_start(
 
 
 def _dispatch(task_name: str, *args) -> None:
-    from portal.celery import app
-
+    """Queue a task by its registered name (the tasks import these services, never the reverse)."""
     try:
-        app.send_task(task_name, args=args)
+        current_app.send_task(task_name, args=args)
     except Exception:  # noqa: BLE001 - a broker outage must not fail the web request that asked
         log.exception("could not queue %s%r", task_name, args)
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from scoring import tasks
 from scoring.models import ScoringRun
-from scoring.services import offenders_rescore_later
+from scoring.tasks import offenders_rescore_later
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from scoring.models import OffenderScore, RankingSnapshot, ScoringRun
 from scoring.selectors import offender_rank
-from scoring.services import offenders_rescore_later, run_start
+from scoring.services import run_start
+from scoring.tasks import offenders_rescore_later
 from tests.conftest import wait_for
 
 from .conftest import days_of

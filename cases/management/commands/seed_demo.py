@@ -2,6 +2,10 @@
 
 The synthetic demonstration data set (CONTRACT.md section 3): the same seed and anchor date give the
 same data. One summary audit event is written, never one per row.
+
+The command runs every app's seeding step, so it lives in the highest app whose data it makes (cases),
+where the one-way dependencies allow it to import each step (docs/decisions/0505): people from
+offenders.seeding, then cases from cases.seeding. A later step appends itself to SEED_STEPS.
 """
 
 import datetime as dt
@@ -11,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.seeding import seed_cases
 from offenders.models import Offender
 from offenders.seeding import SeedContext, SeedStep, run_steps
-from offenders.seeding.cases import seed_cases
 from offenders.seeding.people import seed_people
 from portal.audit.context import AuditContext, reset_context, set_context
 from portal.audit.services import audit_record

@@ -5,7 +5,7 @@ from functools import partial
 from django.core.management.base import BaseCommand
 
 from offenders.imports.commands import run_import, write_report
-from offenders.services.imports import harm_index_import
+from scoring.services.harm_index import harm_index_import
 
 
 class Command(BaseCommand):
