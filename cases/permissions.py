@@ -1,4 +1,4 @@
-"""Object rules for cases (CONTRACT.md section 2): every officer and supervisor reads cases, but a
+"""Object rules for cases (the role matrix): every officer and supervisor reads cases, but a
 restricted offender's case only with the grant; officers work only the cases they lead or are on;
 supervisors manage."""
 

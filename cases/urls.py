@@ -1,4 +1,4 @@
-"""Case pages (CONTRACT.md section 4: /cases/ and /cases/<id>/)."""
+"""Case pages: /cases/, /cases/<id>/ and the forms posted from the case page."""
 
 from django.urls import path
 

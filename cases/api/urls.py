@@ -1,4 +1,4 @@
-"""Case routes under /api/v1/ (CONTRACT.md section 4)."""
+"""Case routes under /api/v1/: cases, their stage moves, plan actions and notes."""
 
 from django.urls import path
 

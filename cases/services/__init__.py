@@ -1,4 +1,4 @@
-"""Every write of the cases app, one module per subject (DESIGN.md section 7).
+"""Every write of the cases app, one module per subject.
 
 cases.py: tasking an offender, lead/team/review changes, stage moves, notes, and the audit records of
 reading cases and the dashboard; plan_actions.py: the 4P plan's actions; digests.py: the morning job.

@@ -1,7 +1,7 @@
-"""Bulk imports: the offences CSV (CONTRACT.md section 5), and what the harm-index workbook import shares.
+"""Bulk imports: the offences CSV, and what the harm-index workbook import shares with it.
 
 The service in ``offenders.services.imports`` is the one way in for offences, used by the command, the
-admin upload pages and the API. The harm-index workbook (section 6) makes a scoring policy, so its reader,
+admin upload pages and the API. The harm-index workbook makes a scoring policy, so its reader,
 service, command and admin page are the scoring app's (``scoring.harm_workbook``,
 ``scoring.services.harm_index``); they use the batches, reports and upload handling here. This package
 holds what they share:

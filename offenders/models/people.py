@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from ..choices import ETHNICITY_CHOICES, Category, OffenceStatus, OffenderStatus, Relationship, Sex
 
 # The change fields whose values the audit log's readers (admin, oversight) see only as "(redacted)",
-# at any depth, on every event about an offender-side record (CONTRACT.md sections 2 and 7): identity,
+# at any depth, on every event about an offender-side record (they see offenders pseudonymised): identity,
 # free text and search terms. The log itself stores them in full.
 PERSONAL_AUDIT_FIELDS = frozenset({
     "surname", "forenames", "date_of_birth", "ethnicity", "sex", "suspect_ref", "victim_ref", "name",

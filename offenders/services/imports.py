@@ -1,4 +1,4 @@
-"""The offences import (CONTRACT.md section 5): the one service behind the command, admin pages and API.
+"""The offences import: the one service behind the command, admin pages and API.
 
 `offences_import` streams a CSV through the checks and the bulk loader inside ONE transaction: any
 problem anywhere, or a dry run, rolls the whole load back, and the batch is then recorded on its own

@@ -1,4 +1,4 @@
-"""The harm-index workbook import (CONTRACT.md section 6): a workbook becomes a new DRAFT scoring policy.
+"""The harm-index workbook import: a workbook becomes a new DRAFT scoring policy.
 
 The same all-or-nothing way as the offences import, and on the same record: an ImportBatch, its one
 `import.harm_index` audit event and the ImportReport every caller (command, admin page) shows, all from
