@@ -54,13 +54,14 @@ def register(
     profile_panel: tuple[str, str] | None = None,
     import_page: ImportPage | None = None,
 ) -> None:
-    """Called by an app above from its AppConfig.ready(), once for each thing it provides.
+    """Called by an app above from its AppConfig.ready(), with each thing it provides.
 
-    `offences_changed(offender_ids=...)`: called after the current transaction commits... by the
-    receiver itself if it needs the commit (scoring queues on commit). `offence_codes()`: the codes an
-    import may use, or None for "no opinion" (then every known offence type). `score_summary(offender=...)`:
-    the live score as the offender API shows it. `profile_panel`: (slot, template name), the slot being
-    "beside" (next to the details) or "below" (after the offences). `import_page`: an ImportPage.
+    `offences_changed(offender_ids=...)`: called inside the writer's transaction; a receiver that must
+    wait for the commit defers itself (scoring queues the re-score on commit). `offence_codes()`: the
+    codes an import may use, or None for "no opinion" (then every known offence type).
+    `score_summary(offender=...)`: the live score as the offender API shows it. `profile_panel`:
+    (slot, template name), the slot being "beside" (next to the details) or "below" (after the
+    offences); a panel template reads `offender` and `request` from the page. `import_page`: an ImportPage.
     """
     if offences_changed is not None and offences_changed not in _registry.offences_changed:
         _registry.offences_changed.append(offences_changed)
