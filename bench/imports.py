@@ -73,15 +73,15 @@ def _timed_import(path: Path, handed_off: list[int]) -> tuple[float, float, obje
     from offenders.imports.sources import Upload
     from offenders.services import imports
 
-    original = imports.offenders_rescore_later
-    imports.offenders_rescore_later = lambda ids: handed_off.append(len(list(ids)))
+    original = imports.offences_changed
+    imports.offences_changed = lambda *, offender_ids: handed_off.append(len(list(offender_ids)))
     try:
         cpu_started = time.process_time()
         with path.open("rb") as stream, stopwatch() as elapsed:
             report = imports.offences_import(upload=Upload(stream, path.name, path.stat().st_size))
         return elapsed(), time.process_time() - cpu_started, report
     finally:
-        imports.offenders_rescore_later = original
+        imports.offences_changed = original
 
 
 def run(context) -> list[Figure]:

@@ -7,20 +7,9 @@ See docs/decisions/0101-read-only-pseudonymised-admin.md.
 
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin
+
 from .models import Offence, OffenceType, Offender, Victim
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search only: no add, change or delete (those would skip the audit log)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(OffenceType)

@@ -1,11 +1,12 @@
-"""Object rules for offenders and offences: a restricted offender is invisible without the grant."""
+"""Object rules for offenders and offences: a restricted offender is invisible without the grant (the rules
+for cases are the cases app's own)."""
 
 from django.db.models import Q
 
 from portal.accounts.permissions import register_rule
-from portal.accounts.roles import Role, has_restricted_access, user_role
+from portal.accounts.roles import has_restricted_access
 
-from .models import Case, Offence, Offender
+from .models import Offence, Offender
 
 
 def _offender_rule(user) -> Q:
@@ -20,22 +21,3 @@ for _capability in ("offender.view", "offender.edit", "offender.mark_restricted"
     register_rule(_capability, Offender, _offender_rule)
 for _capability in ("offence.view", "offence.edit"):
     register_rule(_capability, Offence, _offence_rule)
-
-
-# Cases (CONTRACT.md section 2): every officer and supervisor reads cases, but a restricted offender's
-# case only with the grant; officers work only the cases they lead or are on; supervisors manage.
-def _case_visible_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(offender__restricted=False)
-
-
-def _case_work_rule(user) -> Q:
-    visible = _case_visible_rule(user)
-    if user_role(user) == Role.SUPERVISOR:
-        return visible
-    on_team = Case.team.through.objects.filter(user_id=user.pk).values("case_id")
-    return visible & (Q(lead_id=user.pk) | Q(pk__in=on_team))
-
-
-register_rule("case.view", Case, _case_visible_rule)
-register_rule("case.manage", Case, _case_visible_rule)
-register_rule("case.work", Case, _case_work_rule)

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from portal.accounts.permissions import restrict
-from scoring.selectors import offender_score_breakdown
 
+from . import hooks
 from .models import Offence, Offender
 
 
@@ -76,5 +76,6 @@ def offender_timeline(*, offender: Offender) -> QuerySet[Offence]:
 
 def offender_score_summary(*, offender: Offender) -> dict[str, Any]:
     """The live score and its per-offence breakdown, exactly as the scoring app explains them
-    (score, rank, eligible, components, policy, breakdown); never recomputed here."""
-    return offender_score_breakdown(offender)
+    (score, rank, eligible, components, policy, breakdown); never recomputed here. The scoring app
+    provides it through offenders.hooks (offenders may not import scoring: ADR 0505)."""
+    return hooks.score_summary(offender=offender)

@@ -1,6 +1,6 @@
 """Offender pages (CONTRACT.md section 4): search, profile and the record-keeping forms."""
 
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -15,5 +15,4 @@ urlpatterns = [
     path("offenders/<int:pk>/offences/new/", views.OffenceCreateView.as_view(), name="offence-create"),
     path("offences/<int:pk>/edit/", views.OffenceEditView.as_view(), name="offence-edit"),
     path("offences/<int:pk>/delete/", views.OffenceDeleteView.as_view(), name="offence-delete"),
-    path("", include("offenders.case_urls")),
 ]

@@ -14,8 +14,7 @@ from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
 from portal.forms import add_service_errors
 
-from . import selectors
-from .case_scoring import score_update_waiting
+from . import hooks, selectors
 from .filters import OffenderFilter
 from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
 from .models import Offence, Offender
@@ -46,7 +45,7 @@ def sortable_columns(current: str) -> list[dict[str, str]]:
 def with_score_note(message: str, offender_id: int) -> str:
     """An offence saved while the broker was unreachable says so in plain words: the record is kept, and
     the offender's score follows when the re-score is resent (the API answers as usual: the save stood)."""
-    if score_update_waiting(offender_id):
+    if hooks.score_update_waiting(offender_id=offender_id):
         return f"{message.rstrip('.')}; the score will update shortly."
     return message
 
@@ -100,6 +99,7 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
             "purpose": purpose,
             "can_edit": can(request.user, "offender.edit", offender),
             "can_mark_restricted": can(request.user, "offender.mark_restricted", offender),
+            "profile_panels": hooks.profile_panels(),  # the score beside, the cases below (ADR 0505)
         }
         return render(request, "offenders/offender_detail.html", context)
 

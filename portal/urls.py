@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("offenders.urls")),
+    path("", include("cases.urls")),
     path("", include("scoring.urls")),
     path("oversight/", include("portal.oversight.urls")),
     path("api/v1/", include("portal.api.urls")),

@@ -3,15 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from cases.dashboard import dashboard_panels
+from cases.services.cases import dashboard_view_record
 from portal.audit.services import audit_refusal
 
 
 @login_required
 def dashboard(request):
     """Each role's starting page; the panels come from the apps that own the work."""
-    from offenders.case_dashboard import dashboard_panels
-    from offenders.services.access import dashboard_view_record
-
     panels = dashboard_panels(user=request.user)
     dashboard_view_record(panels=panels)
     return render(request, "portal/dashboard.html", panels)

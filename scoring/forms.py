@@ -6,6 +6,7 @@ import io
 from django import forms
 
 from offenders.choices import OffenceStatus
+from offenders.imports.forms import file_within_limit
 
 from .models import ScoringPolicy
 
@@ -84,3 +85,17 @@ class PolicyEditForm(forms.Form):
             "victim_uplift": data["victim_uplift"],
             "status_factors": {s.value: data[f"factor_{s.value}"] for s in OffenceStatus},
         }
+
+
+class HarmIndexUploadForm(forms.Form):
+    """The admin's harm-index upload: the workbook and the new draft policy's name."""
+
+    name = forms.CharField(label="Name of the new draft policy", max_length=200)
+    file = forms.FileField(
+        label="Harm-index workbook (.xlsx)",
+        help_text="The Cambridge Crime Harm Index layout: FULL_OFFENCE_TITLE, CCHI Score, HOME_OFFICE_CLASSIFICATION.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        return file_within_limit(self.cleaned_data["file"])

@@ -14,11 +14,20 @@ from offenders.models import Offence, Offender, offender_reference
 from portal.accounts.permissions import restrict, role_allows
 
 from .formula import ScoreTerms, offence_contributions, offender_aggregates
-from .models import OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy, ScoringRun
+from .models import HarmEntry, OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy, ScoringRun
 
 
 def active_policy() -> ScoringPolicy | None:
     return ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).first()
+
+
+def active_policy_codes() -> Iterable[tuple[str, int | None, str]] | None:
+    """(code, offence type id or None, title) of the active policy's harm entries: the codes an offences
+    import may use (asked through offenders.hooks). None without an active policy: no opinion."""
+    if not ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).exists():
+        return None
+    entries = HarmEntry.objects.filter(policy__status=ScoringPolicy.Status.ACTIVE)
+    return entries.values_list("code", "offence_type_id", "title")
 
 
 def latest_snapshot() -> RankingSnapshot | None:

@@ -1,4 +1,4 @@
-"""Offender and offence routes under /api/v1/ (case routes are added beside them)."""
+"""Offender and offence routes under /api/v1/."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
@@ -13,5 +13,4 @@ router.register("offences", OffenceViewSet, basename="offence")
 urlpatterns = [
     path("imports/offences/", OffenceImportView.as_view(), name="import-offences"),
     path("", include(router.urls)),
-    path("", include("offenders.api.case_urls")),
 ]

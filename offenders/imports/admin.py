@@ -7,6 +7,7 @@ from django.urls import path
 
 from portal.accounts.permissions import role_allows
 
+from .. import hooks
 from ..models import ImportBatch
 from . import views
 
@@ -50,7 +51,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         pages = [
             ("upload-offences/", views.offences_upload, "upload_offences"),
             ("<int:batch_id>/confirm/", views.offences_confirm, "confirm_offences"),
-            ("upload-harm-index/", views.harm_index_upload, "upload_harm_index"),
+            *((page.route, page.view, page.name) for page in hooks.import_pages()),  # the harm index (scoring)
         ]
         return [
             path(route, self.admin_site.admin_view(self._guarded(view)), name=f"offenders_importbatch_{name}")

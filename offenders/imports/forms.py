@@ -1,4 +1,5 @@
-"""The admin upload forms: a file (within the size limit) and, for a harm index, the new policy's name."""
+"""The admin upload form for the offences CSV, and the size check every upload form shares (the harm-index
+form is scoring's: scoring/forms.py)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +8,8 @@ from .problems import FileRefused
 from .sources import check_size
 
 
-def _within_limit(uploaded):
+def file_within_limit(uploaded):
+    """The uploaded file, or a form error when it is over the import size limit."""
     try:
         check_size(uploaded.size)
     except FileRefused as refused:
@@ -23,16 +25,4 @@ class OffencesUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return _within_limit(self.cleaned_data["file"])
-
-
-class HarmIndexUploadForm(forms.Form):
-    name = forms.CharField(label="Name of the new draft policy", max_length=200)
-    file = forms.FileField(
-        label="Harm-index workbook (.xlsx)",
-        help_text="The Cambridge Crime Harm Index layout: FULL_OFFENCE_TITLE, CCHI Score, HOME_OFFICE_CLASSIFICATION.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_file(self):
-        return _within_limit(self.cleaned_data["file"])
+        return file_within_limit(self.cleaned_data["file"])

@@ -1,12 +1,13 @@
 """Which offence codes an import may use: those in the active scoring policy's harm entries.
 
 An offence whose code has no harm value could never be scored, so the import refuses it rather than
-loading a row that silently counts for nothing.
+loading a row that silently counts for nothing. The scoring app knows the active policy and answers
+through offenders.hooks (`offence_codes`); offenders never asks scoring directly (ADR 0505).
 """
 
 from django.core.exceptions import ValidationError
 
-from offenders import rules
+from offenders import hooks, rules
 from offenders.models import OffenceType
 
 
@@ -22,12 +23,8 @@ def active_harm_codes() -> tuple[dict[str, int | None], dict[str, str]]:
 
     Without an active policy (a database part-way through set-up) every known offence type is accepted.
     """
-    from scoring.models import HarmEntry, ScoringPolicy
-
-    if ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).exists():
-        entries = HarmEntry.objects.filter(policy__status=ScoringPolicy.Status.ACTIVE)
-        rows = entries.values_list("code", "offence_type_id", "title")
-    else:
+    rows = hooks.offence_codes()
+    if rows is None:
         rows = OffenceType.objects.values_list("code", "id", "title")
     type_ids: dict[str, int | None] = {}
     titles: dict[str, str] = {}

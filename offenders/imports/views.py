@@ -2,6 +2,7 @@
 
 Thin views: they parse the form, call the import service, and render its report. They sit inside
 the Django admin (ImportBatchAdmin.get_urls), which already demands an admin with a verified TOTP.
+The harm-index upload page beside them is the scoring app's (added through offenders.hooks).
 """
 
 from django.contrib import messages
@@ -13,8 +14,8 @@ from django.template.response import TemplateResponse
 from portal.accounts.permissions import role_allows
 
 from ..models import ImportBatch
-from ..services.imports import harm_index_import, offences_import, offences_import_confirm
-from .forms import HarmIndexUploadForm, OffencesUploadForm
+from ..services.imports import offences_import, offences_import_confirm
+from .forms import OffencesUploadForm
 from .pending import pending_discard, pending_keep, pending_save
 from .sources import Upload
 
@@ -24,7 +25,8 @@ def require_import_capability(request) -> None:
         raise PermissionDenied("needs import.run")
 
 
-def _page(request, admin_context: dict, template: str, **context):
+def import_page(request, admin_context: dict, template: str, **context):
+    """One of the import pages (templates/admin/imports/), inside the admin's page furniture."""
     return TemplateResponse(request, f"admin/imports/{template}", {**admin_context, **context})
 
 
@@ -32,7 +34,7 @@ def offences_upload(request, *, admin_context: dict):
     """GET: the form. POST: keep a copy, dry-run it, and show the preview."""
     form = OffencesUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return _page(request, admin_context, "offences_upload.html", form=form, title="Import offences (CSV)")
+        return import_page(request, admin_context, "offences_upload.html", form=form, title="Import offences (CSV)")
     uploaded = form.cleaned_data["file"]
     path = pending_save(uploaded)
     with path.open("rb") as stream:
@@ -41,7 +43,7 @@ def offences_upload(request, *, admin_context: dict):
         pending_keep(path, batch_id=report.batch.pk)
     else:
         pending_discard(path)
-    return _page(request, admin_context, "offences_preview.html", report=report, title="Check the offences file")
+    return import_page(request, admin_context, "offences_preview.html", report=report, title="Check the offences file")
 
 
 def offences_confirm(request, batch_id: int, *, admin_context: dict):
@@ -58,18 +60,4 @@ def offences_confirm(request, batch_id: int, *, admin_context: dict):
     if report is None:
         messages.error(request, "That checked file is no longer waiting (already loaded, or too old). Upload it again.")
         return redirect("admin:offenders_importbatch_upload_offences")
-    return _page(request, admin_context, "offences_result.html", report=report, title="Import result")
-
-
-def harm_index_upload(request, *, admin_context: dict):
-    """GET: the form. POST: the workbook becomes a new draft policy (or nothing) and the result shows."""
-    form = HarmIndexUploadForm(request.POST or None, request.FILES or None)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    if request.method != "POST" or not form.is_valid():
-        return _page(request, admin_context, "harm_upload.html", form=form, title="Import a harm index (xlsx)")
-    uploaded = form.cleaned_data["file"]
-    report = harm_index_import(
-        upload=Upload(uploaded.file, uploaded.name, uploaded.size), name=form.cleaned_data["name"], by=request.user
-    )
-    return _page(request, admin_context, "harm_result.html", report=report, title="Harm-index import result")
+    return import_page(request, admin_context, "offences_result.html", report=report, title="Import result")

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .people import PERSONAL_AUDIT_FIELDS
+
 
 class ImportBatch(models.Model):
     """One offences CSV or harm-index workbook import, kept whether it loaded or was refused."""
@@ -40,6 +42,8 @@ class ImportBatch(models.Model):
         blank=True,
         help_text="What the import did beyond the row counts: offenders and victims created, policy made...",
     )
+
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,9 +1,22 @@
-"""The nouns of the portal: offence types, offenders, victims and offences (DESIGN.md section 2)."""
+"""The nouns of the portal: offence types, offenders, victims and offences (DESIGN.md section 2).
+
+Each model also says how the audit log names and shows it (the hook portal/audit/targets.py reads):
+AUDIT_PERSONAL_FIELDS, `audit_repr()` and `audit_reader_repr()`.
+"""
 
 from django.db import models
 from django.db.models import F, Q
 
 from ..choices import ETHNICITY_CHOICES, Category, OffenceStatus, OffenderStatus, Relationship, Sex
+
+# The change fields whose values the audit log's readers (admin, oversight) see only as "(redacted)",
+# at any depth, on every event about an offender-side record (they see offenders pseudonymised): identity,
+# free text and search terms. The log itself stores them in full.
+PERSONAL_AUDIT_FIELDS = frozenset({
+    "surname", "forenames", "date_of_birth", "ethnicity", "sex", "suspect_ref", "victim_ref", "name",
+    "display_name", "notes", "note", "text", "body", "reason", "exit_reason", "description", "comment",
+    "q", "search", "query_text",
+})  # fmt: skip
 
 
 class OffenceType(models.Model):
@@ -12,6 +25,8 @@ class OffenceType(models.Model):
     code = models.CharField(max_length=16, unique=True)
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
+
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
 
     class Meta:
         ordering = ["code"]
@@ -46,6 +61,8 @@ class Offender(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     class Meta:
         ordering = ["surname", "forenames", "id"]
         indexes = [
@@ -70,6 +87,16 @@ class Offender(models.Model):
     def display_name(self) -> str:
         return f"{self.forenames} {self.surname}"
 
+    def audit_repr(self) -> str:
+        """The log names an offender by the pseudonym, never by name."""
+        return self.reference
+
+    @classmethod
+    def audit_reader_repr(cls, target_id: str, stored: str) -> str:
+        """Readers see the pseudonym derived from the id, whatever was stored (older events may carry a
+        name); an event about no one offender (a list, the seeding) keeps what it stored."""
+        return offender_reference(int(target_id)) if target_id.isdigit() else stored
+
 
 class Victim(models.Model):
     """A victim, by the force's reference only: no more personal data than the ranking needs."""
@@ -77,8 +104,18 @@ class Victim(models.Model):
     victim_ref = models.CharField("force reference", max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+
     def __str__(self) -> str:
         return self.victim_ref
+
+    def audit_repr(self) -> str:
+        """The log names a victim by id, never by the force's reference."""
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    @classmethod
+    def audit_reader_repr(cls, target_id: str, stored: str) -> str:
+        return f"victim {target_id}"
 
 
 class Offence(models.Model):
@@ -96,6 +133,8 @@ class Offence(models.Model):
     domestic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
 
     class Meta:
         ordering = ["-occurred_on", "id"]

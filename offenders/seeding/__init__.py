@@ -1,5 +1,8 @@
 """The synthetic demonstration data set, built by steps run in order (people first, then cases...).
 
+This package holds the machinery and the people step (``people.py``); each app above brings its own
+step (``cases.seeding``), and ``manage.py seed_demo`` (in the cases app) runs them in order.
+
 Each step is a function ``step(context) -> dict[str, int]`` (what it created, for the summary). Steps
 draw from their own random stream (``context.random("people")``), so adding a step never changes the
 data an earlier step makes for the same seed.

@@ -1,23 +1,20 @@
-"""Bulk imports (CONTRACT.md sections 5 and 6): the one service behind the commands, admin pages and API.
+"""The offences import: the one service behind the command, admin pages and API.
 
 `offences_import` streams a CSV through the checks and the bulk loader inside ONE transaction: any
 problem anywhere, or a dry run, rolls the whole load back, and the batch is then recorded on its own
-so that refused files are on record too. `harm_index_import` turns a harm-index workbook into a new
-draft scoring policy the same all-or-nothing way.
+so that refused files are on record too. (The harm-index workbook, which makes a scoring policy, is
+imported by the scoring app with the same batches and reports: scoring/services/harm_index.py.)
 """
 
 from collections.abc import Iterator
 from itertools import islice
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
-from scoring.models import ScoringPolicy
-from scoring.services import active_policy, offenders_rescore_later, policy_create_draft
-
+from ..hooks import offences_changed
 from ..imports.batches import ImportReport, acting_as, batch_finish, batch_start
 from ..imports.harm_codes import active_harm_codes
-from ..imports.harm_workbook import HarmIndexContents, HarmWorkbookReader
 from ..imports.offences_csv import OffenceFileReader, OffenceRow
 from ..imports.offences_load import OffenceLoader
 from ..imports.pending import pending_discard, pending_path
@@ -109,7 +106,7 @@ def _offences_import(*, upload: Upload, by, dry_run: bool) -> ImportReport:
                 raise _RollBack
             counts, details = _counts(reader, loader)
             batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
-            offenders_rescore_later(sorted(loader.counts.touched_offender_ids))
+            offences_changed(offender_ids=sorted(loader.counts.touched_offender_ids))
             return ImportReport(batch=batch, problems=problems)
     except FileRefused as refused:
         problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
@@ -129,69 +126,4 @@ def _record_unloaded(upload: Upload, sha256: str, *, by, outcome, problems, coun
     with transaction.atomic():
         batch = batch_start(kind="offences", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
         batch_finish(batch, outcome=outcome, problems=problems, counts=counts, details={**details, "dry_run": dry_run})
-    return ImportReport(batch=batch, problems=problems, too_large=too_large)
-
-
-def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha256: str, by) -> ScoringPolicy:
-    """The new draft: the workbook's entries with the active policy's parameters (window, factors...)."""
-    return policy_create_draft(
-        name=name,
-        by=by,
-        based_on=active_policy(),
-        entries=contents.entries,
-        new_codes=True,  # the workbook may bring classifications not yet offence types (docs/imports.md)
-        notes=f"Imported from the harm-index workbook {upload.name} (sheet '{contents.sheet}', SHA-256 {sha256}).",
-    )
-
-
-def harm_index_import(*, upload: Upload, name: str, by=None) -> ImportReport:
-    """A harm-index workbook becomes a new DRAFT scoring policy (approved and activated as any other),
-    or, if any row is bad, nothing at all."""
-    with acting_as(by):
-        return _harm_index_import(upload=upload, name=name, by=by)
-
-
-def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
-    problems = ProblemLog(unit="row")
-    sha256, contents = "", None
-    try:
-        check_size(upload.size)
-        sha256 = sha256_of(upload.stream)
-        contents = HarmWorkbookReader(upload.stream, file_name=upload.name, problems=problems).contents()
-    except FileRefused as refused:
-        problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
-        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents, too_large=refused.too_large)
-    if problems:
-        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
-    try:
-        with transaction.atomic():
-            batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
-            policy = _draft_from(contents, name=name, upload=upload, sha256=sha256, by=by)
-            counts, details = _harm_counts(contents, policy)
-            batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
-            return ImportReport(batch=batch, problems=problems, details={"policy": policy})
-    except ValidationError as error:  # the policy rules (a name, days within range) refused it
-        for message in error.messages:
-            problems.add(0, "", message)
-    return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
-
-
-def _harm_counts(contents: HarmIndexContents | None, policy: ScoringPolicy | None = None) -> tuple[dict, dict]:
-    if contents is None:
-        return {}, {}
-    skipped = contents.expired_skipped + contents.unclassified_skipped
-    counts = {"rows_read": contents.rows_read, "rows_skipped": skipped}
-    details = {"sheet": contents.sheet, "expired_skipped": contents.expired_skipped,
-               "unclassified_skipped": contents.unclassified_skipped}  # fmt: skip
-    if policy is not None:
-        counts["rows_created"] = len(contents.entries)
-        details.update(policy_id=policy.pk, policy_version=policy.version, policy_name=policy.name)
-    return counts, details
-
-
-def _record_harm(upload: Upload, sha256: str, *, by, problems, contents, too_large: bool = False) -> ImportReport:
-    counts, details = _harm_counts(contents)
-    with transaction.atomic():
-        batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
-        batch_finish(batch, outcome=ImportBatch.Outcome.REJECTED, problems=problems, counts=counts, details=details)
     return ImportReport(batch=batch, problems=problems, too_large=too_large)

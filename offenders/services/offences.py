@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.audit.services import audit_record, model_changes
-from scoring.services import offenders_rescore_later
 
 from .. import rules
+from ..hooks import offences_changed
 from ..models import Offence, OffenceType, Offender, Victim
 
 OFFENCE_INPUT_FIELDS = (
@@ -84,13 +84,14 @@ def _apply(offence: Offence, clean: dict[str, Any]) -> None:
 
 
 def offence_create(*, data: Mapping[str, Any]) -> Offence:
-    """Record a new offence and queue its offender's re-score once the transaction commits."""
+    """Record a new offence; its offender is re-scored once the transaction commits (offences_changed: the
+    scoring app queues it, offenders/hooks.py)."""
     clean = _clean(data)
     with transaction.atomic():
         offence = Offence()
         _apply(offence, clean)
         audit_record(action="offence.create", target=offence, changes=model_changes({}, offence_snapshot(offence)))
-        offenders_rescore_later([offence.offender_id])
+        offences_changed(offender_ids=[offence.offender_id])
     return offence
 
 
@@ -107,7 +108,7 @@ def offence_update(*, offence: Offence, data: Mapping[str, Any]) -> Offence:
         changes = model_changes(before, offence_snapshot(offence))
         if changes:
             audit_record(action="offence.update", target=offence, changes=changes)
-            offenders_rescore_later(sorted({before["offender"], offence.offender_id}))
+            offences_changed(offender_ids=sorted({before["offender"], offence.offender_id}))
     return offence
 
 
@@ -119,4 +120,4 @@ def offence_delete(*, offence: Offence) -> None:
         offender_id = offence.offender_id
         audit_record(action="offence.delete", target=offence, changes=model_changes(before, {}))
         offence.delete()
-        offenders_rescore_later([offender_id])
+        offences_changed(offender_ids=[offender_id])

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .roles import ROLES_NEEDING_MFA, Role, user_role
+from .services import session_end
 
 LOGIN_STARTED_KEY = "portal_login_at"
 LAST_SEEN_KEY = "portal_last_seen"
@@ -42,8 +43,6 @@ class SessionLimitMiddleware:
             now = time.time()
             reason = session_end_reason(request, user, now)
             if reason:
-                from .services import session_end
-
                 session_end(request=request, reason=reason)
                 if not request.path.startswith("/api/"):
                     return redirect_to_login(request.path)

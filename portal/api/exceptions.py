@@ -11,6 +11,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.accounts.services import token_refused
+from portal.audit.services import audit_refusal
+
 from .throttling import count_refused
 
 
@@ -33,12 +36,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     _answer_errors_in_json(context.get("request"))
     if response is not None and isinstance(exc, exceptions.AuthenticationFailed):
-        from portal.accounts.services import token_refused
-
         token_refused(reason=str(exc.detail))
     elif response is not None and isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
-        from portal.audit.services import audit_refusal
-
         request = context.get("request")
         if request is not None and getattr(request, "user", None) is not None:
             audit_refusal(request=request, reason=str(exc.detail))

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("offenders.api.urls")),
+    path("", include("cases.api.urls")),
     path("", include("scoring.api.urls")),
     path("", include("portal.audit.api.urls")),
     path("", include("portal.oversight.api.urls")),

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from portal.accounts.roles import user_role
+
 
 @dataclass(frozen=True)
 class AuditContext:
@@ -85,8 +87,6 @@ def context_for_request(request) -> AuditContext:
 
 def context_for_user(user, *, channel: str, client_address: str = "", request_id: str | None = None):
     """Build a context for a known user (web, API, command or task)."""
-    from portal.accounts.roles import user_role
-
     role = user_role(user)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditContext(

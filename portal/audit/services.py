@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .context import AuditContext, current_context
 from .models import AuditEvent, AuditHead
+from .targets import target_repr, target_type_of
 
 GENESIS_HASH = "0" * 64
 HEAD_PK = 1
@@ -214,16 +215,6 @@ def head_advance(event: AuditEvent) -> None:
         AuditHead.objects.create(pk=HEAD_PK, **values)
 
 
-def default_object_repr(target: Any) -> str:
-    """How a target is named in the log: offenders and victims by pseudonymous reference, never a name."""
-    label = target._meta.label_lower
-    if label == "offenders.offender":
-        return target.reference
-    if label in ("offenders.victim", "offenders.planaction", "offenders.casenote"):
-        return f"{target._meta.verbose_name} {target.pk}"
-    return str(target)
-
-
 def audit_record(
     *,
     action: str,
@@ -236,9 +227,9 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain, in the current transaction (opened here if there is none)."""
     if target is not None:
-        target_type = target_type or target._meta.label_lower
+        target_type = target_type or target_type_of(target)
         target_id = target_id or target.pk
-        object_repr = object_repr or default_object_repr(target)
+        object_repr = object_repr or target_repr(target)
     with transaction.atomic():
         event = chain_event(
             chain_tail(),
@@ -256,9 +247,6 @@ def audit_record(
 
 def audit_refusal(*, request, reason: str = "") -> AuditEvent:
     """Record a refused request (deny by default means every refusal is visible to oversight)."""
-    from .middleware import bind_request_user
-
-    bind_request_user(request)
     return audit_record(
         action="access.refused",
         target_type="url",

@@ -1,9 +1,8 @@
 """Writes of the scoring app: policies, live scores (and the outbox that queues them), full recomputes and
-published rankings."""
+published rankings. Reads are scoring.selectors."""
 
 from collections.abc import Iterable
 
-from ..selectors import active_policy, run_current
 from .outbox import rescore_requests_record, rescore_requests_resend
 from .policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
 from .runs import (
@@ -19,10 +18,9 @@ from .runs import (
 from .scores import offenders_rescore, scores_write
 
 __all__ = [
-    "active_policy", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
-    "policy_create_draft", "policy_update_draft", "ranking_view_record", "rescore_requests_resend",
-    "run_chunk_execute", "run_current", "run_fail", "run_plan", "run_start", "runs_fail_stale", "scores_write",
-    "snapshot_publish", "snapshot_view_record",
+    "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve", "policy_create_draft",
+    "policy_update_draft", "ranking_view_record", "rescore_requests_resend", "run_chunk_execute", "run_fail",
+    "run_plan", "run_start", "runs_fail_stale", "scores_write", "snapshot_publish", "snapshot_view_record",
 ]  # fmt: skip
 
 

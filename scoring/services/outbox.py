@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.celery import task_send
+from portal.queue import task_send
 
 from ..models import RescoreRequest
 

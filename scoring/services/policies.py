@@ -21,6 +21,7 @@ from portal.audit.services import audit_record, model_changes
 from ..errors import FourEyesViolation, PolicyFrozen
 from ..models import HarmEntry, ScoringPolicy
 from ..models.policies import default_status_factors
+from .runs import run_start, runs_supersede
 
 PARAMETER_NAMES = ("window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift")
 MAX_DAYS = 36_500
@@ -263,8 +264,6 @@ def policy_activate(*, policy: ScoringPolicy, by):
     Returns (policy, run). Any run still going under the old policy is superseded, so the ranking is
     published under the policy now in force.
     """
-    from .runs import run_start, runs_supersede
-
     with transaction.atomic():
         policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
         if policy.status != ScoringPolicy.Status.APPROVED:

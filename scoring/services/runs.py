@@ -19,7 +19,7 @@ from django.utils import timezone
 from offenders.models import Offender
 from portal.audit.context import AuditContext, audit_context, current_context
 from portal.audit.services import audit_record
-from portal.celery import task_send
+from portal.queue import task_send
 
 from ..models import OffenderScore, RankingEntry, RankingSnapshot, RunChunk, ScoringPolicy, ScoringRun
 from ..selectors import active_policy, run_current
@@ -106,6 +106,7 @@ def run_start(
 
 
 def _dispatch(task_name: str, *args) -> None:
+    """Queue a task by its registered name (the tasks import these services, never the reverse)."""
     try:
         task_send(name=task_name, args=list(args))  # fails fast: the request that asked does not wait
     except Exception:  # noqa: BLE001 - a broker outage must not fail the web request that asked

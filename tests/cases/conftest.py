@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from offenders.services.cases import case_open
+from cases.services.cases import case_open
 from tests.factories import OffenceFactory, OffenderFactory
 
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from offenders.models import Case, PlanAction
-from offenders.services.case_actions import plan_action_add
-from offenders.services.cases import case_transition
+from cases.models import Case, PlanAction
+from cases.services.cases import case_transition
+from cases.services.plan_actions import plan_action_add
 from portal.audit.models import AuditEvent
 from tests.factories import OffenceFactory, OffenderFactory
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from offenders.models import Case, CaseDigest, PlanAction
-from offenders.services.case_actions import plan_action_add
-from offenders.services.case_digests import cases_morning_run
-from offenders.services.cases import case_transition
+from cases.models import Case, CaseDigest, PlanAction
+from cases.services.cases import case_transition
+from cases.services.digests import cases_morning_run
+from cases.services.plan_actions import plan_action_add
 from tests.conftest import wait_for
 
 
@@ -80,7 +80,7 @@ def test_digest_job_through_a_real_worker(
     monkeypatch.setenv("PORTAL_TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     monkeypatch.setenv("PORTAL_TEST_EMAIL_FILE_PATH", str(mail_dir))
     request.getfixturevalue("celery_worker")
-    from offenders.tasks import cases_morning_run as task
+    from cases.tasks import cases_morning_run as task
 
     result = task.delay()
     summary = result.get(timeout=60)

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from offenders.models import Case, CaseNote, PlanAction
-from offenders.services.case_actions import plan_action_add
+from cases.models import Case, CaseNote, PlanAction
+from cases.services.plan_actions import plan_action_add
 from portal.audit.models import AuditEvent
 from tests.factories import OffenceFactory, OffenderFactory
 
@@ -131,7 +131,7 @@ class TestOffenderPanel:
         person = OffenderFactory()
         request = RequestFactory().get("/")
         request.user = supervisor
-        template = Template('{% include "offenders/cases/offender_cases_panel.html" %}')
+        template = Template('{% include "cases/offender_cases_panel.html" %}')
         html = template.render(Context({"offender": person, "request": request}))
         assert 'data-testid="task-offender"' in html and "Not tasked." in html
         case = open_case(person, lead=lead)
@@ -144,7 +144,7 @@ class TestOffenderPanel:
 
         request = RequestFactory().get("/")
         request.user = lead
-        html = Template('{% include "offenders/cases/offender_cases_panel.html" %}').render(
+        html = Template('{% include "cases/offender_cases_panel.html" %}').render(
             Context({"offender": case.offender, "request": request})
         )
         assert f"/cases/{case.pk}/" in html and "task-offender" not in html

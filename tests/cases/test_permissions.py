@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from offenders.models import Case, CaseNote, PlanAction
-from offenders.services.case_actions import plan_action_add
+from cases.models import Case, CaseNote, PlanAction
+from cases.services.plan_actions import plan_action_add
 from portal.audit.models import AuditEvent
 from tests.factories import OffenderFactory
 
@@ -127,7 +127,7 @@ def test_refusals_are_audited(api_for, world):
 class TestRestrictedOffender:
     @pytest.fixture
     def hidden_case(self, make_user):
-        from offenders.services.cases import case_open
+        from cases.services.cases import case_open
 
         granted_lead = make_user("officer", restricted_access=True, username="pc_granted")
         boss = make_user("supervisor", restricted_access=True, username="sgt_granted")

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from offenders.case_selectors import overdue_actions_q
-from offenders.models import ActionStatus, Case, CaseStage, PlanAction
+from cases.models import ActionStatus, Case, CaseStage, PlanAction
+from cases.seeding import highest_harm_offenders, seed_cases
+from cases.selectors import overdue_actions_q
 from offenders.seeding import SeedContext
-from offenders.seeding.cases import highest_harm_offenders, seed_cases
 
 
 @pytest.fixture

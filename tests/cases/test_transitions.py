@@ -5,9 +5,9 @@ import itertools
 import pytest
 from django.core.exceptions import ValidationError
 
-from offenders.models import ActionStatus, Case, CaseStageChange, PlanAction
-from offenders.services.case_actions import plan_action_add
-from offenders.services.cases import case_transition
+from cases.models import ActionStatus, Case, CaseStageChange, PlanAction
+from cases.services.cases import case_transition
+from cases.services.plan_actions import plan_action_add
 from portal.audit.models import AuditEvent
 
 STAGES = ["tasked", "active", "charged", "closed"]

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from offenders.models import Case, PlanAction
+from cases.models import Case, PlanAction
 from tests.conftest import browser_login
 from tests.factories import OffenceFactory, OffenderFactory
 

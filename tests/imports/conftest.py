@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from offenders.imports.sources import Upload
-from offenders.services.imports import harm_index_import, offences_import
+from offenders.services.imports import offences_import
+from scoring.services.harm_index import harm_index_import
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 HEADER = [

@@ -36,7 +36,9 @@ def offence_data(offender, **overrides):
 def rescored(monkeypatch):
     """Records the offender ids handed to the scoring interface by the services under test."""
     calls: list[list[int]] = []
-    monkeypatch.setattr("offenders.services.offences.offenders_rescore_later", lambda ids: calls.append(list(ids)))
+    monkeypatch.setattr(
+        "offenders.services.offences.offences_changed", lambda *, offender_ids: calls.append(list(offender_ids))
+    )
     return calls
 
 

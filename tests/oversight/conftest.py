@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from offenders.models import Case
+from cases.models import Case
 from portal.audit.context import context_for_user, reset_context, set_context
 from portal.audit.services import audit_record
 from portal.oversight.selectors.base import Period

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from offenders.models import Case, PlanAction
+from cases.models import Case, PlanAction
 from portal.oversight.selectors.governance import governance_report
 from portal.oversight.selectors.outcomes import outcomes_report
 from scoring.models import HarmEntry, ScoringPolicy

@@ -4,7 +4,7 @@ carry the "illustrative" label there as everywhere else (found walking the pages
 import pytest
 from django.db.models import Max
 
-from offenders.models import Case
+from cases.models import Case
 from scoring.models import ScoringPolicy
 from tests.factories import OffenderFactory
 from tests.oversight.conftest import at_noon, days_ago, open_case

@@ -32,8 +32,8 @@ def world(make_user):
     """The records the sample ids point at: an ordinary and a restricted offender with offences, a case
     on each, a plan action, a draft (by another admin), an approved and the active policy, a finished
     run and its published ranking."""
-    from offenders.services.case_actions import plan_action_add
-    from offenders.services.cases import case_open
+    from cases.services.cases import case_open
+    from cases.services.plan_actions import plan_action_add
     from scoring.models import ScoringPolicy
     from scoring.services.policies import policy_approve, policy_create_draft
     from tests.factories import OffenceFactory, OffenderFactory

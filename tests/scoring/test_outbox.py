@@ -8,7 +8,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from portal.celery import app, task_send
+from portal.celery import app
+from portal.queue import task_send
 from scoring.models import RescoreRequest
 from scoring.services import offenders_rescore_later, rescore_requests_resend
 from tests.conftest import BROKER_SCHEMES, broker_nowhere, loopback_broker_url

@@ -6,7 +6,8 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
-from offenders.models import Case, Offender, offender_reference
+from cases.models import Case
+from offenders.models import Offender, offender_reference
 from portal.accounts.permissions import restrict
 from portal.audit.models import AuditEvent
 

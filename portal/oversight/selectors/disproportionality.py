@@ -11,7 +11,8 @@ top N of everyone ranked in that same published ranking, tasked of the top N.
 from django.conf import settings
 from django.utils import timezone
 
-from offenders.models import Case, Offender
+from cases.models import Case
+from offenders.models import Offender
 from portal.accounts.permissions import restrict
 from scoring.models import RankingEntry, RankingSnapshot
 

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cases.models import OPEN_STAGES, Case, CaseStage, ExitReason
 from offenders.choices import OffenderStatus
-from offenders.models import Case, CaseStage, ExitReason, Offender
-from offenders.models.cases import OPEN_STAGES
+from offenders.models import Offender
 from portal.accounts.permissions import restrict
 from scoring.models import RankingEntry, RankingSnapshot, ScoringPolicy
 

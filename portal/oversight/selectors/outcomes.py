@@ -6,8 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from offenders.models import Case, CaseStage, ExitReason
-from offenders.models.cases import POSITIVE_OUTCOMES
+from cases.models import POSITIVE_OUTCOMES, Case, CaseStage, ExitReason
 from portal.accounts.permissions import restrict
 from scoring.selectors import illustrative_versions
 

@@ -1,0 +1,144 @@
+"""API shapes of cases, stage changes and plan actions. Input serializers only parse; services hold the rules."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework import serializers
+
+from offenders.models import Offender
+from portal.accounts.permissions import restrict
+
+from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Outcome, PlanAction
+from ..models import Strand as StrandChoices
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class CaseOffenderSerializer(serializers.Serializer):
+    """The offender as a case shows him (only roles that may read his record reach case endpoints)."""
+
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseStageChange
+        fields = ["id", "from_stage", "to_stage", "reason", "exit_reason", "changed_by_username", "changed_at"]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as a list row."""
+
+    offender = CaseOffenderSerializer(read_only=True)
+    lead = PersonSerializer(read_only=True)
+    team = PersonSerializer(many=True, read_only=True)
+    open_action_count = serializers.IntegerField(read_only=True, required=False)
+    overdue_action_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "offender", "lead", "team", "stage", "reason", "review_due", "exit_reason", "score_at_tasking",
+            "rank_at_tasking", "policy_at_tasking", "score_at_exit", "rank_at_exit", "policy_at_exit",
+            "opened_by_username", "opened_at", "closed_at",
+            "last_activity_at", "open_action_count", "overdue_action_count",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A case with its history and the offender's score now beside the score when tasked."""
+
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+    score_now = serializers.SerializerMethodField()
+    rank_now = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "score_now", "rank_now", "stage_changes"]
+        read_only_fields = fields
+
+    def get_score_now(self, case) -> float | None:
+        live = self.context.get("live_score")
+        return live.score if live else None
+
+    def get_rank_now(self, case) -> int | None:
+        live = self.context.get("live_score")
+        return live.rank if live else None
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    offender = serializers.PrimaryKeyRelatedField(queryset=Offender.objects.none())
+    lead = serializers.PrimaryKeyRelatedField(queryset=_people())
+    team = serializers.PrimaryKeyRelatedField(queryset=_people(), many=True, required=False)
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=True)
+    review_due = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = request.user if request else None
+        self.fields["offender"].queryset = restrict(Offender.objects.all(), user, "offender.view")
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    lead = serializers.PrimaryKeyRelatedField(queryset=_people(), required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=_people(), many=True, required=False)
+    review_due = serializers.DateField(required=False, allow_null=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=CaseStage.choices)
+    reason = serializers.CharField(allow_blank=True)
+    exit_reason = serializers.ChoiceField(choices=ExitReason.choices, required=False, allow_blank=True)
+
+
+class PlanActionSerializer(serializers.ModelSerializer):
+    owner = PersonSerializer(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanAction
+        fields = [
+            "id", "case", "strand", "description", "owner", "due_on", "status", "outcome", "completed_at",
+            "is_overdue", "overdue_marked_on", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_is_overdue(self, action) -> bool:
+        return action.status == ActionStatus.OPEN and action.due_on < timezone.localdate()
+
+
+class PlanActionCreateSerializer(serializers.Serializer):
+    strand = serializers.ChoiceField(choices=StrandChoices.choices)
+    description = serializers.CharField(allow_blank=True)
+    owner = serializers.PrimaryKeyRelatedField(queryset=_people())
+    due_on = serializers.DateField()
+
+
+class PlanActionUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
+
+
+class CaseNoteCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseNote
+        fields = ["id", "case", "text", "author_username", "created_at"]
+        read_only_fields = fields

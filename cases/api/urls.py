@@ -1,0 +1,18 @@
+"""Case routes under /api/v1/: cases, their stage moves, plan actions and notes."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/", views.CaseListCreate.as_view(), name="api-case-list"),
+    path("cases/<int:case_id>/", views.CaseDetail.as_view(), name="api-case-detail"),
+    path("cases/<int:case_id>/transition/", views.CaseTransitionView.as_view(), name="api-case-transition"),
+    path("cases/<int:case_id>/actions/", views.CaseActionList.as_view(), name="api-case-actions"),
+    path(
+        "cases/<int:case_id>/actions/<int:action_id>/",
+        views.CaseActionDetail.as_view(),
+        name="api-case-action-detail",
+    ),
+    path("cases/<int:case_id>/notes/", views.CaseNoteList.as_view(), name="api-case-notes"),
+]

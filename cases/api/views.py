@@ -1,0 +1,169 @@
+"""Case API under /api/v1/cases/: parse, find the case through restrict(), call one service, answer.
+
+Reading a case needs case.view (officers and supervisors); notes and actions need case.work (the lead,
+the team, supervisors); tasking, lead/team/review changes and stage moves need case.manage (supervisors).
+Admin and oversight are refused everything here (403). A case the user may not see is a 404.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from offenders.services.access import list_view_record
+from portal.accounts.guards import capability_permission
+
+from .. import scores
+from ..filters import CaseFilter
+from ..selectors import action_get, case_actions, case_get_or_refuse, case_list
+from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
+from ..services.plan_actions import plan_action_add, plan_action_update
+from .serializers import (
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseNoteCreateSerializer,
+    CaseNoteSerializer,
+    CaseSerializer,
+    CaseUpdateSerializer,
+    PlanActionCreateSerializer,
+    PlanActionSerializer,
+    PlanActionUpdateSerializer,
+    TransitionSerializer,
+)
+
+REFUSALS = {
+    400: OpenApiResponse(description="Field errors; nothing was changed"),
+    403: OpenApiResponse(description="Your role, or your place on the case, does not allow this"),
+    404: OpenApiResponse(description="No such case (or not visible to you)"),
+}
+
+
+class CaseApiMixin:
+    """Finds the case through the user's restricted queryset (a hidden case is a 404 and an audited refusal)."""
+
+    def get_case(self):
+        return case_get_or_refuse(user=self.request.user, case_id=self.kwargs["case_id"])
+
+
+def _detail(case, request) -> dict:
+    live = scores.score_now(case.offender)
+    return CaseDetailSerializer(case, context={"request": request, "live_score": live}).data
+
+
+class CaseListCreate(CaseApiMixin, generics.ListCreateAPIView):
+    """GET: cases you may read, filtered; POST: task an offender (supervisors)."""
+
+    permission_classes = [capability_permission("case.view", "case.manage")]
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return case_list(user=self.request.user).prefetch_related("team")
+
+    def list(self, request, *args, **kwargs):
+        list_view_record(subject="case", query=request.GET.dict())
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer, **REFUSALS})
+    def create(self, request, *args, **kwargs):
+        incoming = CaseCreateSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        case = case_open(**incoming.validated_data, by=request.user)
+        return Response(_detail(case, request), status=status.HTTP_201_CREATED)
+
+
+class CaseDetail(CaseApiMixin, APIView):
+    """GET one case (audited as case.view); PATCH its lead, team or review date (supervisors)."""
+
+    permission_classes = [capability_permission("case.view", "case.manage")]
+
+    @extend_schema(responses={200: CaseDetailSerializer, **REFUSALS})
+    def get(self, request, case_id):
+        case = self.get_case()
+        case_view_record(case=case, purpose=request.headers.get("X-Access-Purpose", "").strip()[:64])
+        return Response(_detail(case, request))
+
+    @extend_schema(request=CaseUpdateSerializer, responses={200: CaseDetailSerializer, **REFUSALS})
+    def patch(self, request, case_id):
+        case = self.get_case()
+        case_require(request.user, "case.manage", case)
+        incoming = CaseUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = case_update(case=case, by=request.user, **incoming.validated_data)
+        return Response(_detail(case, request))
+
+
+class CaseTransitionView(CaseApiMixin, APIView):
+    """POST a stage move: tasked -> active -> charged -> active; any open stage -> closed (exit reason)."""
+
+    permission_classes = [capability_permission("case.manage")]
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer, **REFUSALS})
+    def post(self, request, case_id):
+        case = self.get_case()
+        case_require(request.user, "case.manage", case)
+        incoming = TransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = case_transition(case=case, by=request.user, **incoming.validated_data)
+        return Response(_detail(case, request))
+
+
+class CaseActionList(CaseApiMixin, generics.ListAPIView):
+    """GET the plan's actions (paginated like every list); POST a new action (the lead, the team, supervisors)."""
+
+    permission_classes = [capability_permission("case.view", "case.work")]
+    serializer_class = PlanActionSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return case_actions(case=self.get_case())
+
+    @extend_schema(request=PlanActionCreateSerializer, responses={201: PlanActionSerializer, **REFUSALS})
+    def post(self, request, case_id):
+        case = self.get_case()
+        case_require(request.user, "case.work", case)
+        incoming = PlanActionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        action = plan_action_add(case=case, by=request.user, **incoming.validated_data)
+        return Response(PlanActionSerializer(action).data, status=status.HTTP_201_CREATED)
+
+
+class CaseActionDetail(CaseApiMixin, APIView):
+    """GET one action; PATCH its status and outcome (done needs an outcome)."""
+
+    permission_classes = [capability_permission("case.view", "case.work")]
+
+    @extend_schema(responses={200: PlanActionSerializer, **REFUSALS})
+    def get(self, request, case_id, action_id):
+        action = action_get(case=self.get_case(), action_id=action_id)
+        return Response(PlanActionSerializer(action).data)
+
+    @extend_schema(request=PlanActionUpdateSerializer, responses={200: PlanActionSerializer, **REFUSALS})
+    def patch(self, request, case_id, action_id):
+        case = self.get_case()
+        case_require(request.user, "case.work", case)
+        action = action_get(case=case, action_id=action_id)
+        incoming = PlanActionUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        action = plan_action_update(action=action, by=request.user, **incoming.validated_data)
+        return Response(PlanActionSerializer(action).data)
+
+
+class CaseNoteList(CaseApiMixin, generics.ListAPIView):
+    """GET the case's notes (paginated); POST {"text"} adds one (the lead, the team, supervisors)."""
+
+    permission_classes = [capability_permission("case.view", "case.work")]
+    serializer_class = CaseNoteSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return self.get_case().notes.all()
+
+    @extend_schema(request=CaseNoteCreateSerializer, responses={201: CaseNoteSerializer, **REFUSALS})
+    def post(self, request, case_id):
+        case = self.get_case()
+        case_require(request.user, "case.work", case)
+        incoming = CaseNoteCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        note = case_note_add(case=case, by=request.user, **incoming.validated_data)
+        return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)

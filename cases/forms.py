@@ -1,0 +1,120 @@
+"""Page forms for cases. They only parse; the services apply the rules, and `portal.forms.add_service_errors`
+puts the services' field errors back on the form, so a page and the API refuse the same things in the same words.
+"""
+
+from django import forms
+
+from offenders.models import Offender
+from offenders.selectors import offender_list
+
+from .models import ActionStatus, CaseStage, ExitReason, Outcome, Strand
+from .selectors import case_workers
+
+TEXTAREA = {"class": "govuk-textarea", "rows": 3}
+DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
+SELECT = {"class": "govuk-select"}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return PersonChoiceField.label_from_instance(self, obj)
+
+
+def _lead_field(required: bool = True) -> PersonChoiceField:
+    return PersonChoiceField(
+        queryset=case_workers(), label="Lead officer", required=required, widget=forms.Select(attrs=SELECT)
+    )
+
+
+def _team_field() -> PeopleChoiceField:
+    return PeopleChoiceField(
+        queryset=case_workers(),
+        label="Team",
+        required=False,
+        help_text="Officers who will work the plan with the lead (hold Ctrl to choose several).",
+        widget=forms.SelectMultiple(attrs={"class": "govuk-select portal-select-multiple", "size": 6}),
+    )
+
+
+def _review_field() -> forms.DateField:
+    return forms.DateField(
+        label="Review due",
+        required=False,
+        help_text="Leave blank for four weeks from today.",
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+    )
+
+
+class CaseOpenForm(forms.Form):
+    """Task an offender: a supervisor's decision, recorded with the reason for it."""
+
+    offender = forms.ModelChoiceField(queryset=Offender.objects.none(), widget=forms.HiddenInput)
+    lead = _lead_field()
+    team = _team_field()
+    reason = forms.CharField(
+        label="Why are you tasking this offender?",
+        help_text="The decision is yours; the score only advises.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    review_due = _review_field()
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offender"].queryset = offender_list(user=user)
+
+
+class CaseEditForm(forms.Form):
+    """Change the lead, the team or the review date of an open case."""
+
+    lead = _lead_field()
+    team = _team_field()
+    review_due = forms.DateField(label="Review due", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+
+
+class TransitionForm(forms.Form):
+    """Move the case to another stage; every stage is accepted here so the service explains a refusal."""
+
+    to = forms.ChoiceField(label="Move to stage", choices=CaseStage.choices, widget=forms.Select(attrs=SELECT))
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    exit_reason = forms.ChoiceField(
+        label="Exit reason (when closing)",
+        choices=[("", "Not closing")] + list(ExitReason.choices),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed:  # offer only the allowed moves; a forged value is still refused by the service
+            self.fields["to"].widget.choices = [(v, CaseStage(v).label) for v in CaseStage.values if v in allowed]
+
+
+class ActionForm(forms.Form):
+    """Add an action to one strand of the plan."""
+
+    strand = forms.ChoiceField(label="Strand", choices=Strand.choices, widget=forms.Select(attrs=SELECT))
+    description = forms.CharField(label="Action", widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    owner = PersonChoiceField(queryset=case_workers(), label="Owner", required=False, widget=forms.Select(attrs=SELECT))
+    due_on = forms.DateField(label="Due", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+
+
+class ActionUpdateForm(forms.Form):
+    """Complete (with an outcome) or cancel an action."""
+
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.Select(attrs=SELECT))
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Choose an outcome")] + list(Outcome.choices),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs=TEXTAREA), required=False)

@@ -1,0 +1,82 @@
+"""What case management and the offence forms read from the scoring app: the live score and rank, rank
+history, the top N, whether a re-score is still on its way.
+
+One narrow seam, so the cases app reads scoring in exactly one module. Ranks come from the scoring app's
+own selectors, so a rank here is the rank on the ranked list (ties share a rank).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from scoring.models import OffenderScore, RankingEntry, RankingSnapshot
+from scoring.selectors import illustrative_versions, offender_rank
+
+
+@dataclass(frozen=True)
+class LiveScore:
+    score: float
+    rank: int | None  # None when the offender is scored but not eligible to be ranked
+    policy: str
+    illustrative: bool = False  # the policy's harm values are illustrative, not the official index
+
+
+@dataclass(frozen=True)
+class RankPoint:
+    published_at: object
+    snapshot_id: int
+    rank: int
+    score: float
+
+
+def score_now(offender) -> LiveScore | None:
+    """The offender's live score and rank (as the ranked list shows it), or None when never scored."""
+    row = OffenderScore.objects.select_related("policy").filter(offender_id=offender.pk).first()
+    if row is None:
+        return None
+    return LiveScore(
+        score=row.score,
+        rank=offender_rank(offender),
+        policy=f"v{row.policy.version}",
+        illustrative=row.policy.is_illustrative,
+    )
+
+
+def illustrative_among(*policy_labels: str) -> bool:
+    """Whether any of these policy versions ("v3", as copied onto a case) carries illustrative harm
+    values: the case page labels its scores as illustrative only then."""
+    return bool(illustrative_versions(policy_labels))
+
+
+def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:
+    """The offender's rank in each of the last `limit` published snapshots he appears in, oldest first."""
+    entries = (
+        RankingEntry.objects.filter(offender_id=offender.pk)
+        .select_related("snapshot")
+        .order_by("-snapshot__published_at")[:limit]
+    )
+    points = [
+        RankPoint(published_at=e.snapshot.published_at, snapshot_id=e.snapshot_id, rank=e.rank, score=e.score)
+        for e in entries
+    ]
+    return list(reversed(points))
+
+
+def top_offender_ids(*, limit: int | None = None) -> list[int]:
+    """The offenders in the current top N by live score (the list the tasking meeting works from)."""
+    limit = limit or settings.PORTAL_TOP_N
+    rows = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")[:limit]
+    return list(rows.values_list("offender_id", flat=True))  # the order of scoring.selectors.ranked_scores
+
+
+def new_entrant_ids(*, limit: int | None = None) -> list[int]:
+    """Offenders in the latest published top N who were not in it in the snapshot before."""
+    limit = limit or settings.PORTAL_TOP_N
+    latest = RankingSnapshot.objects.order_by("-published_at", "-id").first()
+    if latest is None:
+        return []
+    entries = RankingEntry.objects.filter(snapshot=latest, rank__lte=limit)
+    if latest.previous_id is None:
+        return list(entries.order_by("rank").values_list("offender_id", flat=True))
+    before = RankingEntry.objects.filter(snapshot_id=latest.previous_id, rank__lte=limit).values("offender_id")
+    return list(entries.exclude(offender_id__in=before).order_by("rank").values_list("offender_id", flat=True))

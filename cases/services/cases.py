@@ -1,0 +1,267 @@
+"""Writes of cases: tasking an offender, changing lead/team/review date, moving stages, adding notes, and
+the audit records of reading a case or the dashboard.
+
+Every write checks the caller's permission here (not only in the view), validates every field at
+once (a Django ValidationError with field names, which forms and the API both show), and records
+itself in the case history and the audit chain inside the same transaction as the change.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from offenders.models import Offender
+from portal.accounts.permissions import can
+from portal.accounts.roles import Role, user_role
+from portal.audit.services import audit_record, model_changes
+
+from .. import scores
+from ..dashboard import PERSONAL_PANELS
+from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason
+
+REVIEW_CYCLE_DAYS = 28  # a case is reviewed every four weeks unless the supervisor sets a date
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStage.TASKED: frozenset({CaseStage.ACTIVE, CaseStage.CLOSED}),
+    CaseStage.ACTIVE: frozenset({CaseStage.CHARGED, CaseStage.CLOSED}),
+    CaseStage.CHARGED: frozenset({CaseStage.ACTIVE, CaseStage.CLOSED}),
+    CaseStage.CLOSED: frozenset(),
+}
+CASE_WORKER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+UNSET: Any = object()
+
+
+def case_require(user, capability: str, case: Case | None = None) -> None:
+    """Refuse (PermissionDenied: a 403, audited) unless `user` may use `capability` on `case`."""
+    if not can(user, capability, case):
+        raise PermissionDenied(f"You may not do that to this case ({capability}).")
+
+
+def case_require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError({"stage": ["This case is closed; it can no longer change."]})
+
+
+def case_worker_error(user, offender: Offender) -> str | None:
+    """Why `user` cannot lead, join or own work on a case about `offender`, or None when they can."""
+    if user is None:
+        return "Choose a person."
+    if not user.is_active or user_role(user) not in CASE_WORKER_ROLES:
+        return f"{user.get_username()} is not an active officer or supervisor."
+    if not can(user, "offender.view", offender):
+        return f"{user.get_username()} may not see this offender (restricted record)."
+    return None
+
+
+def _check_people(errors: dict, *, offender: Offender, lead=UNSET, team=UNSET) -> None:
+    if lead is not UNSET and (problem := case_worker_error(lead, offender)):
+        errors["lead"] = [problem]
+    if team is not UNSET:
+        problems = [p for member in team if (p := case_worker_error(member, offender))]
+        if problems:
+            errors["team"] = problems
+
+
+def _check_review_due(errors: dict, review_due: dt.date | None) -> None:
+    if review_due is not None and review_due < timezone.localdate():
+        errors["review_due"] = ["The review date cannot be in the past."]
+
+
+def _case_snapshot(case: Case) -> dict[str, Any]:
+    """The audited fields of a case as plain values."""
+    return {
+        "offender": case.offender_id,
+        "lead": case.lead_id,
+        "team": sorted(case.team.values_list("pk", flat=True)) if case.pk else [],
+        "stage": case.stage,
+        "review_due": case.review_due.isoformat() if case.review_due else None,
+        "exit_reason": case.exit_reason,
+    }
+
+
+def case_touch(case: Case) -> None:
+    """Note activity on the case (the supervisor's dashboard lists cases without any for 28 days)."""
+    case.last_activity_at = timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_activity_at=case.last_activity_at)
+
+
+def case_open(
+    *,
+    offender: Offender,
+    lead,
+    team: Iterable = (),
+    reason: str,
+    review_due: dt.date | None = None,
+    by,
+) -> Case:
+    """Task an offender: a supervisor's decision, with a reason; the score at tasking is copied."""
+    case_require(by, "case.manage")
+    if not can(by, "offender.view", offender):
+        raise PermissionDenied("You may not see this offender.")
+    team = list(dict.fromkeys(team))
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Say why this offender is being tasked: the decision is yours, the score only advises."]
+    _check_people(errors, offender=offender, lead=lead, team=team)
+    _check_review_due(errors, review_due)
+    if Case.objects.filter(offender=offender).exclude(stage=CaseStage.CLOSED).exists():
+        errors["offender"] = ["This offender already has an open case."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        score = scores.score_now(offender)
+        case = Case(
+            offender=offender,
+            lead=lead,
+            reason=reason,
+            review_due=review_due or timezone.localdate() + dt.timedelta(days=REVIEW_CYCLE_DAYS),
+            score_at_tasking=score.score if score else None,
+            rank_at_tasking=score.rank if score else None,
+            policy_at_tasking=score.policy if score else "",
+            opened_by=by,
+            opened_by_username=by.get_username(),
+        )
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError as error:  # a concurrent tasking of the same offender won the race
+            raise ValidationError({"offender": ["This offender already has an open case."]}) from error
+        case.team.set(team)
+        _record_stage(case, from_stage="", to_stage=CaseStage.TASKED, reason=reason, by=by)
+        audit_record(action="case.open", target=case, changes=model_changes({}, _case_snapshot(case)))
+    return case
+
+
+def case_update(*, case: Case, by, lead=UNSET, team=UNSET, review_due=UNSET) -> Case:
+    """Change the lead, the team or the review date of an open case (supervisors)."""
+    case_require(by, "case.manage", case)
+    case_require_open(case)
+    team = UNSET if team is UNSET else list(dict.fromkeys(team))
+    errors: dict[str, list[str]] = {}
+    _check_people(errors, offender=case.offender, lead=lead, team=team)
+    if review_due is not UNSET:
+        if review_due is None:
+            errors["review_due"] = ["An open case needs a review date."]
+        else:
+            _check_review_due(errors, review_due)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = _case_snapshot(case)
+        if lead is not UNSET:
+            case.lead = lead
+        if review_due is not UNSET and review_due != case.review_due:
+            case.review_due, case.review_flagged_on = review_due, None
+        case.last_activity_at = timezone.now()
+        case.save()
+        if team is not UNSET:
+            case.team.set(team)
+        changes = model_changes(before, _case_snapshot(case))
+        if changes:
+            audit_record(action="case.update", target=case, changes=changes)
+    return case
+
+
+def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", by) -> Case:
+    """Move a case along an allowed transition; closing needs an exit reason and cancels open actions."""
+    case_require(by, "case.manage", case)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("offender").get(pk=case.pk)
+        _check_transition(case, to=to, reason=reason, exit_reason=exit_reason)
+        before = _case_snapshot(case)
+        from_stage, case.stage = case.stage, to
+        cancelled = 0
+        if to == CaseStage.CLOSED:
+            case.exit_reason, case.closed_at = exit_reason, timezone.now()
+            _copy_score_at_exit(case)
+            cancelled = case.actions.filter(status=ActionStatus.OPEN).update(
+                status=ActionStatus.CANCELLED, completed_at=case.closed_at, updated_at=case.closed_at
+            )
+        case.last_activity_at = timezone.now()
+        case.save()
+        _record_stage(case, from_stage=from_stage, to_stage=to, reason=reason.strip(), exit_reason=exit_reason, by=by)
+        changes = model_changes(before, _case_snapshot(case))
+        changes["reason"] = reason.strip()
+        if cancelled:
+            changes["open_actions_cancelled"] = cancelled
+        audit_record(action="case.transition", target=case, changes=changes)
+    return case
+
+
+def _copy_score_at_exit(case: Case) -> None:
+    """Freeze the score, rank and policy on the day the case closed (ADR 0503): the fall in harm from
+    tasking to exit must not drift as the live score moves on after the case is gone."""
+    score = scores.score_now(case.offender)
+    case.score_at_exit = score.score if score else None
+    case.rank_at_exit = score.rank if score else None
+    case.policy_at_exit = score.policy if score else ""
+
+
+def _check_transition(case: Case, *, to: str, reason: str, exit_reason: str) -> None:
+    """Every way a stage move can be wrong, reported at once; nothing is changed when any is."""
+    errors: dict[str, list[str]] = {}
+    allowed = ALLOWED_TRANSITIONS.get(case.stage, frozenset())
+    if to not in CaseStage.values:
+        errors["to"] = [f"Unknown stage {to!r}: choose one of {', '.join(CaseStage.values)}."]
+    elif to not in allowed:
+        options = ", ".join(sorted(allowed)) or "none (the case is closed)"
+        errors["to"] = [f"A case cannot move from {case.stage} to {to}. Allowed from {case.stage}: {options}."]
+    if not (reason or "").strip():
+        errors["reason"] = ["Give a reason for the change of stage."]
+    if to == CaseStage.CLOSED and exit_reason not in ExitReason.values:
+        errors["exit_reason"] = [f"Closing a case needs an exit reason: one of {', '.join(ExitReason.values)}."]
+    elif to != CaseStage.CLOSED and exit_reason:
+        errors["exit_reason"] = ["An exit reason is given only when closing a case."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_stage(case: Case, *, from_stage: str, to_stage: str, reason: str, by, exit_reason: str = "") -> None:
+    CaseStageChange.objects.create(
+        case=case,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason,
+        exit_reason=exit_reason,
+        changed_by=by,
+        changed_by_username=by.get_username() if by else "",
+    )
+
+
+def case_note_add(*, case: Case, text: str, by) -> CaseNote:
+    """Add a note (the lead, the team and supervisors)."""
+    case_require(by, "case.work", case)
+    case_require_open(case)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ["Write the note."]})
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, text=text, author=by, author_username=by.get_username())
+        case_touch(case)
+        audit_record(
+            action="case.note.create",
+            target=note,
+            object_repr=f"Note on case {case.pk}",
+            changes={"case": case.pk, "length": len(text)},
+        )
+    return note
+
+
+def case_view_record(*, case: Case, purpose: str = "") -> None:
+    """Record that a case was opened (CONTRACT.md section 7: every view of a case is audited)."""
+    audit_record(action="case.view", target=case, purpose=purpose)
+
+
+def dashboard_view_record(*, panels: dict[str, Any]) -> None:
+    """The officer and supervisor panels name offenders (my cases, actions, reviews, new entrants), so a
+    dashboard that shows any writes ONE `dashboard.view` event with the rows per panel; the aggregate
+    (counts-only) dashboard of admin and oversight writes none."""
+    rows = {name: len(panels[name]) for name in PERSONAL_PANELS if panels.get(name)}
+    if rows:
+        audit_record(
+            action="dashboard.view", target_type="portal.dashboard", target_id=panels["panels"], changes={"rows": rows}
+        )

@@ -1,0 +1,22 @@
+"""Case pages: /cases/, /cases/<id>/ and the forms posted from the case page."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
+    path("cases/<int:pk>/transition/", views.CaseTransitionPage.as_view(), name="case-transition"),
+    path("cases/<int:pk>/notes/", views.CaseNotePage.as_view(), name="case-note-add"),
+    path("cases/<int:pk>/actions/", views.CaseActionAddPage.as_view(), name="case-action-add"),
+    path(
+        "cases/<int:pk>/actions/<int:action_id>/",
+        views.CaseActionUpdatePage.as_view(),
+        name="case-action-update",
+    ),
+]

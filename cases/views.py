@@ -1,0 +1,260 @@
+"""Case pages: the list, the case page with its plan and forms, tasking an offender, and the form posts.
+
+Each view parses, calls one service or selector and renders. A refused form re-renders the case page
+with the service's message on the form and nothing changed; a refused role is a 403 (audited).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import ListView
+
+from offenders.selectors import record_get_or_refuse
+from offenders.services.access import list_view_record
+from portal.accounts.guards import CapabilityRequiredMixin
+from portal.accounts.permissions import can
+from portal.forms import add_service_errors
+
+from . import scores
+from .filters import CaseFilter
+from .forms import (
+    ActionForm,
+    ActionUpdateForm,
+    CaseEditForm,
+    CaseOpenForm,
+    NoteForm,
+    TransitionForm,
+)
+from .selectors import action_get, case_get_or_refuse, case_list, case_open_for_offender, case_plan, case_timeline
+from .services.cases import (
+    ALLOWED_TRANSITIONS,
+    case_note_add,
+    case_open,
+    case_require,
+    case_transition,
+    case_update,
+    case_view_record,
+)
+from .services.plan_actions import plan_action_add, plan_action_update
+
+
+class CaseListView(CapabilityRequiredMixin, ListView):
+    """/cases/: mine, my team or all, filtered by stage, overdue and borough; paginated."""
+
+    capability = "case.view"
+    template_name = "cases/case_list.html"
+    context_object_name = "cases"
+    paginate_by = 25
+
+    def get_queryset(self):
+        params = self.request.GET.copy()
+        params.setdefault("scope", "all")
+        self.filterset = CaseFilter(params, queryset=case_list(user=self.request.user), request=self.request)
+        list_view_record(subject="case", query=self.request.GET.dict())
+        return self.filterset.qs.order_by("review_due", "id") if self.filterset.is_valid() else case_list(user=None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            scope=self.filterset.data.get("scope"),
+            query=query.urlencode(),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+def _case_page(request, case, *, status: int = 200, **forms):
+    """Render the case page; `forms` replaces the blank forms with bound ones that carry errors."""
+    user = request.user
+    live_score = scores.score_now(case.offender)
+    context = {
+        "case": case,
+        "live_score": live_score,
+        "scores_illustrative": scores.illustrative_among(
+            case.policy_at_tasking, case.policy_at_exit, live_score.policy if live_score else ""
+        ),
+        "plan": case_plan(case=case),
+        "timeline": case_timeline(case=case),
+        "stage_changes": case.stage_changes.all(),
+        "notes": case.notes.all(),
+        "team": case.team.order_by("username"),
+        "rank_history": scores.rank_history(case.offender),
+        "may_work": case.is_open and can(user, "case.work", case),
+        "may_manage": case.is_open and can(user, "case.manage", case),
+        "action_form": forms.get("action_form") or ActionForm(initial={"owner": user.pk}),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "transition_form": forms.get("transition_form")
+        or TransitionForm(allowed=ALLOWED_TRANSITIONS.get(case.stage, ())),
+        "update_form": forms.get("update_form"),
+        "update_action_id": forms.get("update_action_id"),
+        "outcome_form": ActionUpdateForm(),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+class CaseDetailView(CapabilityRequiredMixin, View):
+    """/cases/<id>/: the case page; every view is audited."""
+
+    capability = "case.view"
+
+    def get(self, request, pk):
+        case = case_get_or_refuse(user=request.user, case_id=pk)
+        case_view_record(case=case)
+        return _case_page(request, case)
+
+
+class CaseOpenView(CapabilityRequiredMixin, View):
+    """/cases/new/?offender=<id>: a supervisor tasks an offender."""
+
+    capability = "case.manage"
+    template_name = "cases/case_open.html"
+
+    def _offender(self, request, offender_id: str):
+        """The offender to task; None when none was chosen. A restricted one hidden from this user is
+        refused (403, audited) as on his profile; a missing one is a 404 (ADR 0102)."""
+        if not offender_id:
+            return None
+        if not offender_id.isdigit():
+            raise Http404("No such offender.")
+        return record_get_or_refuse(user=request.user, pk=offender_id, capability="offender.view")
+
+    def _render(self, request, form, offender, status=200):
+        existing = case_open_for_offender(offender=offender, user=request.user)
+        context = {"form": form, "offender": offender, "existing": existing, "live": scores.score_now(offender)}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        offender = self._offender(request, request.GET.get("offender", ""))
+        if offender is None:
+            messages.info(request, "Choose the offender to task from the ranked list or his profile.")
+            return redirect("/rankings/")
+        return self._render(request, CaseOpenForm(user=request.user, initial={"offender": offender.pk}), offender)
+
+    def post(self, request):
+        offender = self._offender(request, request.POST.get("offender", ""))
+        if offender is None:
+            return HttpResponseBadRequest("Choose an offender to task (the form needs an offender id).")
+        form = CaseOpenForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                case = case_open(**form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{offender.reference} tasked: case {case.pk} opened.")
+                return redirect("cases:case-detail", pk=case.pk)
+        return self._render(request, form, offender)
+
+
+class CasePostView(CapabilityRequiredMixin, View):
+    """Base of the case page's forms: POST only; refusals re-render the case page with the errors."""
+
+    capability = "case.view"
+    form_class = None
+    form_name = ""
+    success = ""
+
+    def get(self, request, pk, **kwargs):
+        """A POST-only address opened in the browser sends the reader back to the case."""
+        return redirect("cases:case-detail", pk=pk)
+
+    def post(self, request, pk, **kwargs):
+        case = case_get_or_refuse(user=request.user, case_id=pk)
+        form = self.make_form(request, case)
+        if form.is_valid():
+            try:
+                self.act(request, case, form.cleaned_data, **kwargs)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, self.success)
+                return redirect("cases:case-detail", pk=case.pk)
+        return _case_page(request, case, **{self.form_name: form, **self.extra_forms(kwargs)})
+
+    def make_form(self, request, case):
+        return self.form_class(request.POST)
+
+    def extra_forms(self, kwargs) -> dict:
+        return {}
+
+    def act(self, request, case, data, **kwargs):
+        raise NotImplementedError
+
+
+class CaseTransitionPage(CasePostView):
+    capability = "case.manage"
+    form_name = "transition_form"
+    success = "Stage changed."
+
+    def make_form(self, request, case):
+        return TransitionForm(request.POST, allowed=ALLOWED_TRANSITIONS.get(case.stage, ()))
+
+    def act(self, request, case, data, **kwargs):
+        case_transition(case=case, by=request.user, **data)
+
+
+class CaseNotePage(CasePostView):
+    capability = "case.work"
+    form_class = NoteForm
+    form_name = "note_form"
+    success = "Note added."
+
+    def act(self, request, case, data, **kwargs):
+        case_note_add(case=case, by=request.user, **data)
+
+
+class CaseActionAddPage(CasePostView):
+    capability = "case.work"
+    form_class = ActionForm
+    form_name = "action_form"
+    success = "Action added to the plan."
+
+    def act(self, request, case, data, **kwargs):
+        plan_action_add(case=case, by=request.user, **data)
+
+
+class CaseActionUpdatePage(CasePostView):
+    capability = "case.work"
+    form_class = ActionUpdateForm
+    form_name = "update_form"
+    success = "Action updated."
+
+    def extra_forms(self, kwargs) -> dict:
+        return {"update_action_id": kwargs.get("action_id")}
+
+    def act(self, request, case, data, *, action_id):
+        case_require(request.user, "case.work", case)
+        action = action_get(case=case, action_id=action_id)
+        plan_action_update(action=action, by=request.user, status=data["status"], outcome=data["outcome"])
+
+
+class CaseEditView(CapabilityRequiredMixin, View):
+    """/cases/<id>/edit/: lead, team and review date (supervisors)."""
+
+    capability = "case.manage"
+    template_name = "cases/case_edit.html"
+
+    def get(self, request, pk):
+        case = case_get_or_refuse(user=request.user, case_id=pk)
+        case_require(request.user, "case.manage", case)
+        initial = {"lead": case.lead_id, "team": list(case.team.all()), "review_due": case.review_due}
+        return render(request, self.template_name, {"case": case, "form": CaseEditForm(initial=initial)})
+
+    def post(self, request, pk):
+        case = case_get_or_refuse(user=request.user, case_id=pk)
+        form = CaseEditForm(request.POST)
+        if form.is_valid():
+            try:
+                case_update(case=case, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Case updated.")
+                return redirect("cases:case-detail", pk=case.pk)
+        return render(request, self.template_name, {"case": case, "form": form})

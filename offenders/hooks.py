@@ -1,0 +1,117 @@
+"""The one seam through which the offenders app makes the apps above it act (docs/decisions/0505).
+
+Dependencies run one way: portal.accounts and portal.audit <- offenders <- scoring <- cases <-
+portal.oversight (`lint-imports` checks it). So offenders never imports scoring or cases, yet some of
+its work concerns them:
+
+- an offence saved, changed, deleted or imported must be re-scored (`offences_changed`: scoring);
+- the offence import accepts only the codes the active harm index knows (`offence_codes`: scoring);
+- the offender API answers with the live score and its breakdown (`score_summary`: scoring);
+- a page that saved an offence says when its re-score is still waiting for the broker
+  (`score_update_waiting`: scoring);
+- the profile page shows the score panel and the cases panel (`profile_panels`: scoring, cases);
+- the admin's import pages offer the harm-index workbook beside the offences CSV (`import_pages`: scoring).
+
+Each app above registers its functions here from its AppConfig.ready(); offenders calls only the
+functions below. With nothing registered (the app above not installed) each hook does the least that
+is still correct: no re-score, every known offence type accepted, no score, no panel, no extra page.
+Registering the same thing twice is harmless (ready() may run again in some test set-ups).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+# (code, offence type id or None when the entry has no type yet, title)
+CodeRows = Iterable[tuple[str, int | None, str]]
+
+
+@dataclass(frozen=True)
+class ImportPage:
+    """An admin page beside the ImportBatch list: `route` under it, `view(request, *, admin_context)`,
+    and the URL name's tail (`admin:offenders_importbatch_<name>`)."""
+
+    route: str
+    view: Callable[..., Any]
+    name: str
+
+
+@dataclass
+class _Registry:
+    offences_changed: list[Callable[..., None]] = field(default_factory=list)
+    offence_codes: Callable[[], CodeRows | None] | None = None
+    score_summary: Callable[..., dict[str, Any]] | None = None
+    score_update_waiting: Callable[..., bool] | None = None
+    profile_panels: dict[str, list[str]] = field(default_factory=dict)
+    import_pages: dict[str, ImportPage] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def register(
+    *,
+    offences_changed: Callable[..., None] | None = None,
+    offence_codes: Callable[[], CodeRows | None] | None = None,
+    score_summary: Callable[..., dict[str, Any]] | None = None,
+    score_update_waiting: Callable[..., bool] | None = None,
+    profile_panel: tuple[str, str] | None = None,
+    import_page: ImportPage | None = None,
+) -> None:
+    """Called by an app above from its AppConfig.ready(), with each thing it provides.
+
+    `offences_changed(offender_ids=...)`: called inside the writer's transaction; a receiver that must
+    wait for the commit defers itself (scoring queues the re-score on commit). `offence_codes()`: the
+    codes an import may use, or None for "no opinion" (then every known offence type).
+    `score_summary(offender=...)`: the live score as the offender API shows it.
+    `score_update_waiting(offender_id=...)`: whether his re-score has not reached the workers yet. `profile_panel`:
+    (slot, template name), the slot being "beside" (next to the details) or "below" (after the
+    offences); a panel template reads `offender` and `request` from the page. `import_page`: an ImportPage.
+    """
+    if offences_changed is not None and offences_changed not in _registry.offences_changed:
+        _registry.offences_changed.append(offences_changed)
+    if offence_codes is not None:
+        _registry.offence_codes = offence_codes
+    if score_summary is not None:
+        _registry.score_summary = score_summary
+    if score_update_waiting is not None:
+        _registry.score_update_waiting = score_update_waiting
+    if profile_panel is not None:
+        slot, template = profile_panel
+        templates = _registry.profile_panels.setdefault(slot, [])
+        if template not in templates:
+            templates.append(template)
+    if import_page is not None:
+        _registry.import_pages[import_page.name] = import_page
+
+
+def offences_changed(*, offender_ids: Iterable[int]) -> None:
+    """These offenders' offences were written (inside the caller's transaction): tell the apps above."""
+    ids = list(offender_ids)
+    for receiver in _registry.offences_changed:
+        receiver(offender_ids=ids)
+
+
+def offence_codes() -> CodeRows | None:
+    """The (code, offence type id, title) rows an import may use; None when no app above decides."""
+    return _registry.offence_codes() if _registry.offence_codes else None
+
+
+def score_summary(*, offender) -> dict[str, Any]:
+    """The offender's live score and its breakdown as the app that scores explains it; {} without one."""
+    return _registry.score_summary(offender=offender) if _registry.score_summary else {}
+
+
+def score_update_waiting(*, offender_id: int) -> bool:
+    """Whether the offender's re-score after a save is still waiting for the broker (it was down): the
+    save stands and the score follows when the outbox is resent. False without an app that scores."""
+    return bool(_registry.score_update_waiting(offender_id=offender_id)) if _registry.score_update_waiting else False
+
+
+def profile_panels() -> dict[str, list[str]]:
+    """Slot -> the templates the profile includes there, in the order the apps registered them."""
+    return {slot: list(templates) for slot, templates in _registry.profile_panels.items()}
+
+
+def import_pages() -> list[ImportPage]:
+    return list(_registry.import_pages.values())

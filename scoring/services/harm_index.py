@@ -1,0 +1,84 @@
+"""The harm-index workbook import: a workbook becomes a new DRAFT scoring policy.
+
+The same all-or-nothing way as the offences import, and on the same record: an ImportBatch, its one
+`import.harm_index` audit event and the ImportReport every caller (command, admin page) shows, all from
+offenders.imports. Any bad row, and nothing at all is created.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from offenders.imports.batches import ImportReport, acting_as, batch_finish, batch_start
+from offenders.imports.problems import FileRefused, ProblemLog
+from offenders.imports.sources import Upload, check_size, sha256_of
+from offenders.models import ImportBatch
+
+from ..harm_workbook import HarmIndexContents, HarmWorkbookReader
+from ..models import ScoringPolicy
+from ..selectors import active_policy
+from .policies import policy_create_draft
+
+
+def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha256: str, by) -> ScoringPolicy:
+    """The new draft: the workbook's entries with the active policy's parameters (window, factors...)."""
+    return policy_create_draft(
+        name=name,
+        by=by,
+        based_on=active_policy(),
+        entries=contents.entries,
+        new_codes=True,  # the workbook may bring classifications not yet offence types (docs/imports.md)
+        notes=f"Imported from the harm-index workbook {upload.name} (sheet '{contents.sheet}', SHA-256 {sha256}).",
+    )
+
+
+def harm_index_import(*, upload: Upload, name: str, by=None) -> ImportReport:
+    """A harm-index workbook becomes a new DRAFT scoring policy (approved and activated as any other),
+    or, if any row is bad, nothing at all."""
+    with acting_as(by):
+        return _harm_index_import(upload=upload, name=name, by=by)
+
+
+def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
+    problems = ProblemLog(unit="row")
+    sha256, contents = "", None
+    try:
+        check_size(upload.size)
+        sha256 = sha256_of(upload.stream)
+        contents = HarmWorkbookReader(upload.stream, file_name=upload.name, problems=problems).contents()
+    except FileRefused as refused:
+        problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
+        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents, too_large=refused.too_large)
+    if problems:
+        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+    try:
+        with transaction.atomic():
+            batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+            policy = _draft_from(contents, name=name, upload=upload, sha256=sha256, by=by)
+            counts, details = _harm_counts(contents, policy)
+            batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
+            return ImportReport(batch=batch, problems=problems, details={"policy": policy})
+    except ValidationError as error:  # the policy rules (a name, days within range) refused it
+        for message in error.messages:
+            problems.add(0, "", message)
+    return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+
+
+def _harm_counts(contents: HarmIndexContents | None, policy: ScoringPolicy | None = None) -> tuple[dict, dict]:
+    if contents is None:
+        return {}, {}
+    skipped = contents.expired_skipped + contents.unclassified_skipped
+    counts = {"rows_read": contents.rows_read, "rows_skipped": skipped}
+    details = {"sheet": contents.sheet, "expired_skipped": contents.expired_skipped,
+               "unclassified_skipped": contents.unclassified_skipped}  # fmt: skip
+    if policy is not None:
+        counts["rows_created"] = len(contents.entries)
+        details.update(policy_id=policy.pk, policy_version=policy.version, policy_name=policy.name)
+    return counts, details
+
+
+def _record_harm(upload: Upload, sha256: str, *, by, problems, contents, too_large: bool = False) -> ImportReport:
+    counts, details = _harm_counts(contents)
+    with transaction.atomic():
+        batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+        batch_finish(batch, outcome=ImportBatch.Outcome.REJECTED, problems=problems, counts=counts, details=details)
+    return ImportReport(batch=batch, problems=problems, too_large=too_large)
