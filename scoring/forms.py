@@ -5,6 +5,7 @@ import io
 
 from django import forms
 
+from offenders import rules
 from offenders.choices import OffenceStatus
 
 from .models import ScoringPolicy
@@ -12,8 +13,14 @@ from .models import ScoringPolicy
 INPUT = {"class": "govuk-input govuk-input--width-10"}
 
 
+def _name_field() -> forms.CharField:
+    return forms.CharField(
+        validators=[rules.POLICY_NAME.validator()], widget=forms.TextInput(attrs={"class": "govuk-input"})
+    )
+
+
 class PolicyCreateForm(forms.Form):
-    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    name = _name_field()
     based_on = forms.ModelChoiceField(
         queryset=ScoringPolicy.objects.order_by("-version"),
         required=False,
@@ -26,8 +33,12 @@ class PolicyCreateForm(forms.Form):
 class PolicyEditForm(forms.Form):
     """A draft's name, parameters and weight table (one CSV line per entry: code,title,days,provenance)."""
 
-    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}))
+    name = _name_field()
+    notes = forms.CharField(
+        required=False,
+        validators=[rules.POLICY_NOTES.validator()],
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}),
+    )
     window_days = forms.IntegerField(min_value=1, max_value=3650, widget=forms.NumberInput(attrs=INPUT))
     min_offences = forms.IntegerField(min_value=1, max_value=100, widget=forms.NumberInput(attrs=INPUT))
     recency_half_life_days = forms.IntegerField(

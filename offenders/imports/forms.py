@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .. import rules
 from .problems import FileRefused
 from .sources import check_size
 
@@ -27,7 +28,7 @@ class OffencesUploadForm(forms.Form):
 
 
 class HarmIndexUploadForm(forms.Form):
-    name = forms.CharField(label="Name of the new draft policy", max_length=200)
+    name = forms.CharField(label="Name of the new draft policy", validators=[rules.POLICY_NAME.validator()])
     file = forms.FileField(
         label="Harm-index workbook (.xlsx)",
         help_text="The Cambridge Crime Harm Index layout: FULL_OFFENCE_TITLE, CCHI Score, HOME_OFFICE_CLASSIFICATION.",

@@ -17,7 +17,7 @@ from portal.accounts.permissions import can
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
 
-from .. import case_scoring
+from .. import case_scoring, rules
 from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Offender
 
 REVIEW_CYCLE_DAYS = 28  # a case is reviewed every four weeks unless the supervisor sets a date
@@ -63,8 +63,7 @@ def _check_people(errors: dict, *, offender: Offender, lead=UNSET, team=UNSET) -
 
 
 def _check_review_due(errors: dict, review_due: dt.date | None) -> None:
-    if review_due is not None and review_due < timezone.localdate():
-        errors["review_due"] = ["The review date cannot be in the past."]
+    rules.check_field(errors, "review_due", rules.check_due_date, review_due, label="review date")
 
 
 def _case_snapshot(case: Case) -> dict[str, Any]:
@@ -99,10 +98,9 @@ def case_open(
     if not can(by, "offender.view", offender):
         raise PermissionDenied("You may not see this offender.")
     team = list(dict.fromkeys(team))
-    reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
-    if not reason:
-        errors["reason"] = ["Say why this offender is being tasked: the decision is yours, the score only advises."]
+    required = "Say why this offender is being tasked: the decision is yours, the score only advises."
+    reason = rules.check_field(errors, "reason", rules.CASE_REASON.clean, reason, required=required)
     _check_people(errors, offender=offender, lead=lead, team=team)
     _check_review_due(errors, review_due)
     if Case.objects.filter(offender=offender).exclude(stage=CaseStage.CLOSED).exists():
@@ -207,8 +205,9 @@ def _check_transition(case: Case, *, to: str, reason: str, exit_reason: str) -> 
     elif to not in allowed:
         options = ", ".join(sorted(allowed)) or "none (the case is closed)"
         errors["to"] = [f"A case cannot move from {case.stage} to {to}. Allowed from {case.stage}: {options}."]
-    if not (reason or "").strip():
-        errors["reason"] = ["Give a reason for the change of stage."]
+    rules.check_field(
+        errors, "reason", rules.CASE_REASON.clean, reason, required="Give a reason for the change of stage."
+    )
     if to == CaseStage.CLOSED and exit_reason not in ExitReason.values:
         errors["exit_reason"] = [f"Closing a case needs an exit reason: one of {', '.join(ExitReason.values)}."]
     elif to != CaseStage.CLOSED and exit_reason:
@@ -233,9 +232,10 @@ def case_note_add(*, case: Case, text: str, by) -> CaseNote:
     """Add a note (the lead, the team and supervisors)."""
     case_require(by, "case.work", case)
     case_require_open(case)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": ["Write the note."]})
+    errors: dict[str, list[str]] = {}
+    text = rules.check_field(errors, "text", rules.CASE_NOTE.clean, text, required="Write the note.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, text=text, author=by, author_username=by.get_username())
         case_touch(case)
