@@ -23,7 +23,7 @@ from .choices import ETHNICITY_CODES, OffenceStatus, OffenderStatus, Relationshi
 
 @dataclass(frozen=True)
 class TextLimit:
-    """The length limit of one free-text field, written once (docs/decisions/0800-limits-of-text-and-dates.md).
+    """The length limit of one free-text field, written once (docs/decisions/0850-limits-of-text-and-dates.md).
 
     The services refuse a longer value with `clean` (so pages, the API and the importer say the same
     words); serializers and forms add `validator()`, which also documents the limit as the OpenAPI
@@ -51,7 +51,7 @@ REFERENCE_MAX_LENGTH = 64
 SURNAME_MAX_LENGTH = 100
 FORENAMES_MAX_LENGTH = 150
 
-# Every free-text field a person can write, with its limit (CONTRACT: every free-text field is limited).
+# Every free-text field a person can write, with its limit (each one written here only).
 BOROUGH = TextLimit("borough", BOROUGH_MAX_LENGTH)
 CRIME_REF = TextLimit("crime reference", REFERENCE_MAX_LENGTH)
 SUSPECT_REF = TextLimit("suspect reference", REFERENCE_MAX_LENGTH)

@@ -4,7 +4,7 @@
 problem anywhere, or a dry run, rolls the whole load back. `harm_index_import` turns a harm-index
 workbook into a new draft scoring policy the same all-or-nothing way.
 
-Every attempt is on record (docs/decisions/0801-every-import-attempt-is-on-record.md): the batch is
+Every attempt is on record (docs/decisions/0851-every-import-attempt-is-on-record.md): the batch is
 committed as `running` before the load's transaction starts and marked with how it ended after; a load
 stopped by an unexpected error is marked failed with the reason, and one whose process was killed is
 marked failed by `import_batches_fail_abandoned` (run before every import and whenever an admin lists
