@@ -4,6 +4,7 @@ puts the services' field errors back on the form, so a page and the API refuse t
 
 from django import forms
 
+from offenders import rules
 from offenders.models import Offender
 from offenders.selectors import offender_list
 
@@ -60,6 +61,7 @@ class CaseOpenForm(forms.Form):
     reason = forms.CharField(
         label="Why are you tasking this offender?",
         help_text="The decision is yours; the score only advises.",
+        validators=[rules.CASE_REASON.validator()],
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     review_due = _review_field()
@@ -81,7 +83,12 @@ class TransitionForm(forms.Form):
     """Move the case to another stage; every stage is accepted here so the service explains a refusal."""
 
     to = forms.ChoiceField(label="Move to stage", choices=CaseStage.choices, widget=forms.Select(attrs=SELECT))
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    reason = forms.CharField(
+        label="Reason",
+        validators=[rules.CASE_REASON.validator()],
+        widget=forms.Textarea(attrs=TEXTAREA),
+        required=False,
+    )
     exit_reason = forms.ChoiceField(
         label="Exit reason (when closing)",
         choices=[("", "Not closing")] + list(ExitReason.choices),
@@ -99,7 +106,12 @@ class ActionForm(forms.Form):
     """Add an action to one strand of the plan."""
 
     strand = forms.ChoiceField(label="Strand", choices=Strand.choices, widget=forms.Select(attrs=SELECT))
-    description = forms.CharField(label="Action", widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    description = forms.CharField(
+        label="Action",
+        validators=[rules.ACTION_DESCRIPTION.validator()],
+        widget=forms.Textarea(attrs=TEXTAREA),
+        required=False,
+    )
     owner = PersonChoiceField(queryset=case_workers(), label="Owner", required=False, widget=forms.Select(attrs=SELECT))
     due_on = forms.DateField(label="Due", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
@@ -117,4 +129,6 @@ class ActionUpdateForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    text = forms.CharField(
+        label="Note", validators=[rules.CASE_NOTE.validator()], widget=forms.Textarea(attrs=TEXTAREA), required=False
+    )

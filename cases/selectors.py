@@ -56,7 +56,7 @@ def case_list(*, user) -> QuerySet[Case]:
 
 def case_get(*, user, case_id: Any, capability: str = "case.view") -> Case:
     """One case the user may read, or 404 (a restricted offender's case is not acknowledged to exist)."""
-    queryset = restrict(Case.objects.select_related("offender", "lead", "opened_by"), user, capability)
+    queryset = restrict(case_queryset().select_related("opened_by"), user, capability)
     return get_object_or_404(queryset, pk=case_id)
 
 

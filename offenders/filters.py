@@ -8,6 +8,8 @@ import re
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from portal.dates import BoundedDateField
+
 from .choices import OffenceStatus, OffenderStatus, Relationship, Sex
 from .models import Offence, Offender
 
@@ -67,6 +69,12 @@ class OffenderFilter(django_filters.FilterSet):
         return queryset.filter(Exists(named_there))
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date filter that refuses dates outside the portal's range (a 400 on the API, a form error on a page)."""
+
+    field_class = BoundedDateField
+
+
 class OffenceFilter(django_filters.FilterSet):
     """Filter offences by offender, type, status, borough, flag and date range."""
 
@@ -77,8 +85,8 @@ class OffenceFilter(django_filters.FilterSet):
     victim_relationship = django_filters.ChoiceFilter(choices=Relationship.choices)
     borough = django_filters.CharFilter(field_name="borough", lookup_expr="iexact")
     domestic = django_filters.BooleanFilter()
-    occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
-    occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    occurred_after = BoundedDateFilter(field_name="occurred_on", lookup_expr="gte", label="Occurred on or after")
+    occurred_before = BoundedDateFilter(field_name="occurred_on", lookup_expr="lte", label="Occurred on or before")
     ordering = django_filters.OrderingFilter(
         fields=(("occurred_on", "occurred_on"), ("reported_on", "reported_on"), ("crime_ref", "crime_ref"))
     )

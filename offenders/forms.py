@@ -5,6 +5,7 @@ and the view puts the services' field errors back on the form, so a page and the
 from django import forms
 from django.conf import settings
 
+from . import rules
 from .choices import ETHNICITY_CHOICES, OffenceStatus, OffenderStatus, Relationship, Sex
 
 TEXT = {"class": "govuk-input"}
@@ -94,7 +95,7 @@ class RestrictedForm(forms.Form):
     restricted = forms.BooleanField(required=False)
     reason = forms.CharField(
         label="Reason",
-        max_length=500,
+        validators=[rules.RESTRICTION_REASON.validator()],
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
-        error_messages={"required": "Give a reason for the change."},
+        error_messages={"required": "Give a reason for changing the restricted flag."},
     )

@@ -9,17 +9,63 @@ field error; the importer reports it as ``line N, column C: message``. Rules tha
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from portal.dates import check_date_in_range
+
 from .choices import ETHNICITY_CODES, OffenceStatus, OffenderStatus, Relationship, Sex
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    """The length limit of one free-text field, written once (docs/decisions/0850-limits-of-text-and-dates.md).
+
+    The services refuse a longer value with `clean` (so pages, the API and the importer say the same
+    words); serializers and forms add `validator()`, which also documents the limit as the OpenAPI
+    schema's `maxLength`.
+    """
+
+    label: str
+    max_length: int
+
+    def validator(self) -> MaxLengthValidator:
+        message = f"The {self.label} must be at most %(limit_value)d characters (it has %(show_value)d)."
+        return MaxLengthValidator(self.max_length, message=message)
+
+    def clean(self, value: Any, *, required: str = "") -> str:
+        """The trimmed text; `required` is the message for a blank value (blank is allowed without it)."""
+        text = _text(value)
+        if not text and required:
+            raise ValidationError(required, code="required")
+        self.validator()(text)
+        return text
+
 
 BOROUGH_MAX_LENGTH = 64
 REFERENCE_MAX_LENGTH = 64
 SURNAME_MAX_LENGTH = 100
 FORENAMES_MAX_LENGTH = 150
+
+# Every free-text field a person can write, with its limit (each one written here only).
+BOROUGH = TextLimit("borough", BOROUGH_MAX_LENGTH)
+CRIME_REF = TextLimit("crime reference", REFERENCE_MAX_LENGTH)
+SUSPECT_REF = TextLimit("suspect reference", REFERENCE_MAX_LENGTH)
+VICTIM_REF = TextLimit("victim reference", REFERENCE_MAX_LENGTH)
+SURNAME = TextLimit("surname", SURNAME_MAX_LENGTH)
+FORENAMES = TextLimit("forenames", FORENAMES_MAX_LENGTH)
+CASE_REASON = TextLimit("reason", 2000)  # why an offender is tasked, why a case changes stage
+CASE_NOTE = TextLimit("note", 4000)
+ACTION_DESCRIPTION = TextLimit("description", 1000)
+RESTRICTION_REASON = TextLimit("reason", 500)  # why a record is hidden or revealed (audited)
+POLICY_NAME = TextLimit("policy name", 200)
+POLICY_NOTES = TextLimit("policy notes", 2000)
+HARM_ENTRY_TITLE = TextLimit("title", 200)
+HARM_ENTRY_PROVENANCE = TextLimit("provenance", 300)
 
 _CLASSIFICATION = re.compile(r"^(\d{1,3})/(\d{1,2})$")  # 008/67, 8/67
 _CLASSIFICATION_DIGITS = re.compile(r"^(\d{3})(\d{2})$")  # 00867
@@ -54,22 +100,29 @@ def normalize_offence_code(value: Any) -> str:
 
 
 def parse_date(value: Any, *, label: str = "date") -> dt.date:
-    """A date from ``YYYY-MM-DD`` text (or a date object), with a message that names the field."""
+    """A date from ``YYYY-MM-DD`` text (or a date object), not before 1900, with a message that names the
+    field. The latest date allowed is the field's own rule: `check_not_future`, or `check_date_in_range`."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_date_in_range(value.date(), label=label, latest=None)
     if isinstance(value, dt.date):
-        return value
+        return check_date_in_range(value, label=label, latest=None)
     text = _text(value)
     if not text:
         raise ValidationError(f"Enter the {label} (YYYY-MM-DD).", code="required")
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text, label)
+        day = dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text, label)
     except ValueError:
         return _bad_date(text, label)
+    return check_date_in_range(day, label=label, latest=None)
 
 
 def _bad_date(text: str, label: str) -> dt.date:
     raise ValidationError(f"The {label} '{text[:20]}' is not a real date in the form YYYY-MM-DD.", code="invalid")
+
+
+def parse_date_in_range(value: Any, *, label: str) -> dt.date:
+    """A date that may lie ahead (a review date), from 1900-01-01 to 2100-12-31."""
+    return check_date_in_range(parse_date(value, label=label), label=label)
 
 
 def check_not_future(value: dt.date, *, label: str = "date", today: dt.date | None = None) -> dt.date:
@@ -131,25 +184,27 @@ def normalize_ethnicity(value: Any) -> str:
 
 def normalize_borough(value: Any) -> str:
     """Free text, at most 64 characters; the column is that wide and a longer value is a mistake."""
-    text = _text(value)
-    if len(text) > BOROUGH_MAX_LENGTH:
-        raise ValidationError(f"The borough must be at most {BOROUGH_MAX_LENGTH} characters (it has {len(text)}).")
-    return text
+    return BOROUGH.clean(value)
 
 
 def normalize_reference(value: Any, *, label: str = "reference", max_length: int = REFERENCE_MAX_LENGTH) -> str:
     """A force reference (crime, suspect or victim): required, trimmed, at most 64 characters."""
-    text = _text(value)
-    if not text:
-        raise ValidationError(f"Enter the {label}.", code="required")
-    if len(text) > max_length:
-        raise ValidationError(f"The {label} must be at most {max_length} characters (it has {len(text)}).")
-    return text
+    return TextLimit(label, max_length).clean(value, required=f"Enter the {label}.")
 
 
 def normalize_name(value: Any, *, label: str, max_length: int) -> str:
     """A surname or forenames: required, trimmed, within the column width."""
     return normalize_reference(value, label=label, max_length=max_length)
+
+
+def check_due_date(value: dt.date | None, *, label: str) -> dt.date | None:
+    """A date something is due (a review, an action): not in the past, and within the portal's range."""
+    if value is None:
+        return None
+    check_date_in_range(value, label=label)
+    if value < timezone.localdate():
+        raise ValidationError(f"The {label} cannot be in the past.", code="past")
+    return value
 
 
 def parse_bool(value: Any, *, label: str = "value") -> bool:
@@ -196,6 +251,17 @@ def clean_offence_dates(occurred_on: Any, reported_on: Any, *, today: dt.date | 
 
 FieldRules = dict[str, Callable[[Any], Any]]
 
+
+def check_field(errors: dict[str, list[str]], field: str, rule: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`rule(*args, **kwargs)`, or None with its messages put under `field` in `errors`: how a service
+    checks one value and goes on to report every problem of a record at once."""
+    try:
+        return rule(*args, **kwargs)
+    except ValidationError as error:
+        errors[field] = error.messages
+        return None
+
+
 OFFENCE_FIELD_RULES: FieldRules = {
     "crime_ref": lambda v: normalize_reference(v, label="crime reference"),
     "offence_code": normalize_offence_code,
@@ -214,7 +280,7 @@ OFFENDER_FIELD_RULES: FieldRules = {
     "sex": normalize_sex,
     "ethnicity": normalize_ethnicity,
     "status": normalize_offender_status,
-    "review_due": lambda v: None if _text(v) == "" else parse_date(v, label="review date"),
+    "review_due": lambda v: None if _text(v) == "" else parse_date_in_range(v, label="review date"),
 }
 
 

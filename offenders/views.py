@@ -193,7 +193,7 @@ class OffenderRestrictedView(CapabilityRequiredMixin, View):
         offender = visible_offender(request, pk, "offender.mark_restricted")
         form = RestrictedForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Give a reason for changing the restricted flag.")
+            messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
             return redirect("offenders:offender-detail", pk=offender.pk)
         offender_mark_restricted(
             offender=offender, restricted=form.cleaned_data["restricted"], reason=form.cleaned_data["reason"]

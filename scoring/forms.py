@@ -5,6 +5,7 @@ import io
 
 from django import forms
 
+from offenders import rules
 from offenders.choices import OffenceStatus
 from offenders.imports.forms import file_within_limit
 
@@ -13,8 +14,14 @@ from .models import ScoringPolicy
 INPUT = {"class": "govuk-input govuk-input--width-10"}
 
 
+def _name_field() -> forms.CharField:
+    return forms.CharField(
+        validators=[rules.POLICY_NAME.validator()], widget=forms.TextInput(attrs={"class": "govuk-input"})
+    )
+
+
 class PolicyCreateForm(forms.Form):
-    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    name = _name_field()
     based_on = forms.ModelChoiceField(
         queryset=ScoringPolicy.objects.order_by("-version"),
         required=False,
@@ -27,8 +34,12 @@ class PolicyCreateForm(forms.Form):
 class PolicyEditForm(forms.Form):
     """A draft's name, parameters and weight table (one CSV line per entry: code,title,days,provenance)."""
 
-    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}))
+    name = _name_field()
+    notes = forms.CharField(
+        required=False,
+        validators=[rules.POLICY_NOTES.validator()],
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}),
+    )
     window_days = forms.IntegerField(min_value=1, max_value=3650, widget=forms.NumberInput(attrs=INPUT))
     min_offences = forms.IntegerField(min_value=1, max_value=100, widget=forms.NumberInput(attrs=INPUT))
     recency_half_life_days = forms.IntegerField(
@@ -90,7 +101,7 @@ class PolicyEditForm(forms.Form):
 class HarmIndexUploadForm(forms.Form):
     """The admin's harm-index upload: the workbook and the new draft policy's name."""
 
-    name = forms.CharField(label="Name of the new draft policy", max_length=200)
+    name = forms.CharField(label="Name of the new draft policy", validators=[rules.POLICY_NAME.validator()])
     file = forms.FileField(
         label="Harm-index workbook (.xlsx)",
         help_text="The Cambridge Crime Harm Index layout: FULL_OFFENCE_TITLE, CCHI Score, HOME_OFFICE_CLASSIFICATION.",

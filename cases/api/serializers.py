@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework import serializers
 
+from offenders import rules
 from offenders.models import Offender
 from portal.accounts.permissions import restrict
 
@@ -28,7 +29,18 @@ class CaseOffenderSerializer(serializers.Serializer):
     display_name = serializers.CharField(read_only=True)
 
 
+def _exit_reason_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=ExitReason.choices, allow_blank=True, read_only=True, help_text="Blank unless the case was closed."
+    )
+
+
 class StageChangeSerializer(serializers.ModelSerializer):
+    from_stage = serializers.ChoiceField(
+        choices=CaseStage.choices, allow_blank=True, read_only=True, help_text="Blank when the case was opened."
+    )
+    exit_reason = _exit_reason_field()
+
     class Meta:
         model = CaseStageChange
         fields = ["id", "from_stage", "to_stage", "reason", "exit_reason", "changed_by_username", "changed_at"]
@@ -41,8 +53,9 @@ class CaseSerializer(serializers.ModelSerializer):
     offender = CaseOffenderSerializer(read_only=True)
     lead = PersonSerializer(read_only=True)
     team = PersonSerializer(many=True, read_only=True)
-    open_action_count = serializers.IntegerField(read_only=True, required=False)
-    overdue_action_count = serializers.IntegerField(read_only=True, required=False)
+    exit_reason = _exit_reason_field()
+    open_action_count = serializers.IntegerField(read_only=True)
+    overdue_action_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Case
@@ -83,7 +96,7 @@ class CaseCreateSerializer(serializers.Serializer):
     offender = serializers.PrimaryKeyRelatedField(queryset=Offender.objects.none())
     lead = serializers.PrimaryKeyRelatedField(queryset=_people())
     team = serializers.PrimaryKeyRelatedField(queryset=_people(), many=True, required=False)
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=True)
+    reason = serializers.CharField(allow_blank=True, validators=[rules.CASE_REASON.validator()])
     review_due = serializers.DateField(required=False, allow_null=True)
 
     def __init__(self, *args, **kwargs):
@@ -101,12 +114,15 @@ class CaseUpdateSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=CaseStage.choices)
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, validators=[rules.CASE_REASON.validator()])
     exit_reason = serializers.ChoiceField(choices=ExitReason.choices, required=False, allow_blank=True)
 
 
 class PlanActionSerializer(serializers.ModelSerializer):
     owner = PersonSerializer(read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, allow_blank=True, read_only=True, help_text="Blank until the action is done."
+    )
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -123,7 +139,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
 class PlanActionCreateSerializer(serializers.Serializer):
     strand = serializers.ChoiceField(choices=StrandChoices.choices)
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, validators=[rules.ACTION_DESCRIPTION.validator()])
     owner = serializers.PrimaryKeyRelatedField(queryset=_people())
     due_on = serializers.DateField()
 
@@ -134,7 +150,7 @@ class PlanActionUpdateSerializer(serializers.Serializer):
 
 
 class CaseNoteCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, validators=[rules.CASE_NOTE.validator()])
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):

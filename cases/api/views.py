@@ -15,7 +15,7 @@ from portal.accounts.guards import capability_permission
 
 from .. import scores
 from ..filters import CaseFilter
-from ..selectors import action_get, case_actions, case_get_or_refuse, case_list
+from ..selectors import action_get, case_actions, case_get, case_get_or_refuse, case_list
 from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
 from ..services.plan_actions import plan_action_add, plan_action_update
 from .serializers import (
@@ -46,6 +46,8 @@ class CaseApiMixin:
 
 
 def _detail(case, request) -> dict:
+    if not hasattr(case, "open_action_count"):  # just written: read it back with the counts every case carries
+        case = case_get(user=request.user, case_id=case.pk)
     live = scores.score_now(case.offender)
     return CaseDetailSerializer(case, context={"request": request, "live_score": live}).data
 
@@ -65,6 +67,9 @@ class CaseListCreate(CaseApiMixin, generics.ListCreateAPIView):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer, **REFUSALS})
+    def post(self, request, *args, **kwargs):
+        return self.create(request, *args, **kwargs)
+
     def create(self, request, *args, **kwargs):
         incoming = CaseCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)

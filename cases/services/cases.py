@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from offenders import rules
 from offenders.models import Offender
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, user_role
@@ -66,8 +67,7 @@ def _check_people(errors: dict, *, offender: Offender, lead=UNSET, team=UNSET) -
 
 
 def _check_review_due(errors: dict, review_due: dt.date | None) -> None:
-    if review_due is not None and review_due < timezone.localdate():
-        errors["review_due"] = ["The review date cannot be in the past."]
+    rules.check_field(errors, "review_due", rules.check_due_date, review_due, label="review date")
 
 
 def _case_snapshot(case: Case) -> dict[str, Any]:
@@ -102,10 +102,9 @@ def case_open(
     if not can(by, "offender.view", offender):
         raise PermissionDenied("You may not see this offender.")
     team = list(dict.fromkeys(team))
-    reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
-    if not reason:
-        errors["reason"] = ["Say why this offender is being tasked: the decision is yours, the score only advises."]
+    required = "Say why this offender is being tasked: the decision is yours, the score only advises."
+    reason = rules.check_field(errors, "reason", rules.CASE_REASON.clean, reason, required=required)
     _check_people(errors, offender=offender, lead=lead, team=team)
     _check_review_due(errors, review_due)
     if Case.objects.filter(offender=offender).exclude(stage=CaseStage.CLOSED).exists():
@@ -210,8 +209,9 @@ def _check_transition(case: Case, *, to: str, reason: str, exit_reason: str) -> 
     elif to not in allowed:
         options = ", ".join(sorted(allowed)) or "none (the case is closed)"
         errors["to"] = [f"A case cannot move from {case.stage} to {to}. Allowed from {case.stage}: {options}."]
-    if not (reason or "").strip():
-        errors["reason"] = ["Give a reason for the change of stage."]
+    rules.check_field(
+        errors, "reason", rules.CASE_REASON.clean, reason, required="Give a reason for the change of stage."
+    )
     if to == CaseStage.CLOSED and exit_reason not in ExitReason.values:
         errors["exit_reason"] = [f"Closing a case needs an exit reason: one of {', '.join(ExitReason.values)}."]
     elif to != CaseStage.CLOSED and exit_reason:
@@ -236,9 +236,10 @@ def case_note_add(*, case: Case, text: str, by) -> CaseNote:
     """Add a note (the lead, the team and supervisors)."""
     case_require(by, "case.work", case)
     case_require_open(case)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": ["Write the note."]})
+    errors: dict[str, list[str]] = {}
+    text = rules.check_field(errors, "text", rules.CASE_NOTE.clean, text, required="Write the note.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, text=text, author=by, author_username=by.get_username())
         case_touch(case)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from offenders import rules
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
@@ -44,20 +45,20 @@ def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on:
     """Add an action to one strand of the plan (the lead, the team and supervisors)."""
     case_require(by, "case.work", case)
     case_require_open(case)
-    description = (description or "").strip()
     errors: dict[str, list[str]] = {}
     if strand not in Strand.values:
         errors["strand"] = [f"Choose a strand: {', '.join(Strand.values)}."]
-    if not description:
-        errors["description"] = ["Describe the action."]
+    description = rules.check_field(
+        errors, "description", rules.ACTION_DESCRIPTION.clean, description, required="Describe the action."
+    )
     if owner is None:
         errors["owner"] = ["Every action needs an owner."]
     elif problem := _owner_error(owner, case):
         errors["owner"] = [problem]
     if due_on is None:
         errors["due_on"] = ["Every action needs a due date."]
-    elif due_on < timezone.localdate():
-        errors["due_on"] = ["The due date cannot be in the past."]
+    else:
+        rules.check_field(errors, "due_on", rules.check_due_date, due_on, label="due date")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

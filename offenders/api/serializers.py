@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import rules
 from ..choices import ETHNICITY_CHOICES, OffenceStatus, OffenderStatus, Relationship, Sex
 from ..models import Offence, Offender
 from ..selectors import offender_list
@@ -90,9 +91,9 @@ class OffenderDetailSerializer(OffenderSerializer):
 class OffenderWriteSerializer(serializers.Serializer):
     """POST and PATCH of an offender; `restricted` needs the mark-restricted grant (checked by the view)."""
 
-    suspect_ref = serializers.CharField(allow_blank=True)
-    surname = serializers.CharField(allow_blank=True)
-    forenames = serializers.CharField(allow_blank=True)
+    suspect_ref = serializers.CharField(allow_blank=True, validators=[rules.SUSPECT_REF.validator()])
+    surname = serializers.CharField(allow_blank=True, validators=[rules.SURNAME.validator()])
+    forenames = serializers.CharField(allow_blank=True, validators=[rules.FORENAMES.validator()])
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     ethnicity = serializers.CharField(required=False, allow_blank=True, help_text="ONS 2021 code, e.g. W1, or blank")
@@ -120,15 +121,15 @@ class OffenderWriteSerializer(serializers.Serializer):
 class OffenceWriteSerializer(serializers.Serializer):
     """POST and PATCH of an offence: the import columns, `offender` being an id this user may edit."""
 
-    crime_ref = serializers.CharField(allow_blank=True)
+    crime_ref = serializers.CharField(allow_blank=True, validators=[rules.CRIME_REF.validator()])
     offence_code = serializers.CharField(allow_blank=True, help_text="e.g. 008/67 (00867 also accepted)")
     occurred_on = serializers.DateField()
     reported_on = serializers.DateField()
     status = serializers.ChoiceField(choices=OffenceStatus.choices)
     offender = serializers.PrimaryKeyRelatedField(queryset=Offender.objects.none())
-    victim_ref = serializers.CharField(allow_blank=True)
+    victim_ref = serializers.CharField(allow_blank=True, validators=[rules.VICTIM_REF.validator()])
     victim_relationship = serializers.ChoiceField(choices=Relationship.choices, required=False)
-    borough = serializers.CharField(required=False, allow_blank=True, help_text="at most 64 characters")
+    borough = serializers.CharField(required=False, allow_blank=True, validators=[rules.BOROUGH.validator()])
     domestic = serializers.BooleanField(required=False)
 
     def get_fields(self):

@@ -9,6 +9,7 @@ from portal.accounts.permissions import role_allows
 
 from .. import hooks
 from ..models import ImportBatch
+from ..services.imports import import_batches_fail_abandoned
 from . import views
 
 BATCH_FIELDS = (
@@ -24,13 +25,24 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     list_display = (
         "started_at", "kind", "file_name", "outcome", "rows_read", "rows_created", "rows_updated",
-        "rows_unchanged", "error_count", "started_by_username",
+        "rows_unchanged", "error_count", "first_problem", "started_by_username",
     )  # fmt: skip
     list_filter = ("kind", "outcome")
     search_fields = ("file_name", "file_sha256", "started_by_username")
     readonly_fields = BATCH_FIELDS
     fields = BATCH_FIELDS
     change_list_template = "admin/imports/importbatch_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """Batches whose import process died are shown as what they are: failed (audited when marked)."""
+        if self.has_view_permission(request):
+            import_batches_fail_abandoned()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="reason")
+    def first_problem(self, batch: ImportBatch) -> str:
+        """Why a batch did not load: its first problem (all of them are on the batch's own page)."""
+        return batch.errors[0]["message"] if batch.errors else ""
 
     def has_module_permission(self, request):
         return role_allows(request.user, "import.run")

@@ -1,7 +1,8 @@
 """POST /api/v1/imports/offences/ (CONTRACT.md section 4): the offences import for scripts.
 
 201 with counts when every row loaded, 200 for a clean dry run, 400 with `errors` (line, column,
-message) and nothing loaded otherwise, 413 over the size limit. Admins only (`import.run`).
+message) and nothing loaded otherwise, 413 over the size limit, 409 when the database refused the load,
+500 (with the failed batch) when the portal itself failed mid-load. Admins only (`import.run`).
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
 
+from ..models import ImportBatch
 from ..services.imports import offences_import
 from .sources import Upload, import_size_limit
 
@@ -36,7 +38,7 @@ def _result_fields(*, required: bool) -> dict:
     return {
         "batch": serializers.IntegerField(allow_null=True, **flags),
         "kind": serializers.CharField(**flags),
-        "outcome": serializers.CharField(help_text="loaded, dry_run, rejected or failed", **flags),
+        "outcome": serializers.ChoiceField(choices=ImportBatch.Outcome.choices, **flags),
         "file_name": serializers.CharField(**flags),
         "file_sha256": serializers.CharField(allow_blank=True, **flags),
         "rows_read": serializers.IntegerField(**flags),
@@ -64,6 +66,8 @@ ImportRefusedSerializer = type(
 def _status_of(report) -> int:
     if report.too_large:
         return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    if report.crashed:
+        return status.HTTP_500_INTERNAL_SERVER_ERROR
     if report.loaded:
         return status.HTTP_201_CREATED
     if report.ok:
@@ -87,6 +91,9 @@ class OffenceImportView(APIView):
             403: OpenApiResponse(description="Only admins may import."),
             409: OpenApiResponse(ImportRefusedSerializer, description="The database refused the load; retry."),
             413: OpenApiResponse(ImportRefusedSerializer, description="The file is over the size limit."),
+            500: OpenApiResponse(
+                ImportRefusedSerializer, description="The portal failed mid-load; nothing loaded; the batch says so."
+            ),
         },
     )
     def post(self, request):

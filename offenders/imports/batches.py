@@ -2,12 +2,18 @@
 
 The command, the admin page and the API all show the same `ImportReport`: counts when the file
 loaded, every problem (the first thousand) when it did not.
+
+A batch lives in three steps: `batch_start` commits it as `running` before anything is read (so even
+an import whose process is killed leaves its trace), `batch_lock` holds it inside the load's
+transaction (so a live import is never taken for an abandoned one), and `batch_finish` records how
+it ended, with the one audit event of the import.
 """
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from portal.audit.context import context_for_user, current_context, reset_context, set_context
@@ -24,6 +30,7 @@ class ImportReport:
     batch: ImportBatch
     problems: ProblemLog
     too_large: bool = False
+    crashed: bool = False  # stopped by an unexpected error (a fault of the portal, not of the file)
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -71,18 +78,31 @@ def acting_as(user):
         reset_context(token)
 
 
-def batch_start(*, kind: str, file_name: str, file_bytes: int, sha256: str, by=None) -> ImportBatch:
-    """Create the batch row (inside the load's transaction, so a refused load keeps no half-record)."""
+def batch_start(*, kind: str, file_name: str, file_bytes: int, by=None) -> ImportBatch:
+    """Create the batch row as `running` and commit it before the load begins (a transaction of its own;
+    called inside another, it is a savepoint of that one)."""
     context = current_context()
-    return ImportBatch.objects.create(
-        kind=kind,
-        started_by=by if by is not None and by.is_authenticated else None,
-        started_by_username=by.get_username() if by is not None else context.actor_username or "command line",
-        file_name=file_name[:255],
-        file_sha256=sha256,
-        file_bytes=file_bytes,
-        outcome=ImportBatch.Outcome.FAILED,
-    )
+    with transaction.atomic():
+        return ImportBatch.objects.create(
+            kind=kind,
+            started_by=by if by is not None and by.is_authenticated else None,
+            started_by_username=by.get_username() if by is not None else context.actor_username or "command line",
+            file_name=file_name[:255],
+            file_bytes=file_bytes,
+            outcome=ImportBatch.Outcome.RUNNING,
+        )
+
+
+def batch_file_hashed(batch: ImportBatch, sha256: str) -> None:
+    """Put the file's SHA-256 on the running batch at once, so even an import that never ends names its file."""
+    batch.file_sha256 = sha256
+    ImportBatch.objects.filter(pk=batch.pk).update(file_sha256=sha256)
+
+
+def batch_lock(batch: ImportBatch) -> None:
+    """Lock the batch row for the rest of the load's transaction: on PostgreSQL the check for abandoned
+    batches skips a locked one, so only an import whose process is gone can be marked failed."""
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
 
 
 def batch_finish(batch: ImportBatch, *, outcome: str, problems: ProblemLog, counts: dict[str, int], details: dict):

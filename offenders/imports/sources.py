@@ -89,7 +89,8 @@ def utf8_lines(stream: BinaryIO) -> Iterator[str]:
                 )
             yield line
     finally:
-        text.detach()  # the caller owns (and closes) the binary stream
+        if not stream.closed:  # a load stopped mid-file is closed by its caller before this generator is
+            text.detach()  # the caller owns (and closes) the binary stream
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")

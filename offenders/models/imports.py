@@ -7,13 +7,18 @@ from .people import PERSONAL_AUDIT_FIELDS
 
 
 class ImportBatch(models.Model):
-    """One offences CSV or harm-index workbook import, kept whether it loaded or was refused."""
+    """One offences CSV or harm-index workbook import, kept whether it loaded, was refused or stopped.
+
+    The row is committed as `running` before the load's transaction starts, so an import whose process
+    dies still leaves its trace; it is marked `failed` once found abandoned (services.imports).
+    """
 
     class Kind(models.TextChoices):
         OFFENCES = "offences", "Offences (CSV)"
         HARM_INDEX = "harm_index", "Harm index (xlsx)"
 
     class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
         LOADED = "loaded", "Loaded"
         DRY_RUN = "dry_run", "Checked only (dry run)"
         REJECTED = "rejected", "Rejected: nothing loaded"

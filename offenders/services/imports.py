@@ -1,19 +1,29 @@
-"""The offences import: the one service behind the command, admin pages and API.
+"""Bulk imports (CONTRACT.md sections 5 and 6): the one service behind the commands, admin pages and API.
 
 `offences_import` streams a CSV through the checks and the bulk loader inside ONE transaction: any
-problem anywhere, or a dry run, rolls the whole load back, and the batch is then recorded on its own
-so that refused files are on record too. (The harm-index workbook, which makes a scoring policy, is
-imported by the scoring app with the same batches and reports: scoring/services/harm_index.py.)
+problem anywhere, or a dry run, rolls the whole load back. (The harm-index workbook, which makes a
+scoring policy, is imported by the scoring app with the same batches and reports:
+scoring/services/harm_index.py.)
+
+Every attempt is on record (docs/decisions/0851-every-import-attempt-is-on-record.md): the batch is
+committed as `running` before the load's transaction starts and marked with how it ended after; a load
+stopped by an unexpected error is marked failed with the reason, and one whose process was killed is
+marked failed by `import_batches_fail_abandoned` (run before every import and whenever an admin lists
+the batches).
 """
 
+import datetime as dt
+import logging
 from collections.abc import Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from ..hooks import offences_changed
-from ..imports.batches import ImportReport, acting_as, batch_finish, batch_start
+from ..imports.batches import ImportReport, acting_as, batch_file_hashed, batch_finish, batch_lock, batch_start
 from ..imports.harm_codes import active_harm_codes
 from ..imports.offences_csv import OffenceFileReader, OffenceRow
 from ..imports.offences_load import OffenceLoader
@@ -23,6 +33,11 @@ from ..imports.sources import Upload, check_size, sha256_of, utf8_lines
 from ..models import ImportBatch
 
 CHUNK_ROWS = 5000
+ABANDONED = (
+    "The import stopped before it finished (its process ended: it was killed, or the server restarted); "
+    "nothing was loaded. Import the file again."
+)
+log = logging.getLogger(__name__)
 
 
 class _RollBack(Exception):
@@ -93,14 +108,16 @@ def offences_import_confirm(*, batch_id: int, by) -> ImportReport | None:
 
 
 def _offences_import(*, upload: Upload, by, dry_run: bool) -> ImportReport:
+    import_batches_fail_abandoned()
     problems = ProblemLog()
-    sha256, reader, loader, too_large = "", None, None, False
+    batch = batch_start(kind="offences", file_name=upload.name, file_bytes=upload.size, by=by)
+    reader, loader, too_large, crashed = None, None, False, False
     outcome = ImportBatch.Outcome.REJECTED
     try:
         check_size(upload.size)
-        sha256 = sha256_of(upload.stream)
+        batch_file_hashed(batch, sha256_of(upload.stream))
         with transaction.atomic():
-            batch = batch_start(kind="offences", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+            batch_lock(batch)
             reader, loader = _load(upload, batch=batch, problems=problems)
             if problems or dry_run:
                 raise _RollBack
@@ -113,17 +130,45 @@ def _offences_import(*, upload: Upload, by, dry_run: bool) -> ImportReport:
         too_large = refused.too_large
     except _RollBack:
         outcome = ImportBatch.Outcome.REJECTED if problems else ImportBatch.Outcome.DRY_RUN
-    except DatabaseError as error:  # e.g. a concurrent writer took a reference mid-load: nothing was kept
-        problems.add(0, "", f"The database refused the load ({type(error).__name__}); nothing was loaded. Try again.")
-        outcome = ImportBatch.Outcome.FAILED
-    return _record_unloaded(upload, sha256, by=by, outcome=outcome, problems=problems, counted=_counts(reader, loader),
-                            dry_run=dry_run, too_large=too_large)  # fmt: skip
-
-
-def _record_unloaded(upload: Upload, sha256: str, *, by, outcome, problems, counted, dry_run, too_large):
-    """A file that did not load (refused, or a dry run) is still a batch on record, in its own transaction."""
-    counts, details = counted
+    except Exception as error:  # noqa: BLE001 - whatever stopped the load, the batch says so (and nothing was kept)
+        crashed, outcome = import_stopped_by(error, problems), ImportBatch.Outcome.FAILED
+    counts, details = _counts(reader, loader)
     with transaction.atomic():
-        batch = batch_start(kind="offences", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
         batch_finish(batch, outcome=outcome, problems=problems, counts=counts, details={**details, "dry_run": dry_run})
-    return ImportReport(batch=batch, problems=problems, too_large=too_large)
+    return ImportReport(batch=batch, problems=problems, too_large=too_large, crashed=crashed)
+
+
+def import_stopped_by(error: Exception, problems: ProblemLog) -> bool:
+    """Record why a load stopped; True when it was a fault of the portal (logged with its traceback),
+    False when the database refused it (say a concurrent writer took a reference mid-load)."""
+    if isinstance(error, DatabaseError):
+        problems.add(0, "", f"The database refused the load ({type(error).__name__}); nothing was loaded. Try again.")
+        return False
+    log.exception("an import stopped with an unexpected error")
+    problems.add(
+        0,
+        "",
+        f"The import stopped with an unexpected error ({type(error).__name__}); nothing was loaded. "
+        "The error is in the portal's log; tell the portal's administrators.",
+    )
+    return True
+
+
+def import_batches_fail_abandoned(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every batch still `running` after PORTAL_IMPORT_STALE_SECONDS: its process is gone.
+
+    On PostgreSQL a live import holds its batch row locked (batch_lock), and locked rows are skipped,
+    so a long import is never marked while it runs; on SQLite only one writer runs at a time anyway.
+    Each batch marked writes the import's one audit event (outcome failed). Returns how many.
+    """
+    limit = (now or timezone.now()) - dt.timedelta(seconds=settings.PORTAL_IMPORT_STALE_SECONDS)
+    running = ImportBatch.objects.filter(outcome=ImportBatch.Outcome.RUNNING, started_at__lt=limit)
+    if not running.exists():
+        return 0
+    with transaction.atomic():
+        abandoned = list(running.select_for_update(skip_locked=True).order_by("pk"))
+        for batch in abandoned:
+            problems = ProblemLog()
+            problems.add(0, "", ABANDONED)
+            batch_finish(batch, outcome=ImportBatch.Outcome.FAILED, problems=problems, counts={}, details={})
+    return len(abandoned)

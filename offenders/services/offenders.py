@@ -99,6 +99,10 @@ def offender_update(
 
 def offender_mark_restricted(*, offender: Offender, restricted: bool, reason: str = "") -> Offender:
     """Hide (or reveal) an offender from everyone without the restricted_access grant; always audited."""
+    errors: dict[str, list[str]] = {}
+    reason = rules.check_field(errors, "reason", rules.RESTRICTION_REASON.clean, reason)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         offender = Offender.objects.select_for_update().get(pk=offender.pk)
         before = offender_snapshot(offender)

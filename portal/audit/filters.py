@@ -7,6 +7,8 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from portal.dates import check_date_in_range
+
 from .models import AuditEvent
 
 
@@ -20,8 +22,9 @@ class UtcIsoDateTimeField(forms.DateTimeField):
 
     input_formats = [django_filters.fields.IsoDateTimeField.ISO_8601]
 
-    def __init__(self, *args, end_of_day: bool = False, **kwargs):
+    def __init__(self, *args, end_of_day: bool = False, range_label: str = "date", **kwargs):
         self.end_of_day = end_of_day
+        self.range_label = range_label
         super().__init__(*args, **kwargs)
 
     def strptime(self, value, format):
@@ -31,6 +34,7 @@ class UtcIsoDateTimeField(forms.DateTimeField):
         moment = super().to_python(value)  # naive moments are made aware in the current time zone
         if moment is None:
             return None
+        check_date_in_range(moment, label=self.range_label)  # year 1 or 9999 is a typing slip, not a search
         if self.end_of_day and isinstance(value, str) and _is_bare_date(value.strip()):
             moment = timezone.make_aware(datetime.datetime.combine(moment.date(), datetime.time.max))
         try:
@@ -56,8 +60,16 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(field_name="action", lookup_expr="exact", label="Action")
     target_type = django_filters.CharFilter(field_name="target_type", lookup_expr="exact", label="Target type")
     target_id = django_filters.CharFilter(field_name="target_id", lookup_expr="exact", label="Target id")
-    since = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label="Since (ISO 8601)")
-    until = UtcIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte", label="Until (ISO 8601)", end_of_day=True)
+    since = UtcIsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", label="Since (ISO 8601)", range_label="'since' moment"
+    )
+    until = UtcIsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="lte",
+        label="Until (ISO 8601)",
+        end_of_day=True,
+        range_label="'until' moment",
+    )
 
     class Meta:
         model = AuditEvent

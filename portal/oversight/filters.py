@@ -4,11 +4,11 @@ import datetime
 
 from django import forms
 
+from portal.dates import BoundedDateField
+
 from .selectors.base import DEFAULT_PERIOD_DAYS, Period
 
 MAX_PERIOD_DAYS = 366 * 10
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
 
 
 class PeriodForm(forms.Form):
@@ -16,16 +16,15 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["from"] = forms.DateField(required=False, label="From", input_formats=["%Y-%m-%d"])
-        self.fields["to"] = forms.DateField(required=False, label="To", input_formats=["%Y-%m-%d"])
+        self.fields["from"] = BoundedDateField(
+            required=False, label="From", range_label="start of the period", input_formats=["%Y-%m-%d"]
+        )
+        self.fields["to"] = BoundedDateField(
+            required=False, label="To", range_label="end of the period", input_formats=["%Y-%m-%d"]
+        )
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("from", "to"):
-            value = cleaned.get(name)
-            if value is not None and not (EARLIEST <= value <= LATEST):
-                self.add_error(name, f"Enter a date between {EARLIEST:%Y} and {LATEST:%Y}.")
-                cleaned[name] = None
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
             raise forms.ValidationError("The start of the period must not be after its end.")

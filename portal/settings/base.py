@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "OffenderStatusEnum": "offenders.choices.OffenderStatus",
         "OffenceStatusEnum": "offenders.choices.OffenceStatus",
         "PolicyStatusEnum": "scoring.models.policies.ScoringPolicy.Status",
+        "ImportOutcomeEnum": "offenders.models.imports.ImportBatch.Outcome",
     },
 }
 
@@ -357,6 +358,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harm-portal@force.exa
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Harm Portal")
 PORTAL_ACCESS_PURPOSES = env_list("PORTAL_ACCESS_PURPOSES", ["investigation", "tasking", "safeguarding", "supervision"])
 PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# An import still "running" after this long has lost its process (killed, server restarted): marked failed.
+PORTAL_IMPORT_STALE_SECONDS = int(os.environ.get("PORTAL_IMPORT_STALE_SECONDS", str(60 * 60)))
 PORTAL_TOP_N = int(os.environ.get("PORTAL_TOP_N", "100"))
 PORTAL_TOKEN_DAYS = int(os.environ.get("PORTAL_TOKEN_DAYS", "30"))
 # Key of the audit chain's HMAC-SHA256 (kept out of the database); empty: derived from SECRET_KEY

@@ -1,6 +1,9 @@
 """Shapes of the scoring API (CONTRACT.md section 4). Serializers only shape; services decide."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from offenders import rules
 
 from ..models import RankingSnapshot, ScoringPolicy, ScoringRun
 from ..services.policies import entries_of
@@ -71,9 +74,9 @@ class PolicyDetailSerializer(PolicySerializer):
 class PolicyWriteSerializer(serializers.Serializer):
     """POST and PATCH body; the values themselves are checked by the policy services."""
 
-    name = serializers.CharField(required=False, max_length=200)
+    name = serializers.CharField(required=False, validators=[rules.POLICY_NAME.validator()])
     based_on = serializers.PrimaryKeyRelatedField(queryset=ScoringPolicy.objects.all(), required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, validators=[rules.POLICY_NOTES.validator()])
     parameters = serializers.JSONField(required=False)
     entries = serializers.JSONField(required=False)
 
@@ -97,6 +100,19 @@ class RunSerializer(serializers.ModelSerializer):
         return snapshot.pk if snapshot else None
 
 
+class PolicyActivationSerializer(PolicyDetailSerializer):
+    """The policy just activated, with the recompute its activation started."""
+
+    run = serializers.SerializerMethodField()
+
+    class Meta(PolicyDetailSerializer.Meta):
+        fields = [*PolicyDetailSerializer.Meta.fields, "run"]
+
+    @extend_schema_field(RunSerializer)
+    def get_run(self, policy) -> dict:
+        return RunSerializer(self.context["run"]).data
+
+
 class SnapshotSerializer(serializers.ModelSerializer):
     policy = PolicyBriefSerializer(read_only=True)
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
@@ -114,3 +130,16 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "run",
             "previous",
         ]
+
+
+class SnapshotDetailSerializer(SnapshotSerializer):
+    """A published ranking with its first rows, frozen as published (`?limit=`)."""
+
+    entries = serializers.SerializerMethodField()
+
+    class Meta(SnapshotSerializer.Meta):
+        fields = [*SnapshotSerializer.Meta.fields, "entries"]
+
+    @extend_schema_field(RankingRowSerializer(many=True))
+    def get_entries(self, snapshot) -> list[dict]:
+        return self.context["entries"]

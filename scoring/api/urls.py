@@ -10,10 +10,8 @@ urlpatterns = [
     path("rankings/snapshots/<int:pk>/", views.SnapshotDetailView.as_view(), name="api-snapshot-detail"),
     path("scoring/policies/", views.PolicyListView.as_view(), name="api-policy-list"),
     path("scoring/policies/<int:pk>/", views.PolicyDetailView.as_view(), name="api-policy-detail"),
-    path("scoring/policies/<int:pk>/approve/", views.PolicyStepView.as_view(step="approve"), name="api-policy-approve"),
-    path(
-        "scoring/policies/<int:pk>/activate/", views.PolicyStepView.as_view(step="activate"), name="api-policy-activate"
-    ),
+    path("scoring/policies/<int:pk>/approve/", views.PolicyApproveView.as_view(), name="api-policy-approve"),
+    path("scoring/policies/<int:pk>/activate/", views.PolicyActivateView.as_view(), name="api-policy-activate"),
     path("scoring/runs/", views.RunListView.as_view(), name="api-run-list"),
     path("scoring/runs/<int:pk>/", views.RunDetailView.as_view(), name="api-run-detail"),
 ]

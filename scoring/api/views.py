@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -20,11 +21,13 @@ from ..errors import PolicyFrozen
 from ..filters import PolicyFilter, RankingFilter, RunFilter
 from ..models import OffenderScore, RankingSnapshot, ScoringPolicy, ScoringRun
 from .serializers import (
+    PolicyActivationSerializer,
     PolicyDetailSerializer,
     PolicySerializer,
     PolicyWriteSerializer,
     RankingRowSerializer,
     RunSerializer,
+    SnapshotDetailSerializer,
     SnapshotSerializer,
 )
 
@@ -101,16 +104,21 @@ class SnapshotDetailView(BoundUserMixin, generics.RetrieveAPIView):
     """A published ranking with its entries (`?limit=`, default PORTAL_TOP_N), frozen as published."""
 
     permission_classes = [capability_permission("ranking.view")]
-    serializer_class = SnapshotSerializer
+    serializer_class = SnapshotDetailSerializer
     queryset = SnapshotListView.queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="rows (default the portal's top N)")]
+    )
+    def get(self, request, *args, **kwargs):
+        return self.retrieve(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         snapshot = self.get_object()
         limit = whole_number_param(request.query_params, "limit", default=settings.PORTAL_TOP_N, low=1, high=1000)
-        data = SnapshotSerializer(snapshot).data
-        data["entries"] = selectors.snapshot_rows(user=request.user, snapshot=snapshot, limit=limit)
-        services.snapshot_view_record(snapshot=snapshot, rows=data["entries"])
-        return Response(data)
+        entries = selectors.snapshot_rows(user=request.user, snapshot=snapshot, limit=limit)
+        services.snapshot_view_record(snapshot=snapshot, rows=entries)
+        return Response(SnapshotDetailSerializer(snapshot, context={"entries": entries}).data)
 
 
 class PolicyListView(BoundUserMixin, generics.ListCreateAPIView):
@@ -165,7 +173,6 @@ class PolicyStepView(BoundUserMixin, APIView):
     permission_classes = [capability_permission("scoring.view", "policy.approve")]
     step = ""
 
-    @extend_schema(request=None, responses={200: PolicyDetailSerializer})
     def post(self, request, pk):
         policy = get_object_or_404(ScoringPolicy, pk=pk)
         try:
@@ -175,9 +182,27 @@ class PolicyStepView(BoundUserMixin, APIView):
             policy, run = services.policy_activate(policy=policy, by=request.user)
         except PolicyFrozen as error:
             return _conflict(error)
-        data = PolicyDetailSerializer(policy).data
-        data["run"] = RunSerializer(run).data
-        return Response(data)
+        return Response(PolicyActivationSerializer(policy, context={"run": run}).data)
+
+
+class PolicyApproveView(PolicyStepView):
+    """POST: a second admin approves a draft (never its author or an editor: 403); 409 unless a draft."""
+
+    step = "approve"
+
+    @extend_schema(request=None, responses={200: PolicyDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class PolicyActivateView(PolicyStepView):
+    """POST: an approved policy becomes the active one and a full recompute starts (the `run`)."""
+
+    step = "activate"
+
+    @extend_schema(request=None, responses={200: PolicyActivationSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
 class RunListView(BoundUserMixin, generics.ListAPIView):

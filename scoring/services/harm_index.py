@@ -2,16 +2,18 @@
 
 The same all-or-nothing way as the offences import, and on the same record: an ImportBatch, its one
 `import.harm_index` audit event and the ImportReport every caller (command, admin page) shows, all from
-offenders.imports. Any bad row, and nothing at all is created.
+offenders.imports. Any bad row, and nothing at all is created. Every attempt is on record: the batch is
+committed as `running` before the load's transaction starts (docs/decisions/0851).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from offenders.imports.batches import ImportReport, acting_as, batch_finish, batch_start
+from offenders.imports.batches import ImportReport, acting_as, batch_file_hashed, batch_finish, batch_lock, batch_start
 from offenders.imports.problems import FileRefused, ProblemLog
 from offenders.imports.sources import Upload, check_size, sha256_of
 from offenders.models import ImportBatch
+from offenders.services.imports import import_batches_fail_abandoned, import_stopped_by
 
 from ..harm_workbook import HarmIndexContents, HarmWorkbookReader
 from ..models import ScoringPolicy
@@ -39,28 +41,37 @@ def harm_index_import(*, upload: Upload, name: str, by=None) -> ImportReport:
 
 
 def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
+    import_batches_fail_abandoned()
     problems = ProblemLog(unit="row")
-    sha256, contents = "", None
+    batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, by=by)
+    contents, too_large, crashed = None, False, False
+    outcome = ImportBatch.Outcome.REJECTED
     try:
         check_size(upload.size)
         sha256 = sha256_of(upload.stream)
+        batch_file_hashed(batch, sha256)
         contents = HarmWorkbookReader(upload.stream, file_name=upload.name, problems=problems).contents()
+        if not problems:
+            with transaction.atomic():
+                batch_lock(batch)
+                policy = _draft_from(contents, name=name, upload=upload, sha256=sha256, by=by)
+                counts, details = _harm_counts(contents, policy)
+                batch_finish(
+                    batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details
+                )
+                return ImportReport(batch=batch, problems=problems, details={"policy": policy})
     except FileRefused as refused:
         problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
-        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents, too_large=refused.too_large)
-    if problems:
-        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
-    try:
-        with transaction.atomic():
-            batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
-            policy = _draft_from(contents, name=name, upload=upload, sha256=sha256, by=by)
-            counts, details = _harm_counts(contents, policy)
-            batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
-            return ImportReport(batch=batch, problems=problems, details={"policy": policy})
+        too_large = refused.too_large
     except ValidationError as error:  # the policy rules (a name, days within range) refused it
         for message in error.messages:
             problems.add(0, "", message)
-    return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+    except Exception as error:  # noqa: BLE001 - whatever stopped the load, the batch says so (and nothing was kept)
+        crashed, outcome = import_stopped_by(error, problems), ImportBatch.Outcome.FAILED
+    counts, details = _harm_counts(contents)
+    with transaction.atomic():
+        batch_finish(batch, outcome=outcome, problems=problems, counts=counts, details=details)
+    return ImportReport(batch=batch, problems=problems, too_large=too_large, crashed=crashed)
 
 
 def _harm_counts(contents: HarmIndexContents | None, policy: ScoringPolicy | None = None) -> tuple[dict, dict]:
@@ -74,11 +85,3 @@ def _harm_counts(contents: HarmIndexContents | None, policy: ScoringPolicy | Non
         counts["rows_created"] = len(contents.entries)
         details.update(policy_id=policy.pk, policy_version=policy.version, policy_name=policy.name)
     return counts, details
-
-
-def _record_harm(upload: Upload, sha256: str, *, by, problems, contents, too_large: bool = False) -> ImportReport:
-    counts, details = _harm_counts(contents)
-    with transaction.atomic():
-        batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
-        batch_finish(batch, outcome=ImportBatch.Outcome.REJECTED, problems=problems, counts=counts, details=details)
-    return ImportReport(batch=batch, problems=problems, too_large=too_large)

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from offenders import rules
 from offenders.choices import OffenceStatus
 from offenders.models import OffenceType
 from offenders.reference_data import illustrative_rows
-from offenders.rules import normalize_offence_code
 from portal.audit.services import audit_record, model_changes
 
 from ..errors import FourEyesViolation, PolicyFrozen
@@ -78,7 +78,7 @@ def _normal_code(code: str, *, any_code: bool) -> str | None:
     A code in no known shape is kept as written only when `any_code` (a harm-index workbook); otherwise
     it is None (refused)."""
     try:
-        return normalize_offence_code(code)
+        return rules.normalize_offence_code(code)
     except ValidationError:
         return code.strip()[:16] if any_code else None
 
@@ -97,11 +97,13 @@ def _entry_clean(entry: Any, *, types: dict, known: Collection[str], any_code: b
         return f"({code}) code appears twice"
     seen.add(code)
     offence_type = types.get(code)
-    title = entry.get("title")
-    title = str(title if title is not None else "").strip()[:200] or (offence_type.title if offence_type else "")
+    try:
+        title = rules.HARM_ENTRY_TITLE.clean(entry.get("title")) or (offence_type.title if offence_type else "")
+        provenance = rules.HARM_ENTRY_PROVENANCE.clean(entry.get("provenance"))
+    except ValidationError as error:
+        return f"({code}) {error.messages[0]}"
     if not title:
         return f"({code}) needs a title"
-    provenance = str(entry.get("provenance") or "")[:300]
     return {"code": code, "title": title, "days": days, "provenance": provenance, "type": offence_type}
 
 
@@ -159,6 +161,16 @@ def _snapshot(policy: ScoringPolicy) -> dict[str, Any]:
     return {"name": policy.name, "status": policy.status, **policy.parameters, "entries": entries_of(policy)}
 
 
+def _name_and_notes(*, name: str | None, notes: str | None) -> tuple[str, str]:
+    """A policy's name (required) and notes, trimmed and within their limits; every problem at once."""
+    errors: dict[str, list[str]] = {}
+    name = rules.check_field(errors, "name", rules.POLICY_NAME.clean, name, required="A policy needs a name.")
+    notes = rules.check_field(errors, "notes", rules.POLICY_NOTES.clean, notes)
+    if errors:
+        raise ValidationError(errors)
+    return name, notes
+
+
 def policy_create_draft(
     *,
     name: str,
@@ -173,9 +185,7 @@ def policy_create_draft(
 
     `new_codes` is for the harm-index workbook only: its classifications need not be offence types yet.
     """
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": "A policy needs a name."})
+    name, notes = _name_and_notes(name=name, notes=notes)
     base = based_on.parameters if based_on else ScoringPolicy(status_factors=default_status_factors()).parameters
     cleaned_parameters = parameters_clean(parameters, base=base)
     known = set(based_on.entries.values_list("code", flat=True)) if based_on else set()
@@ -186,7 +196,7 @@ def policy_create_draft(
     with transaction.atomic():
         version = (ScoringPolicy.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
         policy = ScoringPolicy.objects.create(
-            name=name[:200], version=version, based_on=based_on, notes=notes or "",
+            name=name, version=version, based_on=based_on, notes=notes,
             is_illustrative=carries_illustrative_values(cleaned_entries),
             author=by, author_username=by.get_username() if by else "system", **cleaned_parameters,
         )  # fmt: skip
@@ -210,12 +220,10 @@ def policy_update_draft(
         if not policy.is_editable:
             raise PolicyFrozen(f"Policy v{policy.version} is {policy.status}; only a draft can change.")
         before = _snapshot(policy)
-        if name is not None:
-            if not name.strip():
-                raise ValidationError({"name": "A policy needs a name."})
-            policy.name = name.strip()[:200]
-        if notes is not None:
-            policy.notes = notes
+        name, notes = _name_and_notes(
+            name=policy.name if name is None else name, notes=policy.notes if notes is None else notes
+        )
+        policy.name, policy.notes = name, notes
         for field, value in parameters_clean(parameters, base=policy.parameters).items():
             setattr(policy, field, value)
         if entries is not None:
