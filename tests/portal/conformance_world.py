@@ -88,9 +88,9 @@ def _policies_and_runs(make_user, chair, world: World) -> dict[str, int]:
 
 def _cases(chair, lead, people, hidden, world: World) -> dict[str, int]:
     """A case in each stage, with actions open, overdue, done and cancelled, notes and history."""
+    from cases.models import PlanAction
     from cases.services.cases import case_note_add, case_open, case_transition
     from cases.services.plan_actions import plan_action_add, plan_action_update
-    from offenders.models import PlanAction
 
     soon = TODAY() + dt.timedelta(days=10)
     opened = [case_open(offender=person, lead=lead, reason="World tasking", by=chair) for person in people[:4]]

@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.models import Case, PlanAction
 from cases.services.cases import case_open
 from offenders import rules
-from offenders.models import Case, Offence, PlanAction
+from offenders.models import Offence
 from portal.dates import check_date_in_range
 from tests.factories import OffenceFactory, OffenderFactory
 from tests.imports.conftest import csv_bytes, offence_row, upload_of

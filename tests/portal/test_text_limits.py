@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from cases.models import Case, CaseNote, CaseStageChange, PlanAction
 from cases.services.cases import case_open
 from offenders import rules
-from offenders.models import Case, CaseNote, CaseStageChange, Offence, Offender, PlanAction
+from offenders.models import Offence, Offender
 from scoring.models import ScoringPolicy
 from scoring.services import policy_create_draft
 from tests.factories import OffenceFactory, OffenderFactory
