@@ -1,4 +1,8 @@
-"""Object rules for offenders and offences: a restricted offender is invisible without the grant."""
+"""Object rules for offenders and what belongs to them: one rule, `restricted_q`, hides a restricted
+offender and everything of his (offences, cases, scores, ranking entries, report rows) from everyone
+without the restricted_access grant. Every capability that reaches such rows registers it."""
+
+from functools import partial
 
 from django.db.models import Q
 
@@ -8,34 +12,32 @@ from portal.accounts.roles import Role, has_restricted_access, user_role
 from .models import Case, Offence, Offender
 
 
-def _offender_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(restricted=False)
+def restricted_q(user, path: str = "") -> Q:
+    """Without the grant a restricted offender is absent, not pseudonymised (CONTRACT.md section 2).
+
+    `path` leads from the rows filtered to their offender ("offender__" for an offence, a case or a
+    score). Empty (every row) for an officer or supervisor who holds the grant."""
+    return Q() if has_restricted_access(user) else Q(**{f"{path}restricted": False})
 
 
-def _offence_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(offender__restricted=False)
+of_offender = partial(restricted_q, path="offender__")  # the rule for rows that belong to one offender
 
-
-for _capability in ("offender.view", "offender.edit", "offender.mark_restricted"):
-    register_rule(_capability, Offender, _offender_rule)
-for _capability in ("offence.view", "offence.edit"):
-    register_rule(_capability, Offence, _offence_rule)
+for _capability in ("offender.view", "offender.edit", "offender.mark_restricted", "reports.view"):
+    register_rule(_capability, Offender, restricted_q)
+for _capability in ("offence.view", "offence.edit", "reports.view"):
+    register_rule(_capability, Offence, of_offender)
 
 
 # Cases (CONTRACT.md section 2): every officer and supervisor reads cases, but a restricted offender's
 # case only with the grant; officers work only the cases they lead or are on; supervisors manage.
-def _case_visible_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(offender__restricted=False)
-
-
 def _case_work_rule(user) -> Q:
-    visible = _case_visible_rule(user)
+    visible = of_offender(user)
     if user_role(user) == Role.SUPERVISOR:
         return visible
     on_team = Case.team.through.objects.filter(user_id=user.pk).values("case_id")
     return visible & (Q(lead_id=user.pk) | Q(pk__in=on_team))
 
 
-register_rule("case.view", Case, _case_visible_rule)
-register_rule("case.manage", Case, _case_visible_rule)
+for _capability in ("case.view", "case.manage", "reports.view"):
+    register_rule(_capability, Case, of_offender)
 register_rule("case.work", Case, _case_work_rule)

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
 
 from offenders.models import Offence, Offender, offender_reference
-from portal.accounts.permissions import restrict, role_allows
+from portal.accounts.permissions import hides_rows, restrict, role_allows
 
 from .formula import ScoreTerms, offence_contributions, offender_aggregates
 from .models import OffenderScore, RankingEntry, RankingSnapshot, ScoringPolicy, ScoringRun
@@ -25,14 +26,19 @@ def latest_snapshot() -> RankingSnapshot | None:
     return RankingSnapshot.objects.select_related("policy").order_by("-published_at", "-id").first()
 
 
-def ranking_count(queryset: QuerySet[OffenderScore], *, key: str) -> int:
-    """How many rows a (filtered) ranking has, cached until any score is next written.
+def ranking_count(queryset: QuerySet[OffenderScore]) -> int:
+    """How many rows a (filtered) ranking has, cached per query until any score is next written.
 
     Counting 200,000 eligible rows costs more than the whole top-100 page; the newest `computed_at`
-    (read off its index) changes with every write, so a cached count is never stale.
+    (read off its index) changes with every write, so a cached count is never stale. The key is the
+    query's own SQL, so two readers whose rules leave out different records never share a count.
     """
+    try:
+        sql = str(queryset.query)
+    except EmptyResultSet:
+        return 0
     newest = OffenderScore.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
-    cache_key = "scoring:count:" + hashlib.sha256(f"{key}|{newest}".encode()).hexdigest()
+    cache_key = "scoring:count:" + hashlib.sha256(f"{sql}|{newest}".encode()).hexdigest()
     count = cache.get(cache_key)
     if count is None:
         count = queryset.count()
@@ -58,25 +64,32 @@ def _rank_expression():
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1)
 
 
-def ranked_scores(*, filtered: bool = False) -> QuerySet[OffenderScore]:
-    """Eligible scores, best first (ties in offender id order), each with its live rank.
-
-    Unfiltered, the rank is a window function read in index order (PostgreSQL stops after the page);
-    a filtered list keeps each offender's place on the whole list, so its rank is counted per row.
-    """
-    return ranked(eligible_scores(), filtered=filtered)
-
-
-def eligible_scores() -> QuerySet[OffenderScore]:
-    """The queryset the ranking FilterSet narrows (rank is added afterwards by `ranked`)."""
-    return OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
+def eligible_scores(*, user) -> QuerySet[OffenderScore]:
+    """The eligible scores this user may see, best first (ties in offender id order): the queryset the
+    ranking FilterSet narrows. A restricted offender is absent without the grant (`ranking.view`'s rule);
+    rank is added afterwards by `ranked`, against everyone."""
+    scores = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
+    return restrict(scores, user, "ranking.view")
 
 
 def ranked(queryset: QuerySet[OffenderScore], *, filtered: bool) -> QuerySet[OffenderScore]:
-    """Add the live rank to a (possibly filtered) queryset of eligible scores."""
+    """Add the live rank to a queryset of eligible scores. Unfiltered (the whole list), the rank is a
+    window function read in index order (PostgreSQL stops after the page); a list that leaves anyone out
+    keeps each offender's place on the whole list, so its rank is counted per row (ADR 0204, 0800)."""
     if filtered:
         return queryset.annotate(rank=_rank_expression())
     return queryset.annotate(rank=Window(Rank(), order_by=F("score").desc()))
+
+
+def ranked_for(*, user, filterset) -> QuerySet:
+    """The ranked rows (`ranking_values`) of a bound RankingFilter over `eligible_scores(user=...)`, for
+    the page and the API alike. A list narrowed by filters, or by records this user may not see, still
+    shows each offender's rank on the whole list: the same number every reader and the profile show,
+    so a hidden record leaves a gap in the ranks rather than renumbering the rest (ADR 0800). An invalid
+    filter narrows nothing (the page shows its errors above the whole list)."""
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset
+    narrowed = filters_active(filterset) or hides_rows(user, "ranking.view", OffenderScore)
+    return ranking_values(ranked(queryset, filtered=narrowed))
 
 
 def offender_rank(offender: Offender) -> int | None:
@@ -105,9 +118,10 @@ RANKING_VALUES = (
 
 
 def snapshot_rows(*, user, snapshot: RankingSnapshot, limit: int) -> list[dict[str, Any]]:
-    """The first `limit` rows of a published ranking, frozen as published, for its page and the API:
-    a name only where this user may see it (the live list's rule), else the pseudonymous reference."""
-    entries = list(snapshot_entries(snapshot)[:limit])
+    """The first `limit` rows this user may see of a published ranking, frozen as published (ranks and
+    movement included), for its page and the API: a name only where this user may see it (the live
+    list's rule), else the pseudonymous reference; a restricted offender absent without the grant."""
+    entries = list(snapshot_entries(snapshot, user=user)[:limit])
     visible = visible_identities(user, [entry.offender_id for entry in entries])
     return [
         {
@@ -167,12 +181,10 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
     return rows
 
 
-def current_ranking(user, *, limit: int | None = None, offset: int = 0, filters: QuerySet | None = None) -> list[dict]:
-    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `filters` (a queryset of
-    ranked scores, e.g. a RankingFilter's .qs) or of everyone eligible."""
+def current_ranking(user, *, queryset: QuerySet, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `queryset` (from `ranked_for`)."""
     limit = limit or settings.PORTAL_TOP_N
-    queryset = filters if filters is not None else ranked_scores()
-    return ranking_rows(user, list(ranking_values(queryset)[offset : offset + limit]))
+    return ranking_rows(user, list(queryset[offset : offset + limit]))
 
 
 def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
@@ -240,8 +252,11 @@ def offender_harm_history(offender: Offender) -> dict[str, list]:
     return {"labels": list(months), "values": [round(v, 1) for v in months.values()]}
 
 
-def snapshot_entries(snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
-    return snapshot.entries.select_related("offender").order_by("rank", "offender_id")
+def snapshot_entries(snapshot: RankingSnapshot, *, user) -> QuerySet[RankingEntry]:
+    """A published ranking's entries this user may see, in rank order (ranks as frozen: a hidden record
+    leaves its gap, as on the live list)."""
+    entries = restrict(snapshot.entries.select_related("offender"), user, "ranking.view")
+    return entries.order_by("rank", "offender_id")
 
 
 def runs_recent(limit: int = 20) -> QuerySet[ScoringRun]:
