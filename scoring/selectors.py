@@ -1,5 +1,6 @@
 """Reads of the scoring app: the ranked list, one offender's score and why, runs and policy history."""
 
+import bisect
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -7,12 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Rank
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from offenders.models import Offence, Offender, offender_reference
-from portal.accounts.permissions import hides_rows, restrict, role_allows
+from portal.accounts.permissions import restrict, role_allows
 
 from .formula import ScoreTerms, offence_contributions, offender_aggregates
 from .models import OffenderScore, RankingEntry, RankingSnapshot, ScoringPolicy, ScoringRun
@@ -52,44 +52,36 @@ def filters_active(filterset) -> bool:
     return any(value not in (None, "") for value in data.values())
 
 
-def _rank_expression():
-    """Live rank: 1 + how many eligible scores are strictly higher (ties share a rank), read off the
-    partial index on score; never stored, so it is always current."""
-    ahead = (
-        OffenderScore.objects.filter(eligible=True, score__gt=OuterRef("score"))
-        .order_by()
-        .annotate(n=Func(F("id"), function="COUNT"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1)
-
-
 def eligible_scores(*, user) -> QuerySet[OffenderScore]:
     """The eligible scores this user may see, best first (ties in offender id order): the queryset the
     ranking FilterSet narrows. A restricted offender is absent without the grant (`ranking.view`'s rule);
-    rank is added afterwards by `ranked`, against everyone."""
+    ranks are added per page by `ranking_rows`, on the whole list."""
     scores = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
     return restrict(scores, user, "ranking.view")
 
 
-def ranked(queryset: QuerySet[OffenderScore], *, filtered: bool) -> QuerySet[OffenderScore]:
-    """Add the live rank to a queryset of eligible scores. Unfiltered (the whole list), the rank is a
-    window function read in index order (PostgreSQL stops after the page); a list that leaves anyone out
-    keeps each offender's place on the whole list, so its rank is counted per row (ADR 0204, 0800)."""
-    if filtered:
-        return queryset.annotate(rank=_rank_expression())
-    return queryset.annotate(rank=Window(Rank(), order_by=F("score").desc()))
+def ranking_queryset(filterset) -> QuerySet:
+    """The rows (`ranking_values`) of a bound RankingFilter over `eligible_scores(user=...)`, for the page
+    and the API alike; an invalid filter narrows nothing (the page shows its errors above the whole list)."""
+    return ranking_values(filterset.qs if filterset.is_valid() else filterset.queryset)
 
 
-def ranked_for(*, user, filterset) -> QuerySet:
-    """The ranked rows (`ranking_values`) of a bound RankingFilter over `eligible_scores(user=...)`, for
-    the page and the API alike. A list narrowed by filters, or by records this user may not see, still
-    shows each offender's rank on the whole list: the same number every reader and the profile show,
-    so a hidden record leaves a gap in the ranks rather than renumbering the rest (ADR 0800). An invalid
-    filter narrows nothing (the page shows its errors above the whole list)."""
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset
-    narrowed = filters_active(filterset) or hides_rows(user, "ranking.view", OffenderScore)
-    return ranking_values(ranked(queryset, filtered=narrowed))
+def live_ranks(scores: list[float]) -> list[int]:
+    """Each score's place on the whole eligible list: 1 + how many eligible scores are strictly higher
+    (ties share a rank: 1, 2, 2, 4), the definition `offender_rank` and the snapshot's RANK() use.
+
+    Whoever reads and whatever filter is set, everyone eligible counts, records this reader may not see
+    included: a hidden record leaves a gap in the ranks and never renumbers the rest (ADR 0800). For one
+    page of scores: one count of those above it and one read of the scores it spans (off the partial
+    index on score), so a page costs the same at any depth of the list.
+    """
+    if not scores:
+        return []
+    top, bottom = max(scores), min(scores)
+    eligible = OffenderScore.objects.filter(eligible=True)
+    above = eligible.filter(score__gt=top).count()
+    span = sorted(eligible.filter(score__gt=bottom, score__lte=top).values_list("score", flat=True))
+    return [1 + above + len(span) - bisect.bisect_right(span, score) for score in scores]
 
 
 def offender_rank(offender: Offender) -> int | None:
@@ -112,7 +104,7 @@ def visible_identities(user, offender_ids: list[int]) -> set[int]:
 
 
 RANKING_VALUES = (
-    "offender_id", "rank", "score", "harm_days", "offence_count", "victim_count", "days_since_last",
+    "offender_id", "score", "harm_days", "offence_count", "victim_count", "days_since_last",
     "offender__forenames", "offender__surname", "offender__restricted",
 )  # fmt: skip
 
@@ -148,6 +140,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
     and a client's own recomputation agree to the last digit."""
     figure = (lambda value: value) if digits is None else (lambda value: round(value, digits))
     ids = [s["offender_id"] for s in scores]
+    ranks = live_ranks([s["score"] for s in scores])
     snapshot = latest_snapshot()
     before, published = {}, {}
     if snapshot is not None:
@@ -157,11 +150,11 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
             published[offender_id] = None if previous_rank is None else previous_rank - rank
     identities = visible_identities(user, ids)
     rows = []
-    for s in scores:
+    for s, rank in zip(scores, ranks, strict=True):
         previous = before.get(s["offender_id"])
         shown = s["offender_id"] in identities
         rows.append({
-            "rank": s["rank"],
+            "rank": rank,
             "offender": {
                 "id": s["offender_id"],
                 "reference": offender_reference(s["offender_id"]),
@@ -173,7 +166,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
                 "harm_days": figure(s["harm_days"]), "offence_count": s["offence_count"],
                 "victim_count": s["victim_count"], "days_since_last": s["days_since_last"],
             },
-            "movement": None if previous is None else previous - s["rank"],
+            "movement": None if previous is None else previous - rank,
             "published_movement": published.get(s["offender_id"]),  # frozen in the snapshot, vs the one before
             "is_new": snapshot is not None and previous is None,
             "previous_rank": previous,
@@ -182,7 +175,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
 
 
 def current_ranking(user, *, queryset: QuerySet, limit: int | None = None, offset: int = 0) -> list[dict]:
-    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `queryset` (from `ranked_for`)."""
+    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `queryset` (`ranking_queryset`)."""
     limit = limit or settings.PORTAL_TOP_N
     return ranking_rows(user, list(queryset[offset : offset + limit]))
 

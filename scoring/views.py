@@ -25,9 +25,7 @@ class RankingView(CapabilityRequiredMixin, View):
 
     def get(self, request):
         filterset = RankingFilter(request.GET, queryset=selectors.eligible_scores(user=request.user))
-        rows = selectors.current_ranking(
-            request.user, queryset=selectors.ranked_for(user=request.user, filterset=filterset)
-        )
+        rows = selectors.current_ranking(request.user, queryset=selectors.ranking_queryset(filterset))
         services.ranking_view_record(rows=rows)
         context = {
             "filterset": filterset,

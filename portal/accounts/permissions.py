@@ -94,11 +94,13 @@ def hides_rows(user, capability: str, model: type[Model]) -> bool:
 
 
 def withheld(queryset: QuerySet, user, capability: str) -> QuerySet:
-    """The rows of `queryset` that `restrict()` leaves out for this user: what a report may not name even
-    where it only quotes an id (a refused request's address, an audit event's target)."""
-    if not hides_rows(user, capability, queryset.model):
-        return queryset.none()
-    return queryset.exclude(pk__in=restrict(queryset, user, capability).values("pk"))
+    """The rows of `queryset` that `restrict()` leaves out for this user (its rule, negated): what a
+    report may not name even where it only quotes an id, and what a rank on the whole list counts."""
+    if not role_allows(user, capability):
+        return queryset
+    rule = _rules.get((capability, queryset.model))
+    shown = rule(user) if rule else Q()
+    return queryset.exclude(shown) if shown else queryset.none()
 
 
 def can(user, capability: str, obj: Model | None = None) -> bool:

@@ -75,7 +75,7 @@ class CurrentRankingView(BoundUserMixin, generics.GenericAPIView):
             raise ValidationError(filterset.errors)
         paginator = RankingPagination()
         paginator.count_queryset = filterset.qs.order_by()
-        queryset = selectors.ranked_for(user=request.user, filterset=filterset)
+        queryset = selectors.ranking_queryset(filterset)
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = selectors.ranking_rows(request.user, page, digits=None)
         for row in rows:

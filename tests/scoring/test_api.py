@@ -143,3 +143,28 @@ def test_schema_includes_the_scoring_endpoints(db, api_for, make_user):
     text = response.content.decode()
     for path in ("/api/v1/rankings/current/", "/api/v1/scoring/policies/{id}/approve/", "/api/v1/scoring/runs/{id}/"):
         assert path in text
+
+
+def test_every_page_gives_each_offender_the_rank_his_profile_shows(make_offender, make_offence, api_for, make_user):
+    """Ranks are places on the whole list (ties share one: competition ranking), whatever the page, the
+    filter or the reader: the restricted first offender, withheld from a reader without the grant,
+    leaves a gap (ADR 0800)."""
+    from scoring.selectors import offender_rank
+
+    codes = ["001/01", "002/00", "002/00", "19C", "19C", "19C"]  # tied scores across page boundaries
+    people = [make_offender(restricted=index == 0) for index in range(len(codes))]
+    for index, (person, code) in enumerate(zip(people, codes, strict=True)):
+        borough = "Hackney" if index in (0, 3, 5) else "Camden"
+        make_offence(person, code=code, days_ago=5, victim=f"A{index}", borough=borough)
+        make_offence(person, code=code, days_ago=5, victim=f"B{index}")
+    run_synchronously()
+    expected = {person.pk: offender_rank(person) for person in people}
+    assert [expected[person.pk] for person in people] == [1, 2, 2, 4, 4, 4]
+    for grant, visible, hackney in ((False, 5, [4, 4]), (True, 6, [1, 4, 4])):
+        api = api_for(make_user("officer", restricted_access=grant))
+        for limit in (1, 2, 4):
+            for offset in range(0, visible, limit):
+                rows = api.get(CURRENT, {"limit": limit, "offset": offset}).json()["results"]
+                assert rows and all(row["rank"] == expected[row["offender"]["id"]] for row in rows)
+        assert [row["rank"] for row in api.get(CURRENT).json()["results"]][:2] == ([2, 2] if not grant else [1, 2])
+        assert [row["rank"] for row in api.get(CURRENT, {"borough": "Hackney"}).json()["results"]] == hackney
