@@ -83,19 +83,9 @@ def restrict(queryset: QuerySet, user, capability: str) -> QuerySet:
     return queryset.filter(rule(user)) if rule else queryset
 
 
-def hides_rows(user, capability: str, model: type[Model]) -> bool:
-    """Whether `restrict()` leaves any `model` rows out for this user (the role is refused, or the rule
-    it applies to this user is not empty): then a rank or a count over what it returns is not one over
-    every row, and a caller that must keep a place on the whole list (the ranking) counts it apart."""
-    if not role_allows(user, capability):
-        return True
-    rule = _rules.get((capability, model))
-    return bool(rule and rule(user))
-
-
 def withheld(queryset: QuerySet, user, capability: str) -> QuerySet:
     """The rows of `queryset` that `restrict()` leaves out for this user (its rule, negated): what a
-    report may not name even where it only quotes an id, and what a rank on the whole list counts."""
+    report may not name even where it only quotes an id (a refused request's address, an audit target)."""
     if not role_allows(user, capability):
         return queryset
     rule = _rules.get((capability, queryset.model))
