@@ -13,7 +13,7 @@ from .models import Case, Offence, Offender
 
 
 def restricted_q(user, path: str = "") -> Q:
-    """Without the grant a restricted offender is absent, not pseudonymised (CONTRACT.md section 2).
+    """Without the grant a restricted offender is absent, not pseudonymised (docs/access-and-audit.md).
 
     `path` leads from the rows filtered to their offender ("offender__" for an offence, a case or a
     score). Empty (every row) for an officer or supervisor who holds the grant."""

@@ -71,7 +71,7 @@ def live_ranks(scores: list[float]) -> list[int]:
     (ties share a rank: 1, 2, 2, 4), the definition `offender_rank` and the snapshot's RANK() use.
 
     Whoever reads and whatever filter is set, everyone eligible counts, records this reader may not see
-    included: a hidden record leaves a gap in the ranks and never renumbers the rest (ADR 0800). For one
+    included: a hidden record leaves a gap in the ranks and never renumbers the rest (ADR 0831). For one
     page of scores: one count of those above it and one read of the scores it spans (off the partial
     index on score), so a page costs the same at any depth of the list.
     """

@@ -29,7 +29,10 @@ def _redact_value(value: Any) -> Any:
 
 
 def redact_changes(changes: Any, fields: frozenset[str] = PERSONAL_FIELDS) -> Any:
-    """`changes` with the value of every field named in `fields` replaced, at any depth (a list's query too)."""
+    """`changes` with the value of every field named in `fields` replaced, at any depth (a list's query,
+    the rows of a list, too)."""
+    if isinstance(changes, list):
+        return [redact_changes(item, fields) for item in changes]
     if not isinstance(changes, dict):
         return changes
     return {

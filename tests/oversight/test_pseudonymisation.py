@@ -59,6 +59,6 @@ def test_no_identity_anywhere(exposed, make_user, web_for, api_for, role, grant)
     for page in ("/oversight/", "/oversight/transparency/"):
         assert_clean(web.get(page).content.decode(), page)
     # The reports did cover these people, by reference only; the restricted one only for a reader with
-    # the grant (without it he is absent, not pseudonymised: CONTRACT.md section 2).
+    # the grant (without it he is absent, not pseudonymised: ADR 0831).
     assert twin.reference in seen
     assert (person.reference in seen) is grant

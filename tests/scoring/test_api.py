@@ -148,7 +148,7 @@ def test_schema_includes_the_scoring_endpoints(db, api_for, make_user):
 def test_every_page_gives_each_offender_the_rank_his_profile_shows(make_offender, make_offence, api_for, make_user):
     """Ranks are places on the whole list (ties share one: competition ranking), whatever the page, the
     filter or the reader: the restricted first offender, withheld from a reader without the grant,
-    leaves a gap (ADR 0800)."""
+    leaves a gap (ADR 0831)."""
     from scoring.selectors import offender_rank
 
     codes = ["001/01", "002/00", "002/00", "19C", "19C", "19C"]  # tied scores across page boundaries

@@ -32,7 +32,7 @@ def _events(*, user, period: Period):
 def withheld_ids(*, user) -> dict[str, set[str]]:
     """The ids (as audit targets and addresses write them) of the offenders, offences and cases this
     reader may not see: without the grant a restricted offender is absent from the report's rows, so
-    his reference and ids are never quoted (CONTRACT.md section 2), though his events are counted."""
+    his reference and ids are never quoted (docs/access-and-audit.md), though his events are counted."""
     models = {"offender": Offender, "offence": Offence, "case": Case}
     return {
         name: {str(pk) for pk in withheld(model.objects.all(), user, "reports.view").values_list("pk", flat=True)}
