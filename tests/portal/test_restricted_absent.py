@@ -23,15 +23,16 @@ OFFENCE_IDS = (91357011, 91357012, 91357013)
 CRIME_REFS = ("ZQV-CRIME-7781A", "ZQV-CRIME-7781B", "ZQV-CRIME-7781C")
 RENAMED_CRIME_REF = "ZQV-CRIME-7781D"  # the first offence's crime reference after a correction
 NAMES = ("Vexhollow", "Ignatius")
+UNTASKED_ID, UNTASKED_NAMES = 90421988, ("Quillfeather", "Odalys")  # restricted too, never tasked
 WITHOUT_GRANT = (matrix.OFFICER, matrix.SUPERVISOR, matrix.ADMIN, matrix.OVERSIGHT)
 AUDIT_LOG = ("oversight/audit/", "api/v1/audit/events/")  # names records by reference by design
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
 def _needles(*, with_ids: bool) -> list[bytes]:
-    words = [*CRIME_REFS, RENAMED_CRIME_REF, *NAMES]
-    if with_ids:  # his id is in his reference (S-90421977) and in every link to him or his offences
-        words += [str(HIDDEN_ID), *map(str, OFFENCE_IDS)]
+    words = [*CRIME_REFS, RENAMED_CRIME_REF, *NAMES, *UNTASKED_NAMES]
+    if with_ids:  # an id is in the reference (S-90421977) and in every link to him or his offences
+        words += [str(HIDDEN_ID), str(UNTASKED_ID), *map(str, OFFENCE_IDS)]
     return [word.lower().encode() for word in words]
 
 
@@ -40,7 +41,8 @@ def hidden_world(make_user, api_for, settings):
     """Ordinary offenders and one restricted offender ranked first, with offences reported long ago and
     never moved (the data-quality report's rows), a namesake with his date of birth (a duplicate pair),
     a case, two published rankings, and audit events about him and his offences: refused looks, a
-    cleared supervisor's view, a search by crime reference and a corrected crime reference."""
+    cleared supervisor's view, a search by crime reference and a corrected crime reference. A second
+    restricted offender, ranked last and never tasked, is the dashboard's "not yet tasked" row."""
     from offenders.services.access import list_view_record
     from offenders.services.case_actions import plan_action_add
     from offenders.services.cases import case_open
@@ -62,6 +64,9 @@ def hidden_world(make_user, api_for, settings):
     OffenceFactory(offender=namesake)
     hidden = OffenderFactory(pk=HIDDEN_ID, surname=NAMES[0], forenames=NAMES[1], restricted=True,
                              date_of_birth=namesake.date_of_birth)  # fmt: skip
+    untasked = OffenderFactory(pk=UNTASKED_ID, surname=UNTASKED_NAMES[0], forenames=UNTASKED_NAMES[1], restricted=True)
+    for days in (3, 4):
+        OffenceFactory(offender=untasked, offence_type__code="008/67", occurred_on=today - timedelta(days=days))
     # The highest id is an ordinary offender's: a run's page lists the id range each chunk covered (bounds,
     # not rows), and his id must be findable only where he himself would be.
     OffenceFactory(offender=OffenderFactory(pk=98765432, surname="Lastrecorded"))
@@ -98,7 +103,7 @@ def _templates() -> list[str]:
     return sorted(PARAMETER.sub(lambda m: "{" + (m[1] or m[2]) + "}", r) for r in routes if not r.startswith("admin/"))
 
 
-def _paths(world) -> list[str]:
+def _paths(world, user) -> list[str]:
     """Each route filled with every sample of the collection its parameters index (an unknown one fails
     loudly, so a new route gets a sample), and each report also as CSV, whole and table by table."""
     period = Period.default()
@@ -114,9 +119,9 @@ def _paths(world) -> list[str]:
             paths.append(f"/{path}")
             name = path.rstrip("/").rsplit("/", 1)[-1]
             if name in REPORTS and path.startswith(("oversight/", "api/v1/reports/")):
-                tables = [table.key for table in report_build(name, user=None, period=period).tables]
+                tables = [table.key for table in report_build(name, user=user, period=period).tables]
                 paths += [f"/{path}?format=csv"] + [f"/{path}?format=csv&table={key}" for key in tables]
-    return paths + ["/api/v1/rankings/current/?limit=1000", "/api/v1/offences/?limit=1000"]
+    return paths + ["/api/v1/rankings/current/?limit=1000", "/api/v1/offences/?page_size=500"]
 
 
 def _body(response) -> bytes:
@@ -125,16 +130,23 @@ def _body(response) -> bytes:
 
 @pytest.mark.parametrize("requester", WITHOUT_GRANT)
 def test_no_ranking_snapshot_report_or_export_has_a_row_for_him(requester, make_user, hidden_world):
-    client, _user = requester_client(requester, make_user, hidden_world)
-    paths = _paths(hidden_world)
+    client, user = requester_client(requester, make_user, hidden_world)
+    paths = _paths(hidden_world, user)
     assert {"/rankings/", "/api/v1/rankings/current/", "/oversight/data-quality/?format=csv&table=stale"} <= set(paths)
+    answered = set()
     for path in paths:
         response = client.get(path, HTTP_X_ACCESS_PURPOSE="investigation")
         assert response.status_code < 500, path
+        if response.status_code == 200:
+            answered.add(path)
         body = _body(response)
         in_audit_log = path.lstrip("/").startswith(AUDIT_LOG)
         for needle in _needles(with_ids=not in_audit_log):
             assert needle not in body, f"{requester} found {needle!r} in {path}"
+    snapshot = f"/rankings/snapshots/{hidden_world['snapshots'][1]}/"
+    assert {"/", "/rankings/", "/api/v1/rankings/current/", snapshot} <= answered  # read, not refused
+    reports = {path for path in paths if path.startswith(("/oversight/data-quality/", "/api/v1/reports/"))}
+    assert reports <= answered if requester != matrix.OFFICER else not reports & answered
 
 
 @pytest.mark.parametrize("requester", WITHOUT_GRANT)
@@ -145,7 +157,7 @@ def test_the_ranks_of_others_keep_their_place_on_the_whole_list(requester, make_
     live = client.get("/api/v1/rankings/current/").json()
     assert live["count"] == 3 and [row["rank"] for row in live["results"]] == [2, 3, 4]
     snapshot = client.get(f"/api/v1/rankings/snapshots/{hidden_world['snapshots'][1]}/").json()
-    assert snapshot["entry_count"] == 4  # a count may include him
+    assert snapshot["entry_count"] == 5  # a count may include them
     assert [row["rank"] for row in snapshot["entries"]] == [2, 3, 4]
     assert all(row["movement"] == 0 for row in snapshot["entries"])
 
@@ -154,7 +166,7 @@ def test_with_the_grant_an_officer_sees_him_first(make_user, hidden_world):
     client, _user = requester_client(matrix.OFFICER_R, make_user, hidden_world)
     live = client.get("/api/v1/rankings/current/").json()
     top = live["results"][0]
-    assert live["count"] == 4 and top["rank"] == 1
+    assert live["count"] == 5 and top["rank"] == 1 and live["results"][-1]["offender"]["id"] == UNTASKED_ID
     assert top["offender"] == {"id": HIDDEN_ID, "reference": f"S-{HIDDEN_ID}", "display_name": "Ignatius Vexhollow"}
     page = _body(client.get("/rankings/"))
     assert f"s-{HIDDEN_ID}".encode() in page and b"vexhollow" in page and b'data-testid="restricted-tag"' in page
@@ -168,6 +180,7 @@ def test_with_the_grant_a_supervisor_finds_him_in_the_reports(make_user, hidden_
     stale = _body(client.get("/oversight/data-quality/?format=csv&table=stale"))
     assert str(OFFENCE_IDS[1]).encode() in stale and f"s-{HIDDEN_ID}".encode() in stale
     assert f"s-{HIDDEN_ID}".encode() in _body(client.get("/api/v1/reports/access/?format=csv&table=restricted"))
+    assert f"s-{UNTASKED_ID}".encode() in _body(client.get("/"))  # new in the top N, not yet tasked
 
 
 @pytest.mark.parametrize("requester", (matrix.ADMIN, matrix.OVERSIGHT))
