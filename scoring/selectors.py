@@ -46,12 +46,6 @@ def ranking_count(queryset: QuerySet[OffenderScore]) -> int:
     return count
 
 
-def filters_active(filterset) -> bool:
-    """Whether a bound, valid ranking FilterSet narrows the list at all."""
-    data = getattr(filterset.form, "cleaned_data", {}) if filterset.is_valid() else {}
-    return any(value not in (None, "") for value in data.values())
-
-
 def eligible_scores(*, user) -> QuerySet[OffenderScore]:
     """The eligible scores this user may see, best first (ties in offender id order): the queryset the
     ranking FilterSet narrows. A restricted offender is absent without the grant (`ranking.view`'s rule);
@@ -72,8 +66,9 @@ def live_ranks(scores: list[float]) -> list[int]:
 
     Whoever reads and whatever filter is set, everyone eligible counts, records this reader may not see
     included: a hidden record leaves a gap in the ranks and never renumbers the rest (ADR 0831). For one
-    page of scores: one count of those above it and one read of the scores it spans (off the partial
-    index on score), so a page costs the same at any depth of the list.
+    page of scores: one count of those above it and one read of the eligible scores it spans, both off
+    the partial index on score; never a count per row (the span is the page and the records between its
+    rows: a handful on the whole list, more on a page of a sparse filter).
     """
     if not scores:
         return []
