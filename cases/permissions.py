@@ -4,24 +4,21 @@ supervisors manage."""
 
 from django.db.models import Q
 
+from offenders.permissions import of_offender
 from portal.accounts.permissions import register_rule
-from portal.accounts.roles import Role, has_restricted_access, user_role
+from portal.accounts.roles import Role, user_role
 
 from .models import Case
 
 
-def _case_visible_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(offender__restricted=False)
-
-
 def _case_work_rule(user) -> Q:
-    visible = _case_visible_rule(user)
+    visible = of_offender(user)
     if user_role(user) == Role.SUPERVISOR:
         return visible
     on_team = Case.team.through.objects.filter(user_id=user.pk).values("case_id")
     return visible & (Q(lead_id=user.pk) | Q(pk__in=on_team))
 
 
-register_rule("case.view", Case, _case_visible_rule)
-register_rule("case.manage", Case, _case_visible_rule)
+for _capability in ("case.view", "case.manage", "reports.view"):
+    register_rule(_capability, Case, of_offender)
 register_rule("case.work", Case, _case_work_rule)

@@ -1,14 +1,13 @@
-"""Object rules for scoring: identities on the ranked list follow the offender's restricted flag."""
-
-from django.db.models import Q
+"""Object rules for scoring: a restricted offender is absent from the live ranking and every published
+one without the grant (the offenders app's one rule, `restricted_q`), and identities on the ranked list
+follow the same rule on top of the role's."""
 
 from offenders.models import Offender
+from offenders.permissions import of_offender, restricted_q
 from portal.accounts.permissions import register_rule
-from portal.accounts.roles import has_restricted_access
 
+from .models import OffenderScore, RankingEntry
 
-def _identity_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(restricted=False)
-
-
-register_rule("ranking.view_identities", Offender, _identity_rule)
+register_rule("ranking.view", OffenderScore, of_offender)
+register_rule("ranking.view", RankingEntry, of_offender)
+register_rule("ranking.view_identities", Offender, restricted_q)

@@ -1,13 +1,14 @@
 """Reads of the scoring app: the ranked list, one offender's score and why, runs and policy history."""
 
+import bisect
 import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Rank
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from offenders.models import Offence, Offender, offender_reference
@@ -34,14 +35,19 @@ def latest_snapshot() -> RankingSnapshot | None:
     return RankingSnapshot.objects.select_related("policy").order_by("-published_at", "-id").first()
 
 
-def ranking_count(queryset: QuerySet[OffenderScore], *, key: str) -> int:
-    """How many rows a (filtered) ranking has, cached until any score is next written.
+def ranking_count(queryset: QuerySet[OffenderScore]) -> int:
+    """How many rows a (filtered) ranking has, cached per query until any score is next written.
 
     Counting 200,000 eligible rows costs more than the whole top-100 page; the newest `computed_at`
-    (read off its index) changes with every write, so a cached count is never stale.
+    (read off its index) changes with every write, so a cached count is never stale. The key is the
+    query's own SQL, so two readers whose rules leave out different records never share a count.
     """
+    try:
+        sql = str(queryset.query)
+    except EmptyResultSet:
+        return 0
     newest = OffenderScore.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
-    cache_key = "scoring:count:" + hashlib.sha256(f"{key}|{newest}".encode()).hexdigest()
+    cache_key = "scoring:count:" + hashlib.sha256(f"{sql}|{newest}".encode()).hexdigest()
     count = cache.get(cache_key)
     if count is None:
         count = queryset.count()
@@ -49,43 +55,37 @@ def ranking_count(queryset: QuerySet[OffenderScore], *, key: str) -> int:
     return count
 
 
-def filters_active(filterset) -> bool:
-    """Whether a bound, valid ranking FilterSet narrows the list at all."""
-    data = getattr(filterset.form, "cleaned_data", {}) if filterset.is_valid() else {}
-    return any(value not in (None, "") for value in data.values())
+def eligible_scores(*, user) -> QuerySet[OffenderScore]:
+    """The eligible scores this user may see, best first (ties in offender id order): the queryset the
+    ranking FilterSet narrows. A restricted offender is absent without the grant (`ranking.view`'s rule);
+    ranks are added per page by `ranking_rows`, on the whole list."""
+    scores = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
+    return restrict(scores, user, "ranking.view")
 
 
-def _rank_expression():
-    """Live rank: 1 + how many eligible scores are strictly higher (ties share a rank), read off the
-    partial index on score; never stored, so it is always current."""
-    ahead = (
-        OffenderScore.objects.filter(eligible=True, score__gt=OuterRef("score"))
-        .order_by()
-        .annotate(n=Func(F("id"), function="COUNT"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1)
+def ranking_queryset(filterset) -> QuerySet:
+    """The rows (`ranking_values`) of a bound RankingFilter over `eligible_scores(user=...)`, for the page
+    and the API alike; an invalid filter narrows nothing (the page shows its errors above the whole list)."""
+    return ranking_values(filterset.qs if filterset.is_valid() else filterset.queryset)
 
 
-def ranked_scores(*, filtered: bool = False) -> QuerySet[OffenderScore]:
-    """Eligible scores, best first (ties in offender id order), each with its live rank.
+def live_ranks(scores: list[float]) -> list[int]:
+    """Each score's place on the whole eligible list: 1 + how many eligible scores are strictly higher
+    (ties share a rank: 1, 2, 2, 4), the definition `offender_rank` and the snapshot's RANK() use.
 
-    Unfiltered, the rank is a window function read in index order (PostgreSQL stops after the page);
-    a filtered list keeps each offender's place on the whole list, so its rank is counted per row.
+    Whoever reads and whatever filter is set, everyone eligible counts, records this reader may not see
+    included: a hidden record leaves a gap in the ranks and never renumbers the rest (ADR 0831). For one
+    page of scores: one count of those above it and one read of the eligible scores it spans, both off
+    the partial index on score; never a count per row (the span is the page and the records between its
+    rows: a handful on the whole list, more on a page of a sparse filter).
     """
-    return ranked(eligible_scores(), filtered=filtered)
-
-
-def eligible_scores() -> QuerySet[OffenderScore]:
-    """The queryset the ranking FilterSet narrows (rank is added afterwards by `ranked`)."""
-    return OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
-
-
-def ranked(queryset: QuerySet[OffenderScore], *, filtered: bool) -> QuerySet[OffenderScore]:
-    """Add the live rank to a (possibly filtered) queryset of eligible scores."""
-    if filtered:
-        return queryset.annotate(rank=_rank_expression())
-    return queryset.annotate(rank=Window(Rank(), order_by=F("score").desc()))
+    if not scores:
+        return []
+    top, bottom = max(scores), min(scores)
+    eligible = OffenderScore.objects.filter(eligible=True)
+    above = eligible.filter(score__gt=top).count()
+    span = sorted(eligible.filter(score__gt=bottom, score__lte=top).values_list("score", flat=True))
+    return [1 + above + len(span) - bisect.bisect_right(span, score) for score in scores]
 
 
 def offender_rank(offender: Offender) -> int | None:
@@ -114,15 +114,16 @@ def visible_identities(user, offender_ids: list[int]) -> set[int]:
 
 
 RANKING_VALUES = (
-    "offender_id", "rank", "score", "harm_days", "offence_count", "victim_count", "days_since_last",
+    "offender_id", "score", "harm_days", "offence_count", "victim_count", "days_since_last",
     "offender__forenames", "offender__surname", "offender__restricted",
 )  # fmt: skip
 
 
 def snapshot_rows(*, user, snapshot: RankingSnapshot, limit: int) -> list[dict[str, Any]]:
-    """The first `limit` rows of a published ranking, frozen as published, for its page and the API:
-    a name only where this user may see it (the live list's rule), else the pseudonymous reference."""
-    entries = list(snapshot_entries(snapshot)[:limit])
+    """The first `limit` rows this user may see of a published ranking, frozen as published (ranks and
+    movement included), for its page and the API: a name only where this user may see it (the live
+    list's rule), else the pseudonymous reference; a restricted offender absent without the grant."""
+    entries = list(snapshot_entries(snapshot, user=user)[:limit])
     visible = visible_identities(user, [entry.offender_id for entry in entries])
     return [
         {
@@ -149,6 +150,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
     and a client's own recomputation agree to the last digit."""
     figure = (lambda value: value) if digits is None else (lambda value: round(value, digits))
     ids = [s["offender_id"] for s in scores]
+    ranks = live_ranks([s["score"] for s in scores])
     snapshot = latest_snapshot()
     before, published = {}, {}
     if snapshot is not None:
@@ -158,11 +160,11 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
             published[offender_id] = None if previous_rank is None else previous_rank - rank
     identities = visible_identities(user, ids)
     rows = []
-    for s in scores:
+    for s, rank in zip(scores, ranks, strict=True):
         previous = before.get(s["offender_id"])
         shown = s["offender_id"] in identities
         rows.append({
-            "rank": s["rank"],
+            "rank": rank,
             "offender": {
                 "id": s["offender_id"],
                 "reference": offender_reference(s["offender_id"]),
@@ -174,7 +176,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
                 "harm_days": figure(s["harm_days"]), "offence_count": s["offence_count"],
                 "victim_count": s["victim_count"], "days_since_last": s["days_since_last"],
             },
-            "movement": None if previous is None else previous - s["rank"],
+            "movement": None if previous is None else previous - rank,
             "published_movement": published.get(s["offender_id"]),  # frozen in the snapshot, vs the one before
             "is_new": snapshot is not None and previous is None,
             "previous_rank": previous,
@@ -182,12 +184,10 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
     return rows
 
 
-def current_ranking(user, *, limit: int | None = None, offset: int = 0, filters: QuerySet | None = None) -> list[dict]:
-    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `filters` (a queryset of
-    ranked scores, e.g. a RankingFilter's .qs) or of everyone eligible."""
+def current_ranking(user, *, queryset: QuerySet, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `queryset` (`ranking_queryset`)."""
     limit = limit or settings.PORTAL_TOP_N
-    queryset = filters if filters is not None else ranked_scores()
-    return ranking_rows(user, list(ranking_values(queryset)[offset : offset + limit]))
+    return ranking_rows(user, list(queryset[offset : offset + limit]))
 
 
 def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
@@ -255,8 +255,11 @@ def offender_harm_history(offender: Offender) -> dict[str, list]:
     return {"labels": list(months), "values": [round(v, 1) for v in months.values()]}
 
 
-def snapshot_entries(snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
-    return snapshot.entries.select_related("offender").order_by("rank", "offender_id")
+def snapshot_entries(snapshot: RankingSnapshot, *, user) -> QuerySet[RankingEntry]:
+    """A published ranking's entries this user may see, in rank order (ranks as frozen: a hidden record
+    leaves its gap, as on the live list)."""
+    entries = restrict(snapshot.entries.select_related("offender"), user, "ranking.view")
+    return entries.order_by("rank", "offender_id")
 
 
 def runs_recent(limit: int = 20) -> QuerySet[ScoringRun]:

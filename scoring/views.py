@@ -24,10 +24,8 @@ class RankingView(CapabilityRequiredMixin, View):
     capability = "ranking.view"
 
     def get(self, request):
-        filterset = RankingFilter(request.GET, queryset=selectors.eligible_scores())
-        filtered = selectors.filters_active(filterset)
-        queryset = selectors.ranked(filterset.qs, filtered=True) if filtered else None
-        rows = selectors.current_ranking(request.user, filters=queryset)
+        filterset = RankingFilter(request.GET, queryset=selectors.eligible_scores(user=request.user))
+        rows = selectors.current_ranking(request.user, queryset=selectors.ranking_queryset(filterset))
         services.ranking_view_record(rows=rows)
         context = {
             "filterset": filterset,

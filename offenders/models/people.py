@@ -15,7 +15,7 @@ from ..choices import ETHNICITY_CHOICES, Category, OffenceStatus, OffenderStatus
 PERSONAL_AUDIT_FIELDS = frozenset({
     "surname", "forenames", "date_of_birth", "ethnicity", "sex", "suspect_ref", "victim_ref", "name",
     "display_name", "notes", "note", "text", "body", "reason", "exit_reason", "description", "comment",
-    "q", "search", "query_text",
+    "q", "search", "query_text", "crime_ref",
 })  # fmt: skip
 
 
@@ -156,3 +156,11 @@ class Offence(models.Model):
 
     def __str__(self) -> str:
         return self.crime_ref
+
+    def audit_repr(self) -> str:
+        """The log names an offence by id: its crime reference would name the suspect to the log's readers."""
+        return f"offence {self.pk}"
+
+    @classmethod
+    def audit_reader_repr(cls, target_id: str, stored: str) -> str:
+        return f"offence {target_id}" if target_id else ""

@@ -83,6 +83,16 @@ def restrict(queryset: QuerySet, user, capability: str) -> QuerySet:
     return queryset.filter(rule(user)) if rule else queryset
 
 
+def withheld(queryset: QuerySet, user, capability: str) -> QuerySet:
+    """The rows of `queryset` that `restrict()` leaves out for this user (its rule, negated): what a
+    report may not name even where it only quotes an id (a refused request's address, an audit target)."""
+    if not role_allows(user, capability):
+        return queryset
+    rule = _rules.get((capability, queryset.model))
+    shown = rule(user) if rule else Q()
+    return queryset.exclude(shown) if shown else queryset.none()
+
+
 def can(user, capability: str, obj: Model | None = None) -> bool:
     """May this user use `capability`, on `obj` when one is given (checked through `restrict`)."""
     if obj is None:

@@ -47,8 +47,6 @@ class RankingPagination(LimitOffsetPagination):
     max_limit = 1000
     count_queryset = None
 
-    count_key = ""
-
     def get_limit(self, request):
         return whole_number_param(request.query_params, "limit", default=self.default_limit, low=1, high=self.max_limit)
 
@@ -56,9 +54,7 @@ class RankingPagination(LimitOffsetPagination):
         return whole_number_param(request.query_params, "offset", default=0, low=0)
 
     def get_count(self, queryset):
-        return selectors.ranking_count(
-            self.count_queryset if self.count_queryset is not None else queryset, key=self.count_key
-        )
+        return selectors.ranking_count(self.count_queryset if self.count_queryset is not None else queryset)
 
 
 def _conflict(error: PolicyFrozen) -> Response:
@@ -77,14 +73,12 @@ class CurrentRankingView(BoundUserMixin, generics.GenericAPIView):
 
     @extend_schema(responses=RankingRowSerializer(many=True))
     def get(self, request):
-        filterset = RankingFilter(request.query_params, queryset=selectors.eligible_scores())
+        filterset = RankingFilter(request.query_params, queryset=selectors.eligible_scores(user=request.user))
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         paginator = RankingPagination()
-        filtered = selectors.filters_active(filterset)
         paginator.count_queryset = filterset.qs.order_by()
-        paginator.count_key = repr(sorted(filterset.form.cleaned_data.items()))
-        queryset = selectors.ranking_values(selectors.ranked(filterset.qs, filtered=filtered))
+        queryset = selectors.ranking_queryset(filterset)
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = selectors.ranking_rows(request.user, page, digits=None)
         for row in rows:

@@ -35,6 +35,9 @@ def scenario(make_user):
         "day2": day2,
         "hidden": hidden,
         "report": access_report(user=delta, period=period(day1, day2)),
+        "granted": access_report(
+            user=make_user("supervisor", restricted_access=True, username="sgt_cleared"), period=period(day1, day2)
+        ),
     }
 
 
@@ -72,13 +75,28 @@ def test_events_per_user_and_day(scenario):
     ]  # fmt: skip
 
 
-def test_restricted_record_accesses_are_listed_by_reference_only(scenario):
+def test_restricted_record_accesses_name_no_record_without_the_grant(scenario):
+    """Who looked at a restricted record, when and why, but not which one: without the grant he is absent
+    from every report row, his reference and ids included (his refused address too)."""
     restricted = rows(scenario["report"], "restricted")
     assert [(row["user"], row["action"], row["offender"], row["purpose"]) for row in restricted] == [
-        ("pc_charlie", "case.view", scenario["hidden"].reference, ""),  # his case counts as his record
-        ("pc_alpha", "offender.view", scenario["hidden"].reference, "investigation"),
+        ("pc_charlie", "case.view", "restricted record", ""),  # his case counts as his record
+        ("pc_alpha", "offender.view", "restricted record", "investigation"),
+    ]
+    assert rows(scenario["report"], "refusals")[0]["path"] == "/offenders/(restricted record)/"
+    hidden = scenario["hidden"]
+    assert hidden.reference not in str(rows(scenario["report"], "refusals") + restricted)
+    assert str(hidden.pk) not in str([row["path"] for row in rows(scenario["report"], "refusals")])
+
+
+def test_restricted_record_accesses_are_listed_by_reference_with_the_grant(scenario):
+    restricted = rows(scenario["granted"], "restricted")
+    assert [(row["user"], row["offender"]) for row in restricted] == [
+        ("pc_charlie", scenario["hidden"].reference),
+        ("pc_alpha", scenario["hidden"].reference),
     ]
     assert "Restrictedname" not in str(restricted)
+    assert rows(scenario["granted"], "refusals")[0]["path"] == f"/offenders/{scenario['hidden'].pk}/"
 
 
 def test_refusals_exports_and_purposes(scenario):

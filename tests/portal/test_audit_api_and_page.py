@@ -122,3 +122,15 @@ def test_audit_page_refused_and_refusal_audited(make_user, web_for, role):
 )
 def test_audit_time_filters_never_500(make_user, api_for, since, status):
     assert api_for(make_user("admin")).get("/api/v1/audit/events/", {"since": since}).status_code == status
+
+
+@pytest.mark.parametrize("role", ["admin", "oversight"])
+def test_a_crime_reference_is_redacted_in_any_event(db, make_user, api_for, role):
+    """Not only on offence events: wherever a change or a search carries a crime reference, at any depth."""
+    audit_record(action="job.note", target_type="job", target_id="nightly",
+                 changes={"crime_ref": "CR-ZQ-9", "rows": [{"crime_ref": "CR-ZQ-8", "line": 2}], "count": 3})  # fmt: skip
+    response = api_for(make_user(role)).get("/api/v1/audit/events/", {"action": "job.note"})
+    assert "CR-ZQ" not in response.content.decode()
+    changes = response.json()["results"][0]["changes"]
+    assert changes == {"crime_ref": "(redacted)", "rows": [{"crime_ref": "(redacted)", "line": 2}], "count": 3}
+    assert AuditEvent.objects.get(action="job.note").changes["crime_ref"] == "CR-ZQ-9"  # stored in full

@@ -84,4 +84,7 @@ def test_each_refused_look_at_a_restricted_profile_is_audited(make_user, world):
     client.get(f"/offenders/{world['restricted_offender']}/")
     client.get(f"/api/v1/offenders/{world['restricted_offender']}/", HTTP_X_ACCESS_PURPOSE="investigation")
     events = AuditEvent.objects.filter(actor_id=user.pk).order_by("sequence")[before:]
-    assert len(events) >= 2, [e.action for e in events]
+    assert [(e.action, e.target_id) for e in events] == [
+        ("access.refused", f"/offenders/{world['restricted_offender']}/"),
+        ("access.refused", f"/api/v1/offenders/{world['restricted_offender']}/"),
+    ]

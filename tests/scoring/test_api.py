@@ -30,21 +30,20 @@ def test_current_ranking_shape_for_an_officer(ranked, api_for, make_user):
     response = api_for(make_user("officer")).get(CURRENT)
     assert response.status_code == 200
     body = response.json()
-    assert {"count", "next", "previous", "results"} <= set(body) and body["count"] == 5
+    assert {"count", "next", "previous", "results"} <= set(body) and body["count"] == 4  # the restricted one absent
     top = body["results"][0]
     assert set(top) == {"rank", "offender", "score", "components", "movement"}
     assert set(top["offender"]) == {"id", "reference", "display_name"}
     assert set(top["components"]) == {"harm_days", "offence_count", "victim_count", "days_since_last"}
     assert top["rank"] == 1 and top["movement"] == 0
     assert top["offender"]["reference"].startswith("S-") and top["offender"]["display_name"]
-    restricted = next(r for r in body["results"] if r["offender"]["id"] == ranked[4].pk)
-    assert restricted["offender"]["display_name"] is None  # no restricted_access grant
+    assert ranked[4].pk not in {r["offender"]["id"] for r in body["results"]}  # no restricted_access grant
     assert AuditEvent.objects.filter(action="ranking.list").exists()
 
 
 def test_restricted_identity_with_the_grant(ranked, api_for, make_user):
     body = api_for(make_user("supervisor", restricted_access=True)).get(CURRENT).json()
-    assert all(row["offender"]["display_name"] for row in body["results"])
+    assert body["count"] == 5 and all(row["offender"]["display_name"] for row in body["results"])
 
 
 @pytest.mark.parametrize("role", ["admin", "oversight"])
@@ -89,9 +88,10 @@ def test_snapshots_list_and_detail(ranked, api_for, make_user):
     assert body["count"] == 1
     snapshot = body["results"][0]
     assert snapshot["policy"]["version"] == 1 and snapshot["policy"]["is_illustrative"] is True
-    assert snapshot["entry_count"] == 5 and snapshot["data_cutoff"]
+    assert snapshot["entry_count"] == 5 and snapshot["data_cutoff"]  # a count may include the restricted one
     detail = api.get(f"/api/v1/rankings/snapshots/{snapshot['id']}/").json()
-    assert len(detail["entries"]) == 5 and detail["entries"][0]["rank"] == 1
+    assert len(detail["entries"]) == 4 and detail["entries"][0]["rank"] == 1  # his row absent
+    assert ranked[4].pk not in {e["offender"]["id"] for e in detail["entries"]}
     assert all(e["offender"]["display_name"] is None for e in detail["entries"])
     assert api.get("/api/v1/rankings/snapshots/999999/").status_code == 404
 
@@ -110,7 +110,7 @@ def test_snapshot_detail_with_names_is_audited(ranked, api_for, make_user):
         str(snapshot.pk),
         officer.username,
     )
-    assert event.changes == {"rows": 5}
+    assert event.changes == {"rows": 4}  # the rows shown: the restricted one is absent without the grant
 
 
 def test_runs_post_returns_202_and_the_same_run_twice(db, api_for, make_user):
@@ -143,3 +143,28 @@ def test_schema_includes_the_scoring_endpoints(db, api_for, make_user):
     text = response.content.decode()
     for path in ("/api/v1/rankings/current/", "/api/v1/scoring/policies/{id}/approve/", "/api/v1/scoring/runs/{id}/"):
         assert path in text
+
+
+def test_every_page_gives_each_offender_the_rank_his_profile_shows(make_offender, make_offence, api_for, make_user):
+    """Ranks are places on the whole list (ties share one: competition ranking), whatever the page, the
+    filter or the reader: the restricted first offender, withheld from a reader without the grant,
+    leaves a gap (ADR 0831)."""
+    from scoring.selectors import offender_rank
+
+    codes = ["001/01", "002/00", "002/00", "19C", "19C", "19C"]  # tied scores across page boundaries
+    people = [make_offender(restricted=index == 0) for index in range(len(codes))]
+    for index, (person, code) in enumerate(zip(people, codes, strict=True)):
+        borough = "Hackney" if index in (0, 3, 5) else "Camden"
+        make_offence(person, code=code, days_ago=5, victim=f"A{index}", borough=borough)
+        make_offence(person, code=code, days_ago=5, victim=f"B{index}")
+    run_synchronously()
+    expected = {person.pk: offender_rank(person) for person in people}
+    assert [expected[person.pk] for person in people] == [1, 2, 2, 4, 4, 4]
+    for grant, visible, hackney in ((False, 5, [4, 4]), (True, 6, [1, 4, 4])):
+        api = api_for(make_user("officer", restricted_access=grant))
+        for limit in (1, 2, 4):
+            for offset in range(0, visible, limit):
+                rows = api.get(CURRENT, {"limit": limit, "offset": offset}).json()["results"]
+                assert rows and all(row["rank"] == expected[row["offender"]["id"]] for row in rows)
+        assert [row["rank"] for row in api.get(CURRENT).json()["results"]][:2] == ([2, 2] if not grant else [1, 2])
+        assert [row["rank"] for row in api.get(CURRENT, {"borough": "Hackney"}).json()["results"]] == hackney

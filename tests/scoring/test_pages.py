@@ -25,14 +25,19 @@ def test_rankings_page_for_each_role(ranked, web_for, make_user, role):
     response = web_for(make_user(role)).get("/rankings/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.count('data-testid="ranking-row"') == 4
+    assert body.count('data-testid="ranking-row"') == 3  # the restricted one is absent without the grant
     assert "Illustrative" in body and "<script>" not in body
     if role in ("officer", "supervisor"):
         assert "Ranked0" in body.upper() or "Forename" in body
-        assert "Hidden" not in body  # restricted, no grant
     else:
         assert "Forename" not in body and "Ranked0" not in body
-    assert ranked[3].reference in body
+    assert "Hidden" not in body and ranked[3].reference not in body and "Restricted</strong>" not in body
+
+
+def test_rankings_page_with_the_grant_shows_the_restricted_offender_tagged(ranked, web_for, make_user):
+    body = web_for(make_user("officer", restricted_access=True)).get("/rankings/").content.decode()
+    assert body.count('data-testid="ranking-row"') == 4
+    assert "Hidden" in body and ranked[3].reference in body and 'data-testid="restricted-tag"' in body
 
 
 def test_rankings_page_filters_and_marks_new_entrants(ranked, web_for, make_user, make_offender, make_offence):
@@ -134,7 +139,7 @@ def test_snapshot_page_with_names_is_audited(ranked, web_for, make_user):
     body = web_for(officer).get(f"/rankings/snapshots/{snapshot.pk}/").content.decode()
     assert "RANKED0" in body.upper()
     [event] = AuditEvent.objects.filter(action="ranking.snapshot_view")
-    assert (event.target_id, event.actor_username, event.changes) == (str(snapshot.pk), officer.username, {"rows": 4})
+    assert (event.target_id, event.actor_username, event.changes) == (str(snapshot.pk), officer.username, {"rows": 3})
     web_for(make_user("oversight")).get(f"/rankings/snapshots/{snapshot.pk}/")  # pseudonyms only: no event
     assert AuditEvent.objects.filter(action="ranking.snapshot_view").count() == 1
 

@@ -1,14 +1,15 @@
 """Who looked at what: the audit log summarised for oversight staff (the ICO found the Gangs Matrix
 unaudited; this report is the answer to "who accessed that record, and why")."""
 
+import re
 from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from cases.models import Case
-from offenders.models import Offender, offender_reference
-from portal.accounts.permissions import restrict
+from offenders.models import Offence, Offender, offender_reference
+from portal.accounts.permissions import restrict, withheld
 from portal.audit.models import AuditEvent
 
 from .. import statistics
@@ -17,6 +18,10 @@ from .base import Chart, Column, Figure, Period, Report, Table
 OFFENDER_TARGET = "offenders.offender"
 CASE_TARGET = "offenders.case"
 REFUSAL = "access.refused"
+WITHHELD = "restricted record"
+# An offender's, offence's or case's id in a page or API address, as /offenders/12/ or the admin's
+# /offender/12/: the id of a record this reader may not see is shown as WITHHELD instead.
+RECORD_IN_PATH = re.compile(r"\b(offender|offence|case)(s?/)(\d+)")
 
 
 def _events(*, user, period: Period):
@@ -25,9 +30,29 @@ def _events(*, user, period: Period):
     return events.filter(occurred_at__gte=period.start_at, occurred_at__lt=period.end_before)
 
 
-def _reference(target_id: str) -> str:
+def withheld_ids(*, user) -> dict[str, set[str]]:
+    """The ids (as audit targets and addresses write them) of the offenders, offences and cases this
+    reader may not see: without the grant a restricted offender is absent from the report's rows, so
+    his reference and ids are never quoted (docs/access-and-audit.md), though his events are counted."""
+    models = {"offender": Offender, "offence": Offence, "case": Case}
+    return {
+        name: {str(pk) for pk in withheld(model.objects.all(), user, "reports.view").values_list("pk", flat=True)}
+        for name, model in models.items()
+    }
+
+
+def _reference(target_id: str, hidden: dict[str, set[str]]) -> str:
     """An offender's pseudonymous reference from an audit target id (never the stored object_repr)."""
+    if target_id in hidden["offender"]:
+        return WITHHELD
     return offender_reference(int(target_id)) if target_id.isdigit() else "unknown"
+
+
+def path_for_reader(path: str, hidden: dict[str, set[str]]) -> str:
+    """A refused request's address with the id of any record this reader may not see replaced."""
+    return RECORD_IN_PATH.sub(
+        lambda match: f"{match[1]}{match[2]}({WITHHELD})" if match[3] in hidden[match[1]] else match[0], path
+    )
 
 
 def _daily(events):
@@ -79,8 +104,9 @@ def per_user_totals(events) -> list[dict]:
     ]
 
 
-def _restricted_accesses(events):
-    """Events whose target is a restricted offender, or the case of one (the case app's events)."""
+def _restricted_accesses(events, hidden: dict[str, set[str]]):
+    """Events whose target is a restricted offender, or the case of one (the case app's events); which
+    offender only for a reader who may see him."""
     offender_ids = [str(pk) for pk in Offender.objects.filter(restricted=True).values_list("pk", flat=True)]
     case_offender = {
         str(case_id): offender_id
@@ -101,13 +127,13 @@ def _restricted_accesses(events):
             "user": event["actor_username"],
             "role": event["role"],
             "action": event["action"],
-            "offender": _reference(target),
+            "offender": _reference(target, hidden),
             "purpose": event["purpose"],
             "channel": event["channel"],
         }
 
 
-def _refusals(events):
+def _refusals(events, hidden: dict[str, set[str]]):
     rows = events.filter(action=REFUSAL).order_by("-occurred_at")
     for event in rows.values("occurred_at", "actor_username", "role", "target_id", "changes").iterator(2000):
         reason = event["changes"].get("reason", "") if isinstance(event["changes"], dict) else ""
@@ -115,19 +141,19 @@ def _refusals(events):
             "when": event["occurred_at"],
             "user": event["actor_username"] or "(anonymous)",
             "role": event["role"],
-            "path": event["target_id"],
+            "path": path_for_reader(event["target_id"], hidden),
             "reason": reason,
         }
 
 
-def _exports(events):
+def _exports(events, hidden: dict[str, set[str]]):
     rows = events.filter(action__endswith=".export").order_by("-occurred_at")
     for event in rows.values("occurred_at", "actor_username", "role", "action", "target_type", "target_id").iterator(
         2000
     ):
         target = event["target_id"]
         if event["target_type"] == OFFENDER_TARGET:
-            target = _reference(target)
+            target = _reference(target, hidden)
         yield {
             "when": event["occurred_at"],
             "user": event["actor_username"],
@@ -208,18 +234,25 @@ def _figures(events, totals: list[dict]) -> list[Figure]:
     ]
 
 
+RESTRICTED_NOTE = (
+    f"Which record is named only to readers who hold restricted access; for everyone else it reads "
+    f"'{WITHHELD}', as does its id in a refused address (the audit log keeps the reference)."
+)
+
+
 def access_report(*, user, period: Period) -> Report:
     """Access to personal data in the period: volumes, outliers, restricted records, refusals, exports."""
     events = _events(user=user, period=period)
+    hidden = withheld_ids(user=user)
     totals = per_user_totals(events)
     peers_note = "Each person compared with the others in the same role (at least two peers needed)."
     tables = [
         Table("users", "Events per user", USER_COLUMNS, totals, peers_note),
         Table("daily", "Events per user and day", DAILY_COLUMNS, lambda: _daily(events)),
         Table("restricted", "Every access to a restricted record", RESTRICTED_COLUMNS,
-              lambda: _restricted_accesses(events)),
-        Table("refusals", "Refusals", REFUSAL_COLUMNS, lambda: _refusals(events)),
-        Table("exports", "Exports", EXPORT_COLUMNS, lambda: _exports(events)),
+              lambda: _restricted_accesses(events, hidden), RESTRICTED_NOTE),
+        Table("refusals", "Refusals", REFUSAL_COLUMNS, lambda: _refusals(events, hidden)),
+        Table("exports", "Exports", EXPORT_COLUMNS, lambda: _exports(events, hidden)),
         Table("purposes", "Purposes given", PURPOSE_COLUMNS, _purposes(events)),
     ]  # fmt: skip
     return Report(
