@@ -4,6 +4,8 @@
 message) and nothing loaded otherwise, 413 over the size limit. Admins only (`import.run`).
 """
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -31,8 +33,8 @@ class ImportProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-def _result_fields(*, required: bool) -> dict:
-    flags = {"required": required}
+def _result_fields(*, required: bool) -> dict[str, serializers.Field]:
+    flags: dict[str, Any] = {"required": required}
     return {
         "batch": serializers.IntegerField(allow_null=True, **flags),
         "kind": serializers.CharField(**flags),
