@@ -93,7 +93,8 @@ def _overhead(client, paths: list[str], **headers) -> tuple[float, float, float,
     Paired: each path is requested with and without the write back to back (in alternating order),
     so the machine's drift cancels; the overhead is the median paired difference over the median
     time without."""
-    on, off, differences, spent = [], [], [], []
+    on, off, differences = [], [], []
+    spent: list[float] = []
     for path in paths[:5]:
         _timed_get(client, path, headers)  # warm caches and connections
     for round_number in range(ROUNDS):

@@ -112,14 +112,14 @@ def _generate_sqlite(offenders: int, victims: int, offences: int, type_ids: list
         cursor.executemany(
             "INSERT INTO offenders_offender (suspect_ref, surname, forenames, sex, ethnicity, restricted, status, "
             "created_at, updated_at) VALUES (%s, %s, %s, 'unknown', '', %s, 'active', %s, %s)",
-            (
+            (  # type: ignore[arg-type]  # Django's executemany takes any iterable; the stubs ask for a Sequence
                 (f"B{g:08d}", f"Surname{g % 4999}", f"Forename{g % 701}", g % 250 == 0, now, now)
                 for g in range(1, offenders + 1)
             ),
         )
         cursor.executemany(
             "INSERT INTO offenders_victim (victim_ref, created_at) VALUES (%s, %s)",
-            ((f"BV{g:09d}", now) for g in range(1, victims + 1)),
+            ((f"BV{g:09d}", now) for g in range(1, victims + 1)),  # type: ignore[arg-type]  # as above
         )
 
         def rows():

@@ -20,6 +20,7 @@ from .datasets import generate
 NAME = "scoring"
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS, WARMUP, NAIVE_SAMPLE, RANK_SAMPLES = 60, 10, 300, 20
+Measure = tuple[float | None, str, str | None]  # (value, unit, target), as a Figure takes them
 
 
 def run(context: BenchContext) -> list[Figure]:
@@ -46,7 +47,7 @@ def _one_size(size: int, label: str, suffix: str) -> list[Figure]:
         generation = elapsed()
         print(f"   {label}: generated {offences} offences in {generation:.1f} s", flush=True)
     label = f"{size} offenders / {offences} offences ({connection.vendor})"
-    measures = {"data_generation_s": (generation, "s", None)}
+    measures: dict[str, Measure] = {"data_generation_s": (generation, "s", None)}
     _recompute_probe()  # warm-up: the first run inserts every score row; later runs update them
     _vacuum()
     floor = min(_floor() for _ in range(2))
@@ -178,8 +179,9 @@ def _officer():
     return User.objects.get(pk=user.pk)
 
 
-def _timed_gets(client, url: str, **headers) -> tuple[list[float], int]:
-    samples, status = [], None
+def _timed_gets(client, url: str, **headers) -> tuple[list[float], int | None]:
+    samples: list[float] = []
+    status = None
     for index in range(REQUESTS + WARMUP):
         with stopwatch() as elapsed:
             response = client.get(url, **headers)
@@ -189,7 +191,7 @@ def _timed_gets(client, url: str, **headers) -> tuple[list[float], int]:
     return samples, status
 
 
-def _latencies() -> dict:
+def _latencies() -> dict[str, Measure]:
     """Server time in process (Django test client: middleware, view, queries, template, audit)."""
     from django.test import Client
 
@@ -197,7 +199,7 @@ def _latencies() -> dict:
 
     client = Client()
     client.force_login(_officer())
-    results = {}
+    results: dict[str, Measure] = {}
     for name, url in (("top100_api", "/api/v1/rankings/current/?limit=100"), ("top100_page", "/rankings/")):
         samples, status = _timed_gets(client, url)
         ok = status == 200
@@ -232,7 +234,7 @@ def _start_worker() -> subprocess.Popen:
     return process
 
 
-def _offence_to_rank() -> dict:
+def _offence_to_rank() -> dict[str, Measure]:
     """POST an offence through the API and wait until its offender's live rank changes (real worker)."""
     from django.test import Client
 

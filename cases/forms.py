@@ -16,15 +16,19 @@ DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
 SELECT = {"class": "govuk-select"}
 
 
+def _person_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+        return _person_label(obj)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return PersonChoiceField.label_from_instance(self, obj)
+        return _person_label(obj)
 
 
 def _lead_field(required: bool = True) -> PersonChoiceField:

@@ -167,6 +167,7 @@ class PlanAction(models.Model):
 
     AUDIT_TARGET_TYPE = "offenders.planaction"
     AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+    is_overdue: bool  # not a column: `case_plan` (cases/selectors.py) sets it for the plan page
 
     class Meta:
         db_table = "offenders_planaction"

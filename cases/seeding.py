@@ -11,7 +11,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Sum
+from django.db.models import Aggregate, Count, Sum
 from django.utils import timezone
 
 from offenders.models import Offence
@@ -68,6 +68,7 @@ def highest_harm_offenders(*, anchor: dt.date, limit: int) -> list[tuple[int, fl
         offender__restricted=False,
         offender__status="active",
     ).exclude(status__in=["cancelled", "acquitted"])
+    harm: Aggregate
     if policy is not None:
         offences = offences.filter(offence_type__harm_entries__policy=policy)
         harm = Sum("offence_type__harm_entries__days")
@@ -174,7 +175,7 @@ class CaseSeeder:
     def _stages(self, opened_on: dt.date) -> list[tuple[str, dt.date, str]]:
         """(stage, day, exit reason) from tasking on: older cases have moved further."""
         rng, age = self.rng, (self.anchor - opened_on).days
-        path = [(CaseStage.TASKED, opened_on, "")]
+        path: list[tuple[str, dt.date, str]] = [(CaseStage.TASKED, opened_on, "")]
         if age > 10:
             path.append((CaseStage.ACTIVE, opened_on + dt.timedelta(days=rng.randint(1, 7)), ""))
         if age > 45 and rng.random() < 0.35:
@@ -214,7 +215,7 @@ class CaseSeeder:
         self.counts["plan actions"] += len(actions)
         return max([a.completed_at for a in actions if a.completed_at] or [_at(opened_on, rng)])
 
-    def _finish(self, action: PlanAction, strand: str, case: Case) -> None:
+    def _finish(self, action: PlanAction, strand: Strand, case: Case) -> None:
         draw = self.rng.random()
         if case.stage == CaseStage.CLOSED or draw < 0.75:
             done = draw < 0.85 or case.stage != CaseStage.CLOSED

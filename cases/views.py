@@ -6,6 +6,7 @@ with the service's message on the form and nothing changed; a refused role is a 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -156,7 +157,7 @@ class CasePostView(CapabilityRequiredMixin, View):
     """Base of the case page's forms: POST only; refusals re-render the case page with the errors."""
 
     capability = "case.view"
-    form_class = None
+    form_class: type[Form]  # or make_form overridden
     form_name = ""
     success = ""
 

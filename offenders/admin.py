@@ -25,8 +25,7 @@ class OffenderAdmin(ReadOnlyAdmin):
 
     list_display = ["reference", "restricted", "status", "review_due", "created_at"]
     list_filter = ["restricted", "status"]
-    fields = ["reference", "restricted", "status", "review_due", "created_at", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("reference", "restricted", "status", "review_due", "created_at", "updated_at")
     search_fields = ["=id"]
     show_full_result_count = False
 
@@ -43,11 +42,10 @@ class OffenceAdmin(ReadOnlyAdmin):
     list_display = ["crime_ref", "offender_reference", "offence_type", "occurred_on", "reported_on", "status"]
     list_filter = ["status", "domestic"]
     list_select_related = ["offender", "offence_type"]
-    fields = [
+    fields = readonly_fields = (
         "crime_ref", "offender_reference", "victim", "offence_type", "victim_relationship", "occurred_on",
         "reported_on", "status", "borough", "domestic", "created_at", "updated_at",
-    ]  # fmt: skip
-    readonly_fields = fields
+    )  # fmt: skip
     search_fields = ["=crime_ref"]
     show_full_result_count = False
 

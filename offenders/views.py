@@ -4,6 +4,8 @@ Views parse the request, call one selector or service and render; refusals raise
 (the 403 handler audits them): a record hidden by `restrict()` is refused, a missing one is a 404 (ADR 0102).
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -51,11 +53,12 @@ def with_score_note(message: str, offender_id: int) -> str:
 
 
 def visible_offender(request, pk, capability: str = "offender.view") -> Offender:
-    return selectors.record_get_or_refuse(user=request.user, pk=pk, capability=capability)
+    # an "offender." capability fetches an offender (record_get_or_refuse picks the model by its prefix)
+    return cast(Offender, selectors.record_get_or_refuse(user=request.user, pk=pk, capability=capability))
 
 
 def visible_offence(request, pk, capability: str = "offence.edit") -> Offence:
-    return selectors.record_get_or_refuse(user=request.user, pk=pk, capability=capability)
+    return cast(Offence, selectors.record_get_or_refuse(user=request.user, pk=pk, capability=capability))
 
 
 class OffenderSearchView(CapabilityRequiredMixin, ListView):
@@ -116,6 +119,8 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
 
 class ServiceFormView(CapabilityRequiredMixin, FormView):
     """A form whose valid data goes to one service; the service's field errors come back onto the form."""
+
+    success_message: str  # each view names its own, or overrides success_message_for
 
     def load(self, **kwargs) -> None:
         """Fetch the record the form works on; runs after the capability check, so a refused role gets 403."""

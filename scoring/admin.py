@@ -18,8 +18,7 @@ from .services.harm_index import harm_index_import
 
 class HarmEntryInline(admin.TabularInline):
     model = HarmEntry
-    fields = ["code", "title", "days", "provenance"]
-    readonly_fields = fields
+    fields = readonly_fields = ("code", "title", "days", "provenance")
     extra = 0
     can_delete = False
 

@@ -61,6 +61,7 @@ def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on:
         rules.check_field(errors, "due_on", rules.check_due_date, due_on, label="due date")
     if errors:
         raise ValidationError(errors)
+    assert due_on is not None, "refused above"
     with transaction.atomic():
         action = PlanAction.objects.create(
             case=case, strand=strand, description=description, owner=owner, due_on=due_on, created_by=by

@@ -5,6 +5,8 @@ message) and nothing loaded otherwise, 413 over the size limit, 409 when the dat
 500 (with the failed batch) when the portal itself failed mid-load. Admins only (`import.run`).
 """
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -33,8 +35,8 @@ class ImportProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-def _result_fields(*, required: bool) -> dict:
-    flags = {"required": required}
+def _result_fields(*, required: bool) -> dict[str, serializers.Field]:
+    flags: dict[str, Any] = {"required": required}
     return {
         "batch": serializers.IntegerField(allow_null=True, **flags),
         "kind": serializers.CharField(**flags),

@@ -39,7 +39,7 @@ def _adapter(model, attname: str):
     return None
 
 
-def insert_rows(model, columns: Sequence[str], rows: list[Sequence]) -> int:
+def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert `rows` (values of the attribute names in `columns`, in order); returns the count."""
     if not rows:
         return 0

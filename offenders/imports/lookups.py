@@ -8,7 +8,7 @@ import matches on; other databases keep `__in`.
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Lookup
+from django.db.models import Field, Lookup
 
 from offenders.models import Offence, Offender, Victim
 
@@ -27,7 +27,9 @@ class AnyOf(Lookup):
 
 
 for _model, _name in ((Offence, "crime_ref"), (Offender, "suspect_ref"), (Victim, "victim_ref")):
-    _model._meta.get_field(_name).register_lookup(AnyOf)
+    _field = _model._meta.get_field(_name)
+    assert isinstance(_field, Field), "a reference is a concrete column"
+    _field.register_lookup(AnyOf)
 
 
 def matching(model, key: str, keys: Iterable[str]):

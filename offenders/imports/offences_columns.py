@@ -30,7 +30,7 @@ class Column(NamedTuple):
     """One column as this file has it: its position (None when an optional column is absent)."""
 
     name: str
-    index: int | None
+    position: int | None
     rule: Callable[[Any], Any]
     memo: dict[str, Outcome] | None
 

@@ -200,7 +200,7 @@ class OffenceFileReader:
                 self.problems.add(line, column, message)
         if errors:
             return None
-        return OffenceRow(line, *_row_values(clean), Person(*_person_values(clean)))
+        return OffenceRow._make((line, *_row_values(clean), Person(*_person_values(clean))))
 
     def _first_time(self, row: OffenceRow) -> bool:
         """False for an exact repeat of an earlier row (skipped); disagreeing repeats are problems."""

@@ -56,7 +56,7 @@ def check_size(size: int) -> None:
 def sha256_of(stream: BinaryIO) -> str:
     """The file's SHA-256 (what the batch record and the audit event identify it by); rewinds after."""
     stream.seek(0)
-    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    digest = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]  # BinaryIO omits readinto
     stream.seek(0)
     return digest
 
@@ -103,5 +103,7 @@ def has_bad_bytes(text: str) -> bool:
 
 def bad_bytes_message(text: str) -> str:
     """What is wrong with a cell holding non-UTF-8 bytes, naming the first byte (never echoing the cell)."""
-    byte = ord(_NOT_UTF8.search(text)[0]) - 0xDC00
+    found = _NOT_UTF8.search(text)
+    assert found is not None, "called only for text where has_bad_bytes is true"
+    byte = ord(found[0]) - 0xDC00
     return f"Byte 0x{byte:02X} is not UTF-8 (the file looks like Latin-1/Windows-1252). {SAVE_AS_UTF8}"

@@ -20,7 +20,7 @@ PLAIN_TYPES = frozenset(
 
 
 def next_id(model: type[Model]) -> int:
-    return (model.objects.aggregate(highest=Max("pk"))["highest"] or 0) + 1
+    return (model._default_manager.aggregate(highest=Max("pk"))["highest"] or 0) + 1
 
 
 def insert_rows(model: type[Model], objects: Sequence[Model]) -> None:

@@ -62,7 +62,8 @@ def _clean(raw: Mapping[str, Any], *, exclude_pk: int | None = None) -> dict[str
         clean["offence_type"] = OffenceType.objects.filter(code=clean["offence_code"]).first()
         if clean["offence_type"] is None:
             errors["offence_code"] = [f"There is no offence type with the code {clean['offence_code']}."]
-    if "crime_ref" in clean and Offence.objects.filter(crime_ref=clean["crime_ref"]).exclude(pk=exclude_pk).exists():
+    others = Offence.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Offence.objects.all()
+    if "crime_ref" in clean and others.filter(crime_ref=clean["crime_ref"]).exists():
         errors["crime_ref"] = [DUPLICATE_CRIME_REF]
     if errors:
         raise ValidationError(errors)

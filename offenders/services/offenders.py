@@ -27,7 +27,8 @@ def _plain(value: Any) -> Any:
 
 
 def _check_suspect_ref_free(suspect_ref: str, *, exclude_pk: int | None = None) -> None:
-    taken = Offender.objects.filter(suspect_ref=suspect_ref).exclude(pk=exclude_pk).exists()
+    others = Offender.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Offender.objects.all()
+    taken = others.filter(suspect_ref=suspect_ref).exists()
     if taken:
         raise ValidationError({"suspect_ref": ["An offender with this force reference already exists."]})
 

@@ -32,8 +32,9 @@ def _login_redirect(request, extra_context=None):
     return redirect(f"/accounts/login/?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
-admin.site.has_permission = _is_admin
-admin.site.login = _login_redirect
+# The default site is adjusted in place rather than replaced by a subclass, so every app registers as usual.
+admin.site.has_permission = _is_admin  # type: ignore[method-assign]
+admin.site.login = _login_redirect  # type: ignore[method-assign]
 admin.site.site_header = "Harm Portal administration"
 
 

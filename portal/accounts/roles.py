@@ -23,9 +23,8 @@ def user_role(user) -> Role | None:
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cached = getattr(user, "_portal_role", "unset")
-    if cached != "unset":
-        return cached
+    if hasattr(user, "_portal_role"):
+        return user._portal_role
     names = {group.name for group in user.groups.all()} & {role.value for role in Role}
     role = Role(names.pop()) if len(names) == 1 else None
     user._portal_role = role

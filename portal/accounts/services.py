@@ -7,7 +7,7 @@ password, token or TOTP secret ever reaches an event.
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import logout
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -16,11 +16,9 @@ from django.utils import timezone
 
 from portal.audit.services import audit_record, model_changes
 
-from .models import ApiToken
+from .models import ApiToken, User
 from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role, holds_grant, role_names
 from .totp import totp_device_enrol, totp_secret_of
-
-User = get_user_model()
 
 
 def _role_of(name: str) -> Role:
@@ -37,7 +35,7 @@ def _username_check(username: str) -> None:
     field = User._meta.get_field("username")
     if not username:
         raise ValidationError("A username is needed.")
-    if len(username) > field.max_length:
+    if field.max_length is not None and len(username) > field.max_length:
         raise ValidationError(f"A username has at most {field.max_length} characters.")
     if username != User.normalize_username(username):
         raise ValidationError("A username must be written in its normal Unicode form.")
@@ -51,7 +49,7 @@ def user_create(
     password: str,
     restricted_access: bool = False,
     totp_secret: str | None = None,
-) -> tuple["User", str | None]:
+) -> tuple[User, str | None]:
     """Create a user with one role; returns (user, TOTP secret in base32 or None).
 
     Admin and oversight must use TOTP, so they are enrolled at once; the restricted-access grant is

@@ -24,6 +24,10 @@ class PortalRate(SimpleRateThrottle):
     """A rate read when the request arrives (not when the module was imported, as DRF's own are), with
     the client address as the portal resolves it: DRF's default would trust a forged X-Forwarded-For."""
 
+    scope: str  # every limit below names one
+    num_requests: int  # set by DRF's __init__ from the rate (its stubs omit both)
+    duration: int
+
     def get_rate(self):
         self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         return super().get_rate()

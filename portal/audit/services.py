@@ -130,10 +130,9 @@ def chain_tail() -> ChainTail:
     if head is None:
         _lock_chain()
         head = _locked_head()
-    sealed = head is not None and head_sealed(
+    if head is not None and head_sealed(
         sequence=head["sequence"], event_id=head["event_id"], event_hash=head["event_hash"], seal=head["seal"]
-    )
-    if sealed:
+    ):
         return ChainTail(
             max(head["sequence"], head["top_sequence"] or 0),
             max(head["event_id"], head["top_id"] or 0),
@@ -144,7 +143,7 @@ def chain_tail() -> ChainTail:
         return ChainTail()
     top_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     reason = "the chain head record was missing" if head is None else "the chain head record did not match its seal"
-    return _reanchor(ChainTail(last["sequence"], max(top_id, last["sequence"]), last["event_hash"]), reason)
+    return _reanchor(ChainTail(last["sequence"], max(top_id or 0, last["sequence"]), last["event_hash"]), reason)
 
 
 def head_sealed(*, sequence: int, event_id: int, event_hash: str, seal: str) -> bool:
@@ -204,7 +203,7 @@ def chain_event(
 
 def head_advance(event: AuditEvent) -> None:
     """Point the sealed head at `event` (the newest), in the same transaction as its insert."""
-    values = {"sequence": event.sequence, "event_id": event.pk, "event_hash": event.event_hash}
+    values: dict[str, Any] = {"sequence": event.sequence, "event_id": event.pk, "event_hash": event.event_hash}
     values["seal"] = head_seal(**values)
     with connection.cursor() as cursor:  # plain SQL for the same reason as `_locked_head`
         cursor.execute(

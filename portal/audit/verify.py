@@ -98,7 +98,7 @@ class _Walk:
         event_id = (rows.filter(pk__gt=self.last_id) if self.checked else rows).first()
         return self.broken(event_id, None, "its stored values cannot be read (it was edited)")
 
-    def broken(self, event_id: int, sequence: int | None, problem: str) -> ChainReport:
+    def broken(self, event_id: int | None, sequence: int | None, problem: str) -> ChainReport:
         return ChainReport(False, self.checked, event_id, sequence, problem, self.previous_hash)
 
 
@@ -117,9 +117,11 @@ def _head_report(walk: _Walk, head: AuditHead | None) -> ChainReport | None:
         missing = head.sequence - last_sequence
         return walk.broken(walk.last_id + 1, last_sequence + 1, f"{missing} event(s) missing from the end of the chain")
     if head.sequence < last_sequence:
-        first_id, first_sequence = (
+        first = (
             AuditEvent.objects.filter(sequence__gt=head.sequence).order_by("pk").values_list("pk", "sequence")
         ).first()
+        assert first is not None, "the walk checked events beyond the head"
+        first_id, first_sequence = first
         report = walk.broken(first_id, first_sequence, "events follow the recorded chain head")
         return replace(report, checked=walk.checked - (last_sequence - head.sequence))
     if (head.event_id, head.event_hash) != (walk.last_id, walk.previous_hash):

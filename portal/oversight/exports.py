@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value) -> str | int | float:
+def neutralise(value) -> str | int | float | Decimal:
     """The value as a spreadsheet should see it: numbers as numbers, text never as a formula."""
     if value is None:
         return ""

@@ -7,7 +7,7 @@ from .selectors.base import Period
 
 def report_access_record(*, name: str, period: Period, exported: bool, table: str | None = None) -> None:
     """Viewing and exporting reports is itself accountable: who looked at which figures, for when."""
-    changes = {"period": period.as_dict()}
+    changes: dict[str, object] = {"period": period.as_dict()}
     if table:
         changes["table"] = table
     audit_record(

@@ -8,6 +8,7 @@ a figure is flagged for a person to look at.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Z_95 = 1.96  # the published toolkits round to two places; so do we, so figures match by hand
@@ -107,7 +108,7 @@ def outliers_among_peers(counts: dict[str, int], *, sd_factor: float = 3.0, medi
     return flagged
 
 
-def _median(values: list[float]) -> float:
+def _median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -53,7 +53,7 @@ def cache_settings(url: str) -> dict:
     scheme, _, rest = url.partition("://")
     bounded = {"OPTIONS": {"MAX_ENTRIES": 5000}}  # beyond it a third are dropped at random
     if scheme in ("redis", "rediss"):
-        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        cache: dict[str, object] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
         cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest, **bounded}
     elif scheme == "locmem":

@@ -41,7 +41,9 @@ class PolicyBriefSerializer(serializers.ModelSerializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    based_on = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    based_on: "serializers.PrimaryKeyRelatedField[ScoringPolicy]" = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     parameters = serializers.SerializerMethodField()
     entry_count = serializers.SerializerMethodField()
 
@@ -62,7 +64,10 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class PolicyDetailSerializer(PolicySerializer):
     entries = serializers.SerializerMethodField()
-    edited_by = serializers.SlugRelatedField(source="editors", slug_field="username", many=True, read_only=True)
+    # many=True makes a ManyRelatedField of usernames; the stubs cannot say so, nor infer a read-only field's model
+    edited_by = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        source="editors", slug_field="username", many=True, read_only=True
+    )
 
     class Meta(PolicySerializer.Meta):
         fields = [*PolicySerializer.Meta.fields, "edited_by", "entries"]

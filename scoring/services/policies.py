@@ -48,7 +48,9 @@ def _status_factors(value: Any) -> dict[str, float]:
         raise ValidationError({"status_factors": f"must map offence statuses ({', '.join(OffenceStatus.values)})"})
     factors = default_status_factors()
     for status, factor in value.items():
-        factors[status] = _number(f"status_factors.{status}", factor, low=0, high=10)
+        number = _number(f"status_factors.{status}", factor, low=0, high=10)
+        assert number is not None, "a status factor is never null"
+        factors[status] = number
     return factors
 
 
@@ -119,7 +121,8 @@ def entries_clean(entries: Any, *, known: Collection[str] = (), any_code: bool =
     if not isinstance(entries, list):
         raise ValidationError({"entries": "must be a list of {code, title, days, provenance}"})
     types = {t.code: t for t in OffenceType.objects.all()}
-    cleaned, seen, errors, known = [], set(), [], set(known)
+    cleaned, errors, known = [], [], set(known)
+    seen: set[str] = set()
     for index, entry in enumerate(entries):
         result = _entry_clean(entry, types=types, known=known, any_code=any_code, seen=seen)
         if isinstance(result, str):
@@ -293,7 +296,7 @@ def policy_activate(*, policy: ScoringPolicy, by):
             by.get_username(),
         )
         policy.save(update_fields=["status", "activated_at", "activated_by_username", "updated_at"])
-        changes = {"status": {"before": "approved", "after": "active"}}
+        changes: dict[str, Any] = {"status": {"before": "approved", "after": "active"}}
         changes["replaces_version"] = previous.version if previous else None
         audit_record(action="policy.activate", target=policy, changes=changes)
         runs_supersede(reason=f"superseded by activation of policy v{policy.version}")

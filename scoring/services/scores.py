@@ -51,6 +51,7 @@ def scores_write(
         offences = Offence.objects.filter(offender_id__in=offender_ids)
         where, where_params = f"o.id IN ({', '.join(['%s'] * len(offender_ids))})", list(offender_ids)
     else:
+        assert first_id is not None and last_id is not None, "an id range, or a list of ids"
         offences = Offence.objects.filter(offender_id__gte=first_id, offender_id__lte=last_id)
         where, where_params = "o.id >= %s AND o.id <= %s", [first_id, last_id]
     aggregate_sql, aggregate_params = offender_aggregates(terms, offences).query.sql_with_params()

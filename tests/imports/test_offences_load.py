@@ -17,7 +17,7 @@ def _rows(count: int = 12) -> list[dict[str, str]]:
     return [offence_row(n) for n in range(count)]
 
 
-def _state() -> list[tuple]:
+def _state() -> list[list[tuple]]:
     """Everything an import may write, as comparable values (timestamps included: they must not move)."""
     offences = list(Offence.objects.order_by("crime_ref").values_list())
     offenders = list(Offender.objects.order_by("suspect_ref").values_list())

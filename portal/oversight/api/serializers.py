@@ -12,15 +12,17 @@ def _json_value(value):
     return value
 
 
+# A field named `label` is declared like any other: DRF's metaclass moves it into `_declared_fields`, leaving
+# Field.label alone, which the stubs cannot see.
 class FigureSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.JSONField(allow_null=True, help_text="null means no data, never zero")
     note = serializers.CharField(allow_blank=True)
 
 
 class ColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # as FigureSerializer's
     numeric = serializers.BooleanField()
 
 
@@ -77,4 +79,5 @@ class ReportSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
     def get_charts(self, report) -> list[dict]:
-        return ChartSerializer([chart for chart in report.charts if chart.has_data], many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs type it as the single serializer's
+        return ChartSerializer([chart for chart in report.charts if chart.has_data], many=True).data  # type: ignore[return-value]

@@ -8,6 +8,8 @@ Each step's rate is measured within the stage before it, so it is a proportion: 
 top N of everyone ranked in that same published ranking, tasked of the top N.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -47,8 +49,8 @@ def stage_querysets(*, user, period: Period, snapshot) -> dict:
     }
     if snapshot is not None:
         stages["ranked"] = offenders.filter(pk__in=RankingEntry.objects.filter(snapshot=snapshot).values("offender_id"))
-        stages["top"] = offenders.filter(pk__in=top_n_ids(snapshot))
-        stages["tasked_from_top"] = stages["top"].filter(pk__in=tasked_ids)
+        stages["top"] = top = offenders.filter(pk__in=top_n_ids(snapshot))
+        stages["tasked_from_top"] = top.filter(pk__in=tasked_ids)
     return stages
 
 
@@ -68,7 +70,7 @@ def share_rows(dimension, counts) -> list[dict]:
     totals = {key: (sum(stage.values()) if stage is not None else None) for key, stage in counts.items()}
     rows = []
     for group in _groups(dimension, counts):
-        row = {"group": group}
+        row: dict[str, Any] = {"group": group}
         for key, _label in STAGES:
             stage = counts[key]
             row[f"{key}_n"] = stage.get(group, 0) if stage is not None and totals[key] else None
@@ -180,7 +182,9 @@ def _rri_chart(rri: list[dict]) -> list[Chart]:
     if not rri:
         return []
     index = {(row["group"], row["step"]): row["rri"] for row in rri}
-    datasets = [{"label": step, "data": [index.get((g, step)) for g in ETHNIC_GROUPS]} for step, _p, _b in STEPS]
+    datasets: list[dict[str, Any]] = [
+        {"label": step, "data": [index.get((g, step)) for g in ETHNIC_GROUPS]} for step, _p, _b in STEPS
+    ]
     for bound in (statistics.FLAG_LOW, statistics.FLAG_HIGH):
         datasets.append({"type": "line", "label": f"{bound:g}", "data": [bound] * len(ETHNIC_GROUPS),
                          "pointRadius": 0, "borderDash": [6, 4], "colour": "#505a5f"})  # fmt: skip

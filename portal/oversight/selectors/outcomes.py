@@ -84,7 +84,7 @@ def _closed_with_scores(*, user, period: Period):
 def illustrative_versions_behind_falls(*, user, period: Period) -> list[str]:
     """The policy versions ("v1") behind the scores in the fall table whose harm values are illustrative:
     a harm figure computed from the illustrative index must say so wherever it is shown."""
-    used = set()
+    used: set[str] = set()
     for at_tasking, at_exit in _closed_with_scores(user=user, period=period).values_list(
         "policy_at_tasking", "policy_at_exit"
     ):
