@@ -36,7 +36,7 @@ def withheld_ids(*, user) -> dict[str, set[str]]:
     his reference and ids are never quoted (docs/access-and-audit.md), though his events are counted."""
     models = {"offender": Offender, "offence": Offence, "case": Case}
     return {
-        name: {str(pk) for pk in withheld(model.objects.all(), user, "reports.view").values_list("pk", flat=True)}
+        name: {str(pk) for pk in withheld(model._default_manager.all(), user, "reports.view").values_list("pk", flat=True)}
         for name, model in models.items()
     }
 
