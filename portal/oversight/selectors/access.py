@@ -35,10 +35,8 @@ def withheld_ids(*, user) -> dict[str, set[str]]:
     reader may not see: without the grant a restricted offender is absent from the report's rows, so
     his reference and ids are never quoted (docs/access-and-audit.md), though his events are counted."""
     models = {"offender": Offender, "offence": Offence, "case": Case}
-    return {
-        name: {str(pk) for pk in withheld(model._default_manager.all(), user, "reports.view").values_list("pk", flat=True)}
-        for name, model in models.items()
-    }
+    hidden = {name: withheld(model._default_manager.all(), user, "reports.view") for name, model in models.items()}
+    return {name: {str(pk) for pk in rows.values_list("pk", flat=True)} for name, rows in hidden.items()}
 
 
 def _reference(target_id: str, hidden: dict[str, set[str]]) -> str:
