@@ -66,10 +66,11 @@ def record_get_or_refuse(*, user, pk: Any, capability: str) -> Offender | Offenc
 
 
 def offender_timeline(*, offender: Offender) -> QuerySet[Offence]:
-    """The offender's offences, newest first, for the profile's timeline."""
+    """The offender's offences, newest first, for the profile's timeline (each row names its offender:
+    loaded in the same query, not once per offence)."""
     return (
         Offence.objects.filter(offender=offender)
-        .select_related("offence_type", "victim")
+        .select_related("offence_type", "victim", "offender")
         .order_by("-occurred_on", "-reported_on", "-id")
     )
 

@@ -286,7 +286,37 @@ def run_current_or_latest() -> ScoringRun | None:
 
 def policy_diff(policy: ScoringPolicy) -> dict[str, Any]:
     """What changed from the policy it was based on (or the version before): parameters and entries."""
-    base = policy.based_on or ScoringPolicy.objects.filter(version__lt=policy.version).order_by("-version").first()
+    return policy_diffs([policy])[policy.pk]
+
+
+def policy_diffs(policies: Iterable[ScoringPolicy]) -> dict[int, dict[str, Any]]:
+    """`policy_diff` of each policy, by id, in three queries however many there are (the governance
+    report and the transparency record list every version with its change)."""
+    policies = list(policies)
+    bases = _bases_of(policies)
+    wanted = {p.pk for p in policies} | {base.pk for base in bases.values() if base is not None}
+    entries: dict[int, dict[str, HarmEntry]] = {pk: {} for pk in wanted}
+    for entry in HarmEntry.objects.filter(policy_id__in=wanted).order_by():
+        entries[entry.policy_id][entry.code] = entry
+    diffs = {}
+    for policy in policies:
+        base = bases[policy.pk]
+        diffs[policy.pk] = _diff(policy, base, old=entries[base.pk] if base is not None else {}, new=entries[policy.pk])
+    return diffs
+
+
+def _bases_of(policies: list[ScoringPolicy]) -> dict[int, ScoringPolicy | None]:
+    """Each policy's base: the one it was based on, else the version before it, else None."""
+    named = ScoringPolicy.objects.in_bulk({p.based_on_id for p in policies if p.based_on_id})
+    unnamed = [p.version for p in policies if not p.based_on_id]
+    earlier = list(ScoringPolicy.objects.filter(version__lt=max(unnamed)).order_by("-version")) if unnamed else []
+    return {
+        p.pk: named.get(p.based_on_id) if p.based_on_id else next((e for e in earlier if e.version < p.version), None)
+        for p in policies
+    }
+
+
+def _diff(policy, base, *, old: dict[str, HarmEntry], new: dict[str, HarmEntry]) -> dict[str, Any]:
     if base is None:
         return {"base": None, "parameters": [], "added": [], "removed": [], "changed": []}
     parameters = [
@@ -294,8 +324,6 @@ def policy_diff(policy: ScoringPolicy) -> dict[str, Any]:
         for name, value in policy.parameters.items()
         if base.parameters[name] != value
     ]
-    old = {e.code: e for e in base.entries.all()}
-    new = {e.code: e for e in policy.entries.all()}
     return {
         "base": base,
         "parameters": parameters,

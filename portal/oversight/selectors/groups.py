@@ -31,9 +31,13 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def ethnicity_expression():
+def ethnicity_expression(prefix: str = ""):
+    """The offender's ethnic group; `prefix` ("offender__") reads it from a row that points at him."""
     whens = [
-        When(ethnicity__in=[code for code, (_label, g) in ETHNICITY_CODES.items() if g == group], then=Value(group))
+        When(
+            **{f"{prefix}ethnicity__in": [code for code, (_label, g) in ETHNICITY_CODES.items() if g == group]},
+            then=Value(group),
+        )
         for group in ETHNIC_GROUPS
         if group != NOT_STATED
     ]

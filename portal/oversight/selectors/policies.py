@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scoring.models import RankingEntry, RankingSnapshot
-from scoring.selectors import active_policy, policy_diff
+from scoring.selectors import active_policy, policy_diffs
 
 __all__ = [
     "active_policy",
@@ -13,6 +13,7 @@ __all__ = [
     "policy_change_summary",
     "policy_rows",
     "snapshot_for",
+    "top_n_entries",
     "top_n_ids",
 ]
 
@@ -27,9 +28,8 @@ def known_offence_type_q(policy, prefix: str = "offence_type") -> Q:
     return Q(**{id_lookup: type_ids}) | Q(**{code_lookup: codes})
 
 
-def policy_change_summary(policy) -> str:
-    """One line a reader can scan: what this version changed from the one it was based on."""
-    diff = policy_diff(policy)
+def policy_change_summary(diff: dict) -> str:
+    """One line a reader can scan: what a version changed from the one it was based on (its policy_diff)."""
     if diff["base"] is None:
         return "first version"
     parts = [f"{row['name']} {row['before']} -> {row['after']}" for row in diff["parameters"]]
@@ -49,16 +49,23 @@ def snapshot_for(period) -> RankingSnapshot | None:
     )
 
 
+def top_n_entries(snapshots, top_n: int | None = None):
+    """The entries in the top N of each of these snapshots (ties at the boundary included)."""
+    top_n = top_n or settings.PORTAL_TOP_N
+    return RankingEntry.objects.filter(snapshot__in=snapshots, rank__lte=top_n)
+
+
 def top_n_ids(snapshot, top_n: int | None = None):
     """The offender ids in a snapshot's top N (ties at the boundary included), as a subquery."""
-    top_n = top_n or settings.PORTAL_TOP_N
-    return RankingEntry.objects.filter(snapshot=snapshot, rank__lte=top_n).values("offender_id")
+    return top_n_entries([snapshot], top_n).values("offender_id")
 
 
 def policy_rows(policies) -> list[dict]:
     def day(value):
         return timezone.localtime(value).date() if value else None
 
+    policies = list(policies)
+    diffs = policy_diffs(policies)  # every version's change in a few queries, not three per version
     return [
         {
             "version": p.version,
@@ -71,7 +78,7 @@ def policy_rows(policies) -> list[dict]:
             "activated_by": p.activated_by_username,
             "activated_on": day(p.activated_at),
             "retired_on": day(p.retired_at),
-            "changes": policy_change_summary(p),
+            "changes": policy_change_summary(diffs[p.pk]),
         }
         for p in policies
     ]
