@@ -47,9 +47,9 @@ class World:
             "offence": self.offenders[0].offences.order_by("pk").first().pk,
             "case": case.pk,
             "action": case.actions.order_by("pk").first().pk,
-            "policy": ScoringPolicy.objects.filter(status="draft").order_by("-version").first().pk,
-            "run": ScoringRun.objects.order_by("-pk").first().pk,
-            "snapshot": RankingSnapshot.objects.order_by("-pk").first().pk,
+            "policy": ScoringPolicy.objects.filter(status="draft").order_by("-version")[0].pk,
+            "run": ScoringRun.objects.order_by("-pk")[0].pk,
+            "snapshot": RankingSnapshot.objects.order_by("-pk")[0].pk,
         }
 
 
