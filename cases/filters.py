@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from offenders.models import Offence
 
 from .models import Case, CaseStage
-from .selectors import cases_of_person, has_overdue_actions
+from .selectors import cases_of_person
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -32,7 +32,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(has_overdue_actions()) if value else queryset.exclude(has_overdue_actions())
+        return queryset.with_overdue_actions() if value else queryset.without_overdue_actions()
 
     def filter_borough(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = (value or "").strip()

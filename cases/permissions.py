@@ -4,14 +4,15 @@ supervisors manage."""
 
 from django.db.models import Q
 
+from offenders.querysets import restricted_q
 from portal.accounts.permissions import register_rule
-from portal.accounts.roles import Role, has_restricted_access, user_role
+from portal.accounts.roles import Role, user_role
 
 from .models import Case
 
 
 def _case_visible_rule(user) -> Q:
-    return Q() if has_restricted_access(user) else Q(offender__restricted=False)
+    return restricted_q(user, "offender")
 
 
 def _case_work_rule(user) -> Q:

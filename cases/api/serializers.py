@@ -1,11 +1,10 @@
 """API shapes of cases, stage changes and plan actions. Input serializers only parse; services hold the rules."""
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from rest_framework import serializers
 
 from offenders.models import Offender
-from portal.accounts.permissions import restrict
+from offenders.selectors import offender_list
 
 from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Outcome, PlanAction
 from ..models import Strand as StrandChoices
@@ -90,7 +89,7 @@ class CaseCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = request.user if request else None
-        self.fields["offender"].queryset = restrict(Offender.objects.all(), user, "offender.view")
+        self.fields["offender"].queryset = offender_list(user=user)
 
 
 class CaseUpdateSerializer(serializers.Serializer):
@@ -107,7 +106,9 @@ class TransitionSerializer(serializers.Serializer):
 
 class PlanActionSerializer(serializers.ModelSerializer):
     owner = PersonSerializer(read_only=True)
-    is_overdue = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(
+        read_only=True, help_text="Open, on an open case, and due before today (as annotated by cases.selectors)."
+    )
 
     class Meta:
         model = PlanAction
@@ -116,9 +117,6 @@ class PlanActionSerializer(serializers.ModelSerializer):
             "is_overdue", "overdue_marked_on", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_is_overdue(self, action) -> bool:
-        return action.status == ActionStatus.OPEN and action.due_on < timezone.localdate()
 
 
 class PlanActionCreateSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ def known_offence_type_q(policy, prefix: str = "offence_type") -> Q:
 
 def policy_change_summary(policy) -> str:
     """One line a reader can scan: what this version changed from the one it was based on."""
-    diff = policy_diff(policy)
+    diff = policy_diff(policy=policy)
     if diff["base"] is None:
         return "first version"
     parts = [f"{row['name']} {row['before']} -> {row['after']}" for row in diff["parameters"]]
