@@ -51,10 +51,13 @@ class RankingPagination(LimitOffsetPagination):
         return whole_number_param(request.query_params, "offset", default=0, low=0)
 
     def paginate_ranking(self, request, *, filters: RankingFilter) -> list[dict]:
-        """What `paginate_queryset` does, with the ranking's own selectors for the count and the page."""
+        """What `paginate_queryset` does, with the ranking's own selectors for the count and the page (an
+        offset past the end reads nothing: the database need not take a number larger than it can hold)."""
         self.request = request
         self.limit, self.offset = self.get_limit(request), self.get_offset(request)
         self.count = selectors.ranking_count_for(filters=filters)
+        if self.count == 0 or self.offset > self.count:
+            return []
         return selectors.ranking_rows_for(
             user=request.user, filters=filters, limit=self.limit, offset=self.offset, exact=True
         )
