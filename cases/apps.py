@@ -8,7 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the object rules; models are loaded only now)
+        # Modules that use models load only now; permissions registers the object rules on import.
+        from . import permissions, selectors  # noqa: F401
 
         # The offender's profile (an offenders page) shows his cases below his offences (ADR 0505).
-        hooks.register(profile_panel=("below", "cases/offender_cases_panel.html"))
+        hooks.register(profile_panel=("below", "cases/offender_cases_panel.html", selectors.offender_cases_panel))

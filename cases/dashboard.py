@@ -9,16 +9,17 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from offenders.models import Offender
 from offenders.selectors import offender_list
+from portal.accounts.models import User
 from portal.accounts.roles import Role, user_role
 
 from . import scores
 from .models import ActionStatus, Case, CaseStage, PlanAction
-from .selectors import INACTIVE_DAYS, case_list, cases_of_person, overdue_actions_q
+from .selectors import INACTIVE_DAYS, case_list, cases_of_person
 
 PANEL_ROWS = 10
 REVIEW_SOON_DAYS = 7
@@ -32,33 +33,34 @@ PERSONAL_PANELS = (
 )
 
 
-def officer_panels(*, user) -> dict[str, Any]:
+def officer_panels(*, user: User) -> dict[str, Any]:
     """An officer's (or supervisor's own) actions and cases."""
     today = timezone.localdate()
     visible_cases = case_list(user=user)
     actions = (
-        PlanAction.objects.filter(owner=user, status=ActionStatus.OPEN, case__in=visible_cases.values("pk"))
-        .exclude(case__stage=CaseStage.CLOSED)
+        PlanAction.objects.open()
+        .filter(owner=user, case__in=visible_cases.values("pk"))
+        .with_overdue_flag(today=today)
         .select_related("case__offender")
         .order_by("due_on", "id")
     )
-    my_cases = cases_of_person(visible_cases, user=user).exclude(stage=CaseStage.CLOSED)
+    overdue = actions.overdue(today=today)
+    my_cases = cases_of_person(visible_cases, user=user).open()
     return {
         "my_open_actions": list(actions[:PANEL_ROWS]),
         "my_open_action_count": actions.count(),
-        "my_overdue_actions": list(actions.filter(overdue_actions_q(today))[:PANEL_ROWS]),
-        "my_overdue_action_count": actions.filter(overdue_actions_q(today)).count(),
+        "my_overdue_actions": list(overdue[:PANEL_ROWS]),
+        "my_overdue_action_count": overdue.count(),
         "my_cases": list(my_cases.order_by("review_due", "id")[:PANEL_ROWS]),
         "my_case_count": my_cases.count(),
-        "today": today,
     }
 
 
-def supervisor_panels(*, user) -> dict[str, Any]:
+def supervisor_panels(*, user: User) -> dict[str, Any]:
     """What a tasking supervisor acts on: who to task next, which reviews are due, which cases are idle."""
     today = timezone.localdate()
-    open_cases = case_list(user=user).exclude(stage=CaseStage.CLOSED)
-    reviews_due = open_cases.filter(review_due__lte=today + dt.timedelta(days=REVIEW_SOON_DAYS)).order_by("review_due")
+    open_cases = case_list(user=user).open()
+    reviews_due = open_cases.review_due_by(day=today + dt.timedelta(days=REVIEW_SOON_DAYS)).order_by("review_due")
     idle_since = timezone.now() - dt.timedelta(days=INACTIVE_DAYS)
     idle = open_cases.filter(last_activity_at__lt=idle_since).order_by("last_activity_at")
     return {
@@ -69,19 +71,16 @@ def supervisor_panels(*, user) -> dict[str, Any]:
         "idle_case_count": idle.count(),
         "inactive_days": INACTIVE_DAYS,
         "top_n": settings.PORTAL_TOP_N,
-        "today": today,
     }
 
 
-def untasked_entrants(*, user, limit: int = PANEL_ROWS) -> list[Offender]:
+def untasked_entrants(*, user: User, limit: int = PANEL_ROWS) -> list[Offender]:
     """New entrants to the top N (latest snapshot against the one before) with no open case, in rank order.
 
     Before any snapshot is published, the live top N stands in, so the panel is useful from day one.
     """
     ids = scores.new_entrant_ids() or scores.top_offender_ids()
-    tasked = set(
-        Case.objects.filter(offender_id__in=ids).exclude(stage=CaseStage.CLOSED).values_list("offender_id", flat=True)
-    )
+    tasked = set(Case.objects.open().filter(offender_id__in=ids).values_list("offender_id", flat=True))
     wanted = [pk for pk in ids if pk not in tasked]
     visible = offender_list(user=user).filter(pk__in=wanted).in_bulk()
     return [visible[pk] for pk in wanted if pk in visible][:limit]
@@ -91,16 +90,12 @@ def aggregate_panels() -> dict[str, Any]:
     """Counts only, for admin and oversight: the state of case work with no personal data."""
     today = timezone.localdate()
     by_stage = dict(Case.objects.values_list("stage").annotate(n=Count("id")).order_by())
-    actions = PlanAction.objects.exclude(case__stage=CaseStage.CLOSED).aggregate(
-        open=Count("id", filter=Q(status=ActionStatus.OPEN)),
-        overdue=Count("id", filter=overdue_actions_q(today)),
-    )
     month_start = today.replace(day=1)
     return {
         "stage_counts": [(stage.label, by_stage.get(stage.value, 0)) for stage in CaseStage],
-        "open_action_total": actions["open"],
-        "overdue_action_total": actions["overdue"],
-        "reviews_overdue_total": Case.objects.exclude(stage=CaseStage.CLOSED).filter(review_due__lt=today).count(),
+        "open_action_total": PlanAction.objects.open().count(),
+        "overdue_action_total": PlanAction.objects.overdue(today=today).count(),
+        "reviews_overdue_total": Case.objects.review_overdue(today=today).count(),
         "tasked_this_month": Case.objects.filter(opened_at__date__gte=month_start).count(),
         "done_this_month": PlanAction.objects.filter(
             status=ActionStatus.DONE, completed_at__date__gte=month_start
@@ -108,7 +103,7 @@ def aggregate_panels() -> dict[str, Any]:
     }
 
 
-def dashboard_panels(*, user) -> dict[str, Any]:
+def dashboard_panels(*, user: User) -> dict[str, Any]:
     """The panels for this user's role."""
     role = user_role(user)
     if role == Role.OFFICER:

@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from offenders.models import Offence
 
-from .models import Case, CaseStage
-from .selectors import cases_of_person, has_overdue_actions
+from .models import Case, CaseQuerySet, CaseStage
+from .selectors import cases_of_person
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -29,10 +29,10 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ["stage", "overdue", "borough", "mine", "scope", "lead", "offender"]
 
-    def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_overdue(self, queryset: CaseQuerySet, name: str, value) -> CaseQuerySet:
         if value is None:
             return queryset
-        return queryset.filter(has_overdue_actions()) if value else queryset.exclude(has_overdue_actions())
+        return queryset.with_overdue_actions() if value else queryset.without_overdue_actions()
 
     def filter_borough(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = (value or "").strip()
@@ -41,7 +41,7 @@ class CaseFilter(django_filters.FilterSet):
         in_borough = Offence.objects.filter(offender_id=OuterRef("offender_id"), borough__iexact=value)
         return queryset.filter(Exists(in_borough))
 
-    def filter_mine(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_mine(self, queryset: CaseQuerySet, name: str, value) -> CaseQuerySet:
         if value is None:
             return queryset
         mine = cases_of_person(queryset, user=self.request.user).values("pk")

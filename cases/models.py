@@ -8,9 +8,13 @@ These models were born in the offenders app and moved here without touching the 
 target type `offenders.<model>` (AUDIT_TARGET_TYPE) that existing events, filters and reports use.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from offenders.models import PERSONAL_AUDIT_FIELDS, Offender
 
@@ -20,9 +24,6 @@ class CaseStage(models.TextChoices):
     ACTIVE = "active", "Active"
     CHARGED = "charged", "Charged"
     CLOSED = "closed", "Closed"
-
-
-OPEN_STAGES = (CaseStage.TASKED, CaseStage.ACTIVE, CaseStage.CHARGED)
 
 
 class ExitReason(models.TextChoices):
@@ -66,6 +67,83 @@ class Outcome(models.TextChoices):
 POSITIVE_OUTCOMES = frozenset({Outcome.ARREST, Outcome.CHARGE, Outcome.REMAND, Outcome.CONVICTION})
 
 
+def open_case_q(path: str = "") -> Q:
+    """A case is open until it is closed (the condition of the one-open-case-per-offender constraint).
+    `path` leads from the queried model to the case ("case" for an action)."""
+    return ~Q(**{f"{path}__stage" if path else "stage": CaseStage.CLOSED})
+
+
+def overdue_actions_q(today: dt.date | None = None) -> Q:
+    """What "overdue" means, everywhere (lists, the case page, the API, the dashboard, the digest): an OPEN
+    action of an OPEN case whose due date is before `today` (default: today). Due today is not overdue
+    yet. Closing a case cancels its open actions (ADR 0501), so the case condition only makes sure an
+    action of a closed case never counts, whatever happened to it."""
+    return Q(status=ActionStatus.OPEN, due_on__lt=today or timezone.localdate()) & open_case_q("case")
+
+
+def review_overdue_q(today: dt.date | None = None) -> Q:
+    """An open case whose review date is before `today` (default: today); due today is not overdue yet."""
+    return open_case_q() & Q(review_due__lt=today or timezone.localdate())
+
+
+def _count(actions: models.QuerySet) -> Coalesce:
+    """How many of `actions` belong to the outer case (a subquery, so counts never multiply each other)."""
+    per_case = actions.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(per_case, output_field=IntegerField()), 0)
+
+
+class CaseQuerySet(models.QuerySet):
+    """The named sets of cases: "open", "closed", "review overdue", "has overdue actions", written once."""
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(open_case_q())
+
+    def closed(self) -> "CaseQuerySet":
+        return self.filter(stage=CaseStage.CLOSED)
+
+    def review_due_by(self, *, day: dt.date) -> "CaseQuerySet":
+        """Open cases whose review date is on or before `day` (the morning job: today; the supervisor's
+        panel: the week ahead)."""
+        return self.open().filter(review_due__lte=day)
+
+    def review_overdue(self, *, today: dt.date | None = None) -> "CaseQuerySet":
+        return self.filter(review_overdue_q(today))
+
+    def with_overdue_actions(self, *, today: dt.date | None = None) -> "CaseQuerySet":
+        return self.filter(self._overdue_actions_exist(today))
+
+    def without_overdue_actions(self, *, today: dt.date | None = None) -> "CaseQuerySet":
+        return self.exclude(self._overdue_actions_exist(today))
+
+    @staticmethod
+    def _overdue_actions_exist(today: dt.date | None) -> Exists:
+        return Exists(PlanAction.objects.overdue(today=today).filter(case=OuterRef("pk")))
+
+    def with_list_figures(self, *, today: dt.date | None = None) -> "CaseQuerySet":
+        """Annotate what every list of cases shows: `open_action_count`, `overdue_action_count` and
+        `is_review_overdue` (each by the one meaning above)."""
+        return self.annotate(
+            open_action_count=_count(PlanAction.objects.open()),
+            overdue_action_count=_count(PlanAction.objects.overdue(today=today)),
+            is_review_overdue=ExpressionWrapper(review_overdue_q(today), output_field=BooleanField()),
+        )
+
+
+class PlanActionQuerySet(models.QuerySet):
+    """The named sets of plan actions: "open" (still to do) and "overdue" (overdue_actions_q)."""
+
+    def open(self) -> "PlanActionQuerySet":
+        """Actions still to do: open, on an open case."""
+        return self.filter(open_case_q("case"), status=ActionStatus.OPEN)
+
+    def overdue(self, *, today: dt.date | None = None) -> "PlanActionQuerySet":
+        return self.filter(overdue_actions_q(today))
+
+    def with_overdue_flag(self, *, today: dt.date | None = None) -> "PlanActionQuerySet":
+        """Annotate `is_overdue` on each action (the case page, the API and the dashboard show it)."""
+        return self.annotate(is_overdue=ExpressionWrapper(overdue_actions_q(today), output_field=BooleanField()))
+
+
 class Case(models.Model):
     """One managed offender: lead officer, team, stage, review date and, once closed, the exit reason."""
 
@@ -91,7 +169,10 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CaseQuerySet.as_manager()
+
     AUDIT_TARGET_TYPE = "offenders.case"
+    AUDIT_FIELDS = ("offender", "lead", "team", "stage", "review_due", "exit_reason")
     AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
 
     class Meta:
@@ -119,6 +200,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """The loaded case's side of CaseQuerySet.open(): open until it is closed."""
         return self.stage != CaseStage.CLOSED
 
 
@@ -165,7 +247,10 @@ class PlanAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlanActionQuerySet.as_manager()
+
     AUDIT_TARGET_TYPE = "offenders.planaction"
+    AUDIT_FIELDS = ("case", "strand", "owner", "due_on", "status", "outcome")
     AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
     is_overdue: bool  # not a column: `case_plan` (cases/selectors.py) sets it for the plan page
 

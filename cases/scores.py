@@ -5,12 +5,14 @@ One narrow seam, so the cases app reads scoring in exactly one module. Ranks com
 own selectors, so a rank here is the rank on the ranked list (ties share a rank).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from offenders.models import Offender
 from scoring.models import OffenderScore, RankingEntry, RankingSnapshot
-from scoring.selectors import illustrative_versions, offender_rank
+from scoring.selectors import eligible_scores, illustrative_versions, offender_rank
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class RankPoint:
     score: float
 
 
-def score_now(offender) -> LiveScore | None:
+def score_now(*, offender: Offender) -> LiveScore | None:
     """The offender's live score and rank (as the ranked list shows it), or None when never scored."""
     row = OffenderScore.objects.select_related("policy").filter(offender_id=offender.pk).first()
     if row is None:
@@ -42,13 +44,13 @@ def score_now(offender) -> LiveScore | None:
     )
 
 
-def illustrative_among(*policy_labels: str) -> bool:
+def illustrative_among(*, labels: Iterable[str]) -> bool:
     """Whether any of these policy versions ("v3", as copied onto a case) carries illustrative harm
     values: the case page labels its scores as illustrative only then."""
-    return bool(illustrative_versions(policy_labels))
+    return bool(illustrative_versions(labels=labels))
 
 
-def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:
+def rank_history(*, offender: Offender, limit: int = 12) -> list[RankPoint]:
     """The offender's rank in each of the last `limit` published snapshots he appears in, oldest first."""
     entries = (
         RankingEntry.objects.filter(offender_id=offender.pk)
@@ -65,8 +67,7 @@ def rank_history(offender, *, limit: int = 12) -> list[RankPoint]:
 def top_offender_ids(*, limit: int | None = None) -> list[int]:
     """The offenders in the current top N by live score (the list the tasking meeting works from)."""
     limit = limit or settings.PORTAL_TOP_N
-    rows = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")[:limit]
-    return list(rows.values_list("offender_id", flat=True))  # the order of scoring.selectors.ranked_scores
+    return list(eligible_scores(user=None)[:limit].values_list("offender_id", flat=True))
 
 
 def new_entrant_ids(*, limit: int | None = None) -> list[int]:

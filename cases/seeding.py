@@ -160,7 +160,7 @@ class CaseSeeder:
         idle = index % 9 == 4  # a few cases with no activity for weeks (the supervisor's idle panel)
         case.opened_at = _at(opened_on, rng)
         case.last_activity_at = case.opened_at if idle else max([case.opened_at, last, *notes])
-        closed = case.stage == CaseStage.CLOSED
+        closed = not case.is_open
         case.closed_at = _at(stages[-1][1], rng) if closed else None
         Case.objects.filter(pk=case.pk).update(
             opened_at=case.opened_at,
@@ -205,7 +205,7 @@ class CaseSeeder:
                 due = opened_on + dt.timedelta(days=rng.randint(7, 70))
                 action = PlanAction(case=case, strand=strand, description=description, owner=rng.choice(people),
                                     due_on=due, created_by=case.lead)  # fmt: skip
-                if due < self.anchor or case.stage == CaseStage.CLOSED:
+                if due < self.anchor or not case.is_open:
                     self._finish(action, strand, case)
                 actions.append(action)
         PlanAction.objects.bulk_create(actions)
@@ -217,8 +217,8 @@ class CaseSeeder:
 
     def _finish(self, action: PlanAction, strand: Strand, case: Case) -> None:
         draw = self.rng.random()
-        if case.stage == CaseStage.CLOSED or draw < 0.75:
-            done = draw < 0.85 or case.stage != CaseStage.CLOSED
+        if not case.is_open or draw < 0.75:
+            done = draw < 0.85 or case.is_open
             action.status = ActionStatus.DONE if done else ActionStatus.CANCELLED
             action.outcome = self.rng.choice(OUTCOMES[strand]) if done else ""
             completed = min(action.due_on, self.anchor)
@@ -243,7 +243,7 @@ def seed_cases(context: SeedContext) -> dict[str, int]:
     policy = active_policy()
     officers, supervisors = case_people(context.faker("cases"))
     seeder = CaseSeeder(context, officers, supervisors)
-    already = set(Case.objects.exclude(stage=CaseStage.CLOSED).values_list("offender_id", flat=True))
+    already = set(Case.objects.open().values_list("offender_id", flat=True))
     top = highest_harm_offenders(anchor=context.anchor, limit=CASES)
     for index, (offender_id, harm) in enumerate(top):
         if offender_id not in already:

@@ -1,66 +1,51 @@
-"""Reads of cases: lists (always through restrict()), the case page, the plan and timeline, the dashboard.
+"""Reads of cases: lists (always through restrict()), the case page and its API twin, the plan and
+timeline, the profile's cases panel and what the morning digest sends.
 
-Overdue is computed here from the dates (an open action due before today), so a page is right even
-before the morning job has marked anything.
+Overdue is computed from the dates by the one meaning in cases/models.py (`overdue_actions_q`: an open
+action of an open case due before today), so a page is right even before the morning job has marked
+anything.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from portal.accounts.permissions import restrict
+from offenders.models import Offender
+from portal.accounts.models import User
+from portal.accounts.permissions import can, restrict
 from portal.accounts.roles import Role
 
-from .models import ActionStatus, Case, CaseStage, PlanAction, Strand
+from . import scores
+from .models import Case, CaseNote, CaseQuerySet, CaseStageChange, PlanAction, Strand
 
 INACTIVE_DAYS = 28
 
 
-def overdue_actions_q(today: dt.date | None = None, prefix: str = "") -> Q:
-    """Open actions due before today on a case that is still open."""
-    today = today or timezone.localdate()
-    return Q(
-        **{
-            f"{prefix}status": ActionStatus.OPEN,
-            f"{prefix}due_on__lt": today,
-        }
-    ) & ~Q(**{f"{prefix}case__stage": CaseStage.CLOSED})
+def case_queryset() -> CaseQuerySet:
+    """Cases with what every list shows: offender, lead, the counts of open and overdue actions and
+    whether the review is overdue (CaseQuerySet.with_list_figures)."""
+    return Case.objects.select_related("offender", "lead").with_list_figures().order_by("-opened_at", "-id")
 
 
-def case_queryset() -> QuerySet[Case]:
-    """Cases with what every list shows: offender, lead, and counts of open and overdue actions."""
-    today = timezone.localdate()
-    return (
-        Case.objects.select_related("offender", "lead")
-        .annotate(
-            open_action_count=Count("actions", filter=Q(actions__status=ActionStatus.OPEN), distinct=True),
-            overdue_action_count=Count(
-                "actions", filter=Q(actions__status=ActionStatus.OPEN, actions__due_on__lt=today), distinct=True
-            ),
-        )
-        .order_by("-opened_at", "-id")
-    )
-
-
-def case_list(*, user) -> QuerySet[Case]:
+def case_list(*, user: User | None) -> CaseQuerySet:
     """The cases this user may read (none for admin and oversight)."""
     return restrict(case_queryset(), user, "case.view")
 
 
-def case_get(*, user, case_id: Any, capability: str = "case.view") -> Case:
+def case_get(*, user: User, case_id: Any, capability: str = "case.view") -> Case:
     """One case the user may read, or 404 (a restricted offender's case is not acknowledged to exist)."""
     queryset = restrict(case_queryset().select_related("opened_by"), user, capability)
     return get_object_or_404(queryset, pk=case_id)
 
 
-def case_get_or_refuse(*, user, case_id: Any) -> Case:
+def case_get_or_refuse(*, user: User, case_id: Any) -> Case:
     """case_get for a page or an API call: a case that exists but is hidden from this user is refused (403,
     audited by the refusal handlers: CONTRACT.md section 2); a missing one is a 404."""
     try:
@@ -72,15 +57,17 @@ def case_get_or_refuse(*, user, case_id: Any) -> Case:
 
 
 def action_get(*, case: Case, action_id: Any) -> PlanAction:
-    return get_object_or_404(PlanAction.objects.select_related("owner", "case__offender"), case=case, pk=action_id)
+    """One action of the case, flagged `is_overdue`; 404 when the case has no such action."""
+    actions = PlanAction.objects.select_related("owner", "case__offender").with_overdue_flag()
+    return get_object_or_404(actions, case=case, pk=action_id)
 
 
 def case_actions(*, case: Case) -> QuerySet[PlanAction]:
-    """The plan's actions, soonest due first."""
-    return case.actions.select_related("owner").order_by("due_on", "id")
+    """The plan's actions, soonest due first, each flagged `is_overdue`."""
+    return PlanAction.objects.filter(case=case).select_related("owner").with_overdue_flag().order_by("due_on", "id")
 
 
-def case_workers() -> QuerySet:
+def case_workers() -> QuerySet[User]:
     """People who may lead, join or own actions on cases: active officers and supervisors."""
     return (
         get_user_model()
@@ -90,7 +77,7 @@ def case_workers() -> QuerySet:
     )
 
 
-def cases_of_person(queryset: QuerySet[Case], *, user) -> QuerySet[Case]:
+def cases_of_person(queryset: CaseQuerySet, *, user: User) -> CaseQuerySet:
     """Cases this person leads or is on the team of."""
     on_team = Case.team.through.objects.filter(user_id=user.pk).values("case_id")
     return queryset.filter(Q(lead_id=user.pk) | Q(pk__in=on_team))
@@ -104,11 +91,9 @@ class StrandPlan:
 
 
 def case_plan(*, case: Case) -> list[StrandPlan]:
-    """The plan by strand, each action flagged `is_overdue` (open and due before today)."""
-    today = timezone.localdate()
+    """The plan by strand, each action flagged `is_overdue`."""
     by_strand: dict[str, list[PlanAction]] = {value: [] for value in Strand.values}
     for action in case_actions(case=case):
-        action.is_overdue = action.status == ActionStatus.OPEN and action.due_on < today and case.is_open
         by_strand[action.strand].append(action)
     return [StrandPlan(strand=s.value, label=s.label, actions=by_strand[s.value]) for s in Strand]
 
@@ -151,10 +136,84 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
     return sorted(items, key=lambda item: item.at, reverse=True)
 
 
-def case_open_for_offender(*, offender, user) -> Case | None:
-    return case_list(user=user).filter(offender=offender).exclude(stage=CaseStage.CLOSED).first()
+def case_open_for_offender(*, offender: Offender, user: User) -> Case | None:
+    """The offender's open case, if this user may read it."""
+    return case_list(user=user).open().filter(offender=offender).first()
 
 
-def has_overdue_actions() -> Exists:
-    """An Exists() for annotating or filtering cases that have an overdue action."""
-    return Exists(PlanAction.objects.filter(overdue_actions_q(), case=OuterRef("pk")))
+def offender_has_open_case(*, offender: Offender) -> bool:
+    """Whether the offender already has an open case: then nobody may task him again (one open case per
+    offender, a database constraint too)."""
+    return Case.objects.open().filter(offender=offender).exists()
+
+
+def offender_cases_panel(*, user: User, offender: Offender, score_summary: dict[str, Any]) -> dict[str, Any]:
+    """The profile's cases panel (registered through offenders.hooks): the offender's cases this user may
+    read and, for a supervisor, whether he may be tasked now."""
+    return {
+        "cases": list(case_list(user=user).filter(offender=offender).order_by("-opened_at")),
+        "may_read": can(user, "case.view"),
+        "may_task": can(user, "case.manage") and not offender_has_open_case(offender=offender),
+    }
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """One case as its page and the API detail read it. The API answers the case and its live score;
+    the page (`panels`) also shows the plan, the timeline, the notes, the rank history and what this
+    user may do."""
+
+    case: Case
+    live_score: scores.LiveScore | None
+    stage_changes: list[CaseStageChange] = field(default_factory=list)
+    team: list[User] = field(default_factory=list)
+    scores_illustrative: bool = False
+    plan: list[StrandPlan] = field(default_factory=list)
+    timeline: list[TimelineItem] = field(default_factory=list)
+    notes: list[CaseNote] = field(default_factory=list)
+    rank_history: list[scores.RankPoint] = field(default_factory=list)
+    may_work: bool = False
+    may_manage: bool = False
+
+
+def case_detail(*, user: User, case: Case, panels: bool = True) -> CaseDetail:
+    """The case page's reads (and, without `panels`, the API detail's): one source, so both show the
+    same live score."""
+    live_score = scores.score_now(offender=case.offender)
+    if not panels:
+        return CaseDetail(case=case, live_score=live_score)
+    return CaseDetail(
+        case=case,
+        live_score=live_score,
+        stage_changes=list(case.stage_changes.all()),
+        team=list(case.team.order_by("username")),
+        scores_illustrative=scores.illustrative_among(
+            labels=(case.policy_at_tasking, case.policy_at_exit, live_score.policy if live_score else "")
+        ),
+        plan=case_plan(case=case),
+        timeline=case_timeline(case=case),
+        notes=list(case.notes.all()),
+        rank_history=scores.rank_history(offender=case.offender),
+        may_work=case.is_open and can(user, "case.work", case),
+        may_manage=case.is_open and can(user, "case.manage", case),
+    )
+
+
+@dataclass
+class Digest:
+    """One person's morning digest: the overdue actions they own, the due reviews of the cases they lead."""
+
+    overdue_actions: list[PlanAction] = field(default_factory=list)
+    reviews_due: list[Case] = field(default_factory=list)
+
+
+def digests_collect(*, today: dt.date) -> dict[int, Digest]:
+    """Per person: the overdue actions they own and the due reviews of the cases they lead."""
+    digests: dict[int, Digest] = defaultdict(Digest)
+    overdue = PlanAction.objects.overdue(today=today).select_related("case__offender")
+    for action in overdue.order_by("owner_id", "due_on", "id").iterator(chunk_size=500):
+        digests[action.owner_id].overdue_actions.append(action)
+    due = Case.objects.review_due_by(day=today).select_related("offender")
+    for case in due.order_by("lead_id", "review_due", "id").iterator(chunk_size=500):
+        digests[case.lead_id].reviews_due.append(case)
+    return digests

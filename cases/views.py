@@ -9,14 +9,12 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
 from offenders.selectors import record_get_or_refuse
 from offenders.services.access import list_view_record
 from portal.accounts.guards import CapabilityRequiredMixin
-from portal.accounts.permissions import can
 from portal.forms import add_service_errors
 
 from . import scores
@@ -29,7 +27,7 @@ from .forms import (
     NoteForm,
     TransitionForm,
 )
-from .selectors import action_get, case_get_or_refuse, case_list, case_open_for_offender, case_plan, case_timeline
+from .selectors import action_get, case_detail, case_get_or_refuse, case_list, case_open_for_offender
 from .services.cases import (
     ALLOWED_TRANSITIONS,
     case_note_add,
@@ -65,7 +63,6 @@ class CaseListView(CapabilityRequiredMixin, ListView):
             filter=self.filterset,
             scope=self.filterset.data.get("scope"),
             query=query.urlencode(),
-            today=timezone.localdate(),
         )
         return context
 
@@ -73,21 +70,8 @@ class CaseListView(CapabilityRequiredMixin, ListView):
 def _case_page(request, case, *, status: int = 200, **forms):
     """Render the case page; `forms` replaces the blank forms with bound ones that carry errors."""
     user = request.user
-    live_score = scores.score_now(case.offender)
     context = {
-        "case": case,
-        "live_score": live_score,
-        "scores_illustrative": scores.illustrative_among(
-            case.policy_at_tasking, case.policy_at_exit, live_score.policy if live_score else ""
-        ),
-        "plan": case_plan(case=case),
-        "timeline": case_timeline(case=case),
-        "stage_changes": case.stage_changes.all(),
-        "notes": case.notes.all(),
-        "team": case.team.order_by("username"),
-        "rank_history": scores.rank_history(case.offender),
-        "may_work": case.is_open and can(user, "case.work", case),
-        "may_manage": case.is_open and can(user, "case.manage", case),
+        **vars(case_detail(user=user, case=case)),  # case, live_score, plan, timeline, may_work...
         "action_form": forms.get("action_form") or ActionForm(initial={"owner": user.pk}),
         "note_form": forms.get("note_form") or NoteForm(),
         "transition_form": forms.get("transition_form")
@@ -127,7 +111,8 @@ class CaseOpenView(CapabilityRequiredMixin, View):
 
     def _render(self, request, form, offender, status=200):
         existing = case_open_for_offender(offender=offender, user=request.user)
-        context = {"form": form, "offender": offender, "existing": existing, "live": scores.score_now(offender)}
+        live = scores.score_now(offender=offender)
+        context = {"form": form, "offender": offender, "existing": existing, "live": live}
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):

@@ -9,7 +9,8 @@ its work concerns them:
 - the offender API answers with the live score and its breakdown (`score_summary`: scoring);
 - a page that saved an offence says when its re-score is still waiting for the broker
   (`score_update_waiting`: scoring);
-- the profile page shows the score panel and the cases panel (`profile_panels`: scoring, cases);
+- the profile page shows the score panel and the cases panel (`profile_panels`, each panel with the
+  function that reads its data: scoring, cases);
 - the admin's import pages offer the harm-index workbook beside the offences CSV (`import_pages`: scoring).
 
 Each app above registers its functions here from its AppConfig.ready(); offenders calls only the
@@ -24,6 +25,8 @@ from typing import Any
 
 # (code, offence type id or None when the entry has no type yet, title)
 CodeRows = Iterable[tuple[str, int | None, str]]
+# A profile panel's reads: (user=, offender=, score_summary=) -> what its template shows, as `data`.
+PanelData = Callable[..., dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class _Registry:
     score_summary: Callable[..., dict[str, Any]] | None = None
     score_update_waiting: Callable[..., bool] | None = None
     profile_panels: dict[str, list[str]] = field(default_factory=dict)
+    panel_data: dict[str, PanelData] = field(default_factory=dict)
     import_pages: dict[str, ImportPage] = field(default_factory=dict)
 
 
@@ -55,7 +59,7 @@ def register(
     offence_codes: Callable[[], CodeRows | None] | None = None,
     score_summary: Callable[..., dict[str, Any]] | None = None,
     score_update_waiting: Callable[..., bool] | None = None,
-    profile_panel: tuple[str, str] | None = None,
+    profile_panel: tuple[str, str, PanelData] | None = None,
     import_page: ImportPage | None = None,
 ) -> None:
     """Called by an app above from its AppConfig.ready(), with each thing it provides.
@@ -65,8 +69,11 @@ def register(
     codes an import may use, or None for "no opinion" (then every known offence type).
     `score_summary(offender=...)`: the live score as the offender API shows it.
     `score_update_waiting(offender_id=...)`: whether his re-score has not reached the workers yet. `profile_panel`:
-    (slot, template name), the slot being "beside" (next to the details) or "below" (after the
-    offences); a panel template reads `offender` and `request` from the page. `import_page`: an ImportPage.
+    (slot, template name, data), the slot being "beside" (next to the details) or "below" (after the
+    offences); `data(user=..., offender=..., score_summary=...)` reads what the panel shows (the profile
+    has already read the score summary, so a panel that shows it does not read it again), and the
+    template gets it as `data` beside the page's `offender`: templates only format, never read.
+    `import_page`: an ImportPage.
     """
     if offences_changed is not None and offences_changed not in _registry.offences_changed:
         _registry.offences_changed.append(offences_changed)
@@ -77,10 +84,11 @@ def register(
     if score_update_waiting is not None:
         _registry.score_update_waiting = score_update_waiting
     if profile_panel is not None:
-        slot, template = profile_panel
+        slot, template, data = profile_panel
         templates = _registry.profile_panels.setdefault(slot, [])
         if template not in templates:
             templates.append(template)
+        _registry.panel_data[template] = data
     if import_page is not None:
         _registry.import_pages[import_page.name] = import_page
 
@@ -111,6 +119,11 @@ def score_update_waiting(*, offender_id: int) -> bool:
 def profile_panels() -> dict[str, list[str]]:
     """Slot -> the templates the profile includes there, in the order the apps registered them."""
     return {slot: list(templates) for slot, templates in _registry.profile_panels.items()}
+
+
+def profile_panel_data(*, template: str, user, offender, score_summary: dict[str, Any]) -> dict[str, Any]:
+    """What the panel `template` shows for this user and offender, read by the app that registered it."""
+    return _registry.panel_data[template](user=user, offender=offender, score_summary=score_summary)
 
 
 def import_pages() -> list[ImportPage]:

@@ -4,12 +4,14 @@ So a restricted offender is invisible to anyone without the grant in search, lis
 alike: the page and the API ask the same functions.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from portal.accounts.models import User
 from portal.accounts.permissions import restrict
 
 from . import hooks
@@ -75,8 +77,42 @@ def offender_timeline(*, offender: Offender) -> QuerySet[Offence]:
     )
 
 
-def offender_score_summary(*, offender: Offender) -> dict[str, Any]:
-    """The live score and its per-offence breakdown, exactly as the scoring app explains them
-    (score, rank, eligible, components, policy, breakdown); never recomputed here. The scoring app
-    provides it through offenders.hooks (offenders may not import scoring: ADR 0505)."""
-    return hooks.score_summary(offender=offender)
+@dataclass(frozen=True)
+class ProfilePanel:
+    """A panel another app adds to the profile: its template and the data it shows (read already)."""
+
+    template: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OffenderProfile:
+    """The profile as its page and the API detail read it: the offences newest first, the live score and
+    its per-offence breakdown as the scoring app explains them (through offenders.hooks: ADR 0505), and,
+    for the page, the other apps' panels by slot ("beside", "below")."""
+
+    offender: Offender
+    offences: list[Offence]
+    score_summary: dict[str, Any]
+    panels: dict[str, list[ProfilePanel]]
+
+
+def offender_profile(*, user: User, offender: Offender, panels: bool = True) -> OffenderProfile:
+    """Everything the profile shows, read here so the page and the API detail agree and no template reads
+    the database. The API detail shows no panels (`panels=False` spares their reads)."""
+    score_summary = hooks.score_summary(offender=offender)
+    by_slot: dict[str, list[ProfilePanel]] = {}
+    for slot, templates in (hooks.profile_panels() if panels else {}).items():
+        by_slot[slot] = [
+            ProfilePanel(
+                template,
+                hooks.profile_panel_data(template=template, user=user, offender=offender, score_summary=score_summary),
+            )
+            for template in templates
+        ]
+    return OffenderProfile(
+        offender=offender,
+        offences=list(offender_timeline(offender=offender)),
+        score_summary=score_summary,
+        panels=by_slot,
+    )

@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView
 
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import can
+from portal.audit.targets import audit_snapshot
 from portal.forms import add_service_errors
 
 from . import hooks, selectors
@@ -21,8 +22,8 @@ from .filters import OffenderFilter
 from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
 from .models import Offence, Offender
 from .services.access import list_view_record, offender_view_record
-from .services.offences import offence_create, offence_delete, offence_snapshot, offence_update
-from .services.offenders import offender_create, offender_mark_restricted, offender_snapshot, offender_update
+from .services.offences import offence_create, offence_delete, offence_update
+from .services.offenders import offender_create, offender_mark_restricted, offender_update
 
 PURPOSES_SESSION_KEY = "offender_access_purposes"
 SORTABLE_COLUMNS = (
@@ -96,13 +97,14 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
         if not purpose:
             return render(request, "offenders/offender_purpose.html", {"offender": offender, "form": PurposeForm()})
         offender_view_record(offender=offender, purpose=purpose)
+        profile = selectors.offender_profile(user=request.user, offender=offender)
         context = {
             "offender": offender,
-            "offences": selectors.offender_timeline(offender=offender),
+            "offences": profile.offences,
             "purpose": purpose,
             "can_edit": can(request.user, "offender.edit", offender),
             "can_mark_restricted": can(request.user, "offender.mark_restricted", offender),
-            "profile_panels": hooks.profile_panels(),  # the score beside, the cases below (ADR 0505)
+            "profile_panels": profile.panels,  # the score beside, the cases below (ADR 0505)
         }
         return render(request, "offenders/offender_detail.html", context)
 
@@ -175,7 +177,8 @@ class OffenderEditView(ServiceFormView):
         self.offender = visible_offender(self.request, pk, "offender.edit")
 
     def get_initial(self):
-        return {name: value or "" for name, value in offender_snapshot(self.offender).items()}
+        """The form edits the fields a write records (Offender.AUDIT_FIELDS), as plain values."""
+        return {name: value or "" for name, value in audit_snapshot(self.offender).items()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(offender=self.offender, **kwargs)
@@ -236,7 +239,8 @@ class OffenceEditView(ServiceFormView):
         self.offence = visible_offence(self.request, pk)
 
     def get_initial(self):
-        return offence_snapshot(self.offence)
+        """The offence in its input form (Offence.AUDIT_FIELDS)."""
+        return audit_snapshot(self.offence)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(offender=self.offence.offender, offence=self.offence, **kwargs)

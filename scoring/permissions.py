@@ -3,7 +3,8 @@ one without the grant (the offenders app's one rule, `restricted_q`), and identi
 follow the same rule on top of the role's."""
 
 from offenders.models import Offender
-from offenders.permissions import of_offender, restricted_q
+from offenders.permissions import of_offender
+from offenders.querysets import restricted_q
 from portal.accounts.permissions import register_rule
 
 from .models import OffenderScore, RankingEntry

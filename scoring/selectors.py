@@ -12,23 +12,30 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from offenders.models import Offence, Offender, offender_reference
+from portal.accounts.models import User
 from portal.accounts.permissions import restrict, role_allows
 
+from .filters import RankingFilter
 from .formula import ScoreTerms, offence_contributions, offender_aggregates
 from .models import HarmEntry, OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy, ScoringRun
 
 
 def active_policy() -> ScoringPolicy | None:
-    return ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).first()
+    return ScoringPolicy.objects.active().first()
 
 
 def active_policy_codes() -> Iterable[tuple[str, int | None, str]] | None:
     """(code, offence type id or None, title) of the active policy's harm entries: the codes an offences
     import may use (asked through offenders.hooks). None without an active policy: no opinion."""
-    if not ScoringPolicy.objects.filter(status=ScoringPolicy.Status.ACTIVE).exists():
+    if not ScoringPolicy.objects.active().exists():
         return None
-    entries = HarmEntry.objects.filter(policy__status=ScoringPolicy.Status.ACTIVE)
+    entries = HarmEntry.objects.filter(policy__in=ScoringPolicy.objects.active())
     return entries.values_list("code", "offence_type_id", "title")
+
+
+def policy_entries(*, policy: ScoringPolicy) -> list[dict[str, Any]]:
+    """The policy's weight table as the API and the edit form show it, by code."""
+    return [dict(row) for row in policy.entries.order_by("code").values("code", "title", "days", "provenance")]
 
 
 def latest_snapshot() -> RankingSnapshot | None:
@@ -55,18 +62,13 @@ def ranking_count(queryset: QuerySet[OffenderScore]) -> int:
     return count
 
 
-def eligible_scores(*, user) -> QuerySet[OffenderScore]:
+def eligible_scores(*, user: User | None) -> QuerySet[OffenderScore]:
     """The eligible scores this user may see, best first (ties in offender id order): the queryset the
     ranking FilterSet narrows. A restricted offender is absent without the grant (`ranking.view`'s rule);
-    ranks are added per page by `ranking_rows`, on the whole list."""
+    ranks are added per page by `live_ranks`, on the whole list. `user=None` is the system's own read
+    (the tasking list's top N, counted for everyone): every eligible score."""
     scores = OffenderScore.objects.filter(eligible=True).order_by("-score", "offender_id")
-    return restrict(scores, user, "ranking.view")
-
-
-def ranking_queryset(filterset) -> QuerySet:
-    """The rows (`ranking_values`) of a bound RankingFilter over `eligible_scores(user=...)`, for the page
-    and the API alike; an invalid filter narrows nothing (the page shows its errors above the whole list)."""
-    return ranking_values(filterset.qs if filterset.is_valid() else filterset.queryset)
+    return scores if user is None else restrict(scores, user, "ranking.view")
 
 
 def live_ranks(scores: list[float]) -> list[int]:
@@ -102,7 +104,7 @@ def rescore_waiting(*, offender_id: int) -> bool:
     return RescoreRequest.objects.filter(offender_id=offender_id, sent_at__isnull=True).exists()
 
 
-def visible_identities(user, offender_ids: list[int]) -> set[int]:
+def visible_identities(*, user: User, offender_ids: list[int]) -> set[int]:
     """Offenders whose identity this user may see on the list (role, then the restricted rule)."""
     if not role_allows(user, "ranking.view_identities"):
         return set()
@@ -119,12 +121,12 @@ RANKING_VALUES = (
 )  # fmt: skip
 
 
-def snapshot_rows(*, user, snapshot: RankingSnapshot, limit: int) -> list[dict[str, Any]]:
+def snapshot_rows(*, user: User, snapshot: RankingSnapshot, limit: int) -> list[dict[str, Any]]:
     """The first `limit` rows this user may see of a published ranking, frozen as published (ranks and
     movement included), for its page and the API: a name only where this user may see it (the live
     list's rule), else the pseudonymous reference; a restricted offender absent without the grant."""
-    entries = list(snapshot_entries(snapshot, user=user)[:limit])
-    visible = visible_identities(user, [entry.offender_id for entry in entries])
+    entries = list(snapshot_entries(snapshot=snapshot, user=user)[:limit])
+    visible = visible_identities(user=user, offender_ids=[entry.offender_id for entry in entries])
     return [
         {
             "rank": e.rank, "offender": {"id": e.offender_id, "reference": e.offender.reference,
@@ -138,16 +140,39 @@ def snapshot_rows(*, user, snapshot: RankingSnapshot, limit: int) -> list[dict[s
     ]  # fmt: skip
 
 
-def ranking_values(queryset: QuerySet) -> QuerySet:
-    """Only the columns a ranked row shows (no model instances: the top-100 page is read often)."""
-    return queryset.values(*RANKING_VALUES)
+def ranking_filter(*, user: User, params) -> RankingFilter:
+    """The ranking's FilterSet bound to the request's parameters, over the eligible scores this user may
+    see (page and API)."""
+    return RankingFilter(params, queryset=eligible_scores(user=user))
 
 
-def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[dict[str, Any]]:
-    """Shape ranked rows (from `ranking_values`) for pages and the API: identity only where allowed,
-    movement since the latest published snapshot (None marks a new entrant). Pages round the figures
-    to `digits`; the API passes None and gives them exactly as stored, so the list, the profile's score
-    and a client's own recomputation agree to the last digit."""
+def ranking_rows_for(
+    *, user: User, filters: RankingFilter | None = None, limit: int | None = None, offset: int = 0, exact: bool = False
+) -> list[dict[str, Any]]:
+    """The live ranked list as this user may see it, for the ranking page and the API alike: rows
+    `offset` to `offset + limit` (default PORTAL_TOP_N) of everyone eligible, or of those `filters`
+    keep (each keeps his place on the whole list). A filter set that is not valid narrows nothing (the API
+    refuses it first). Each row: rank, offender (a name only where allowed), score, components, movement
+    since the latest published snapshot (None: a new entrant), and for the page the movement that
+    publication recorded (`published_movement`, `previous_rank`, `is_new`) and `restricted`.
+
+    Pages round the figures to 2 places; `exact` gives them as stored (the API), so the list, the
+    profile's score and a client's own recomputation agree to the last digit."""
+    if filters is None or not filters.is_valid():
+        queryset = eligible_scores(user=user) if filters is None else filters.queryset
+    else:
+        queryset = filters.qs
+    limit = limit or settings.PORTAL_TOP_N
+    scores = list(queryset.order_by("-score", "offender_id").values(*RANKING_VALUES)[offset : offset + limit])
+    return _ranking_rows(user, scores, digits=None if exact else 2)
+
+
+def ranking_count_for(*, filters: RankingFilter) -> int:
+    """How many rows the ranking narrowed by these (valid) filters has: the API's `count`."""
+    return ranking_count(filters.qs.order_by())
+
+
+def _ranking_rows(user: User, scores: list[dict], *, digits: int | None) -> list[dict[str, Any]]:
     figure = (lambda value: value) if digits is None else (lambda value: round(value, digits))
     ids = [s["offender_id"] for s in scores]
     ranks = live_ranks([s["score"] for s in scores])
@@ -158,7 +183,7 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
         for offender_id, rank, previous_rank in entries.values_list("offender_id", "rank", "previous_rank"):
             before[offender_id] = rank
             published[offender_id] = None if previous_rank is None else previous_rank - rank
-    identities = visible_identities(user, ids)
+    identities = visible_identities(user=user, offender_ids=ids)
     rows = []
     for s, rank in zip(scores, ranks, strict=True):
         previous = before.get(s["offender_id"])
@@ -182,12 +207,6 @@ def ranking_rows(user, scores: list[dict], *, digits: int | None = 2) -> list[di
             "previous_rank": previous,
         })  # fmt: skip
     return rows
-
-
-def current_ranking(user, *, queryset: QuerySet, limit: int | None = None, offset: int = 0) -> list[dict]:
-    """The live ranked list for this user: top `limit` (default PORTAL_TOP_N) of `queryset` (`ranking_queryset`)."""
-    limit = limit or settings.PORTAL_TOP_N
-    return ranking_rows(user, list(queryset[offset : offset + limit]))
 
 
 def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
@@ -239,7 +258,13 @@ def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
     }
 
 
-def offender_harm_history(offender: Offender) -> dict[str, list]:
+def offender_score_panel(*, user: User, offender: Offender, score_summary: dict[str, Any]) -> dict[str, Any]:
+    """The profile's score panel (registered through offenders.hooks): the score and why, as the profile
+    already read it (offender_score_breakdown), and the harm chart."""
+    return {"summary": score_summary, "history": offender_harm_history(offender=offender)}
+
+
+def offender_harm_history(*, offender: Offender) -> dict[str, list]:
     """Harm over time for the profile chart: each month's harm days from the same contribution
     expression, over the offender's whole history (no window, no decay) so the trend is visible."""
     policy = active_policy()
@@ -255,18 +280,18 @@ def offender_harm_history(offender: Offender) -> dict[str, list]:
     return {"labels": list(months), "values": [round(v, 1) for v in months.values()]}
 
 
-def snapshot_entries(snapshot: RankingSnapshot, *, user) -> QuerySet[RankingEntry]:
+def snapshot_entries(*, snapshot: RankingSnapshot, user: User) -> QuerySet[RankingEntry]:
     """A published ranking's entries this user may see, in rank order (ranks as frozen: a hidden record
     leaves its gap, as on the live list)."""
     entries = restrict(snapshot.entries.select_related("offender"), user, "ranking.view")
     return entries.order_by("rank", "offender_id")
 
 
-def runs_recent(limit: int = 20) -> QuerySet[ScoringRun]:
+def runs_recent(*, limit: int = 20) -> QuerySet[ScoringRun]:
     return ScoringRun.objects.select_related("policy").order_by("-queued_at", "-id")[:limit]
 
 
-def illustrative_versions(labels: Iterable[str]) -> list[str]:
+def illustrative_versions(*, labels: Iterable[str]) -> list[str]:
     """Which of these policy versions ("v3", as cases copy them) carry illustrative harm values, oldest
     first: a harm figure computed under one must say so wherever it is shown."""
     versions = {int(label[1:]) for label in labels if label[1:].isdigit()}
@@ -284,7 +309,7 @@ def run_current_or_latest() -> ScoringRun | None:
     return run_current() or ScoringRun.objects.order_by("-queued_at", "-id").first()
 
 
-def policy_diff(policy: ScoringPolicy) -> dict[str, Any]:
+def policy_diff(*, policy: ScoringPolicy) -> dict[str, Any]:
     """What changed from the policy it was based on (or the version before): parameters and entries."""
     return policy_diffs([policy])[policy.pk]
 

@@ -13,7 +13,6 @@ from portal.forms import add_service_errors
 
 from . import selectors, services
 from .errors import FourEyesViolation, PolicyFrozen
-from .filters import RankingFilter
 from .forms import PolicyCreateForm, PolicyEditForm
 from .models import RankingSnapshot, ScoringPolicy, ScoringRun
 
@@ -24,8 +23,8 @@ class RankingView(CapabilityRequiredMixin, View):
     capability = "ranking.view"
 
     def get(self, request):
-        filterset = RankingFilter(request.GET, queryset=selectors.eligible_scores(user=request.user))
-        rows = selectors.current_ranking(request.user, queryset=selectors.ranking_queryset(filterset))
+        filterset = selectors.ranking_filter(user=request.user, params=request.GET)
+        rows = selectors.ranking_rows_for(user=request.user, filters=filterset)
         services.ranking_view_record(rows=rows)
         context = {
             "filterset": filterset,
@@ -138,8 +137,8 @@ class PolicyDetailView(CapabilityRequiredMixin, View):
         policy = get_object_or_404(ScoringPolicy, pk=pk)
         context = {
             "policy": policy,
-            "entries": policy.entries.order_by("code"),
-            "diff": selectors.policy_diff(policy),
+            "entries": selectors.policy_entries(policy=policy),  # the API detail's weight table too
+            "diff": selectors.policy_diff(policy=policy),
             "can_edit": role_allows(request.user, "policy.edit") and policy.is_editable,
             "can_approve": role_allows(request.user, "policy.approve"),
             "is_author": policy.author_id == request.user.pk,
@@ -158,7 +157,7 @@ class PolicyEditView(CapabilityRequiredMixin, View):
         if not policy.is_editable:
             messages.error(request, f"Policy v{policy.version} is {policy.status}; only a draft can change.")
             return redirect("scoring:policy-detail", pk=pk)
-        entries = services.policies.entries_of(policy)
+        entries = selectors.policy_entries(policy=policy)
         return self._render(request, policy, PolicyEditForm(initial=PolicyEditForm.initial_for(policy, entries)))
 
     def post(self, request, pk: int):

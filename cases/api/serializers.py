@@ -1,12 +1,11 @@
 """API shapes of cases, stage changes and plan actions. Input serializers only parse; services hold the rules."""
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from rest_framework import serializers
 
 from offenders import rules
 from offenders.models import Offender
-from portal.accounts.permissions import restrict
+from offenders.selectors import offender_list
 
 from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Outcome, PlanAction
 from ..models import Strand as StrandChoices
@@ -103,7 +102,7 @@ class CaseCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = request.user if request else None
-        self.fields["offender"].queryset = restrict(Offender.objects.all(), user, "offender.view")
+        self.fields["offender"].queryset = offender_list(user=user)
 
 
 class CaseUpdateSerializer(serializers.Serializer):
@@ -123,7 +122,9 @@ class PlanActionSerializer(serializers.ModelSerializer):
     outcome = serializers.ChoiceField(
         choices=Outcome.choices, allow_blank=True, read_only=True, help_text="Blank until the action is done."
     )
-    is_overdue = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(
+        read_only=True, help_text="Open, on an open case, and due before today (as annotated by cases.selectors)."
+    )
 
     class Meta:
         model = PlanAction
@@ -132,9 +133,6 @@ class PlanActionSerializer(serializers.ModelSerializer):
             "is_overdue", "overdue_marked_on", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_is_overdue(self, action) -> bool:
-        return action.status == ActionStatus.OPEN and action.due_on < timezone.localdate()
 
 
 class PlanActionCreateSerializer(serializers.Serializer):

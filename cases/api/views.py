@@ -13,9 +13,8 @@ from rest_framework.views import APIView
 from offenders.services.access import list_view_record
 from portal.accounts.guards import capability_permission
 
-from .. import scores
 from ..filters import CaseFilter
-from ..selectors import action_get, case_actions, case_get, case_get_or_refuse, case_list
+from ..selectors import action_get, case_actions, case_detail, case_get_or_refuse, case_list
 from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
 from ..services.plan_actions import plan_action_add, plan_action_update
 from .serializers import (
@@ -46,10 +45,9 @@ class CaseApiMixin:
 
 
 def _detail(case, request) -> dict:
-    if not hasattr(case, "open_action_count"):  # just written: read it back with the counts every case carries
-        case = case_get(user=request.user, case_id=case.pk)
-    live = scores.score_now(case.offender)
-    return CaseDetailSerializer(case, context={"request": request, "live_score": live}).data
+    """The case as the API detail answers it, from the case page's own selector (without its panels)."""
+    detail = case_detail(user=request.user, case=case, panels=False)
+    return CaseDetailSerializer(case, context={"request": request, "live_score": detail.live_score}).data
 
 
 class CaseListCreate(CaseApiMixin, generics.ListCreateAPIView):
@@ -130,6 +128,7 @@ class CaseActionList(CaseApiMixin, generics.ListAPIView):
         incoming = PlanActionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         action = plan_action_add(case=case, by=request.user, **incoming.validated_data)
+        action = action_get(case=case, action_id=action.pk)  # read back with `is_overdue`
         return Response(PlanActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -151,6 +150,7 @@ class CaseActionDetail(CaseApiMixin, APIView):
         incoming = PlanActionUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         action = plan_action_update(action=action, by=request.user, **incoming.validated_data)
+        action = action_get(case=case, action_id=action.pk)  # read back with `is_overdue`
         return Response(PlanActionSerializer(action).data)
 
 

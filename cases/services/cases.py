@@ -19,10 +19,12 @@ from offenders.models import Offender
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
+from portal.audit.targets import audit_snapshot
 
 from .. import scores
 from ..dashboard import PERSONAL_PANELS
 from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason
+from ..selectors import offender_has_open_case
 
 REVIEW_CYCLE_DAYS = 28  # a case is reviewed every four weeks unless the supervisor sets a date
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -70,18 +72,6 @@ def _check_review_due(errors: dict, review_due: dt.date | None) -> None:
     rules.check_field(errors, "review_due", rules.check_due_date, review_due, label="review date")
 
 
-def _case_snapshot(case: Case) -> dict[str, Any]:
-    """The audited fields of a case as plain values."""
-    return {
-        "offender": case.offender_id,
-        "lead": case.lead_id,
-        "team": sorted(case.team.values_list("pk", flat=True)) if case.pk else [],
-        "stage": case.stage,
-        "review_due": case.review_due.isoformat() if case.review_due else None,
-        "exit_reason": case.exit_reason,
-    }
-
-
 def case_touch(case: Case) -> None:
     """Note activity on the case (the supervisor's dashboard lists cases without any for 28 days)."""
     case.last_activity_at = timezone.now()
@@ -107,12 +97,12 @@ def case_open(
     reason = rules.check_field(errors, "reason", rules.CASE_REASON.clean, reason, required=required)
     _check_people(errors, offender=offender, lead=lead, team=team)
     _check_review_due(errors, review_due)
-    if Case.objects.filter(offender=offender).exclude(stage=CaseStage.CLOSED).exists():
+    if offender_has_open_case(offender=offender):
         errors["offender"] = ["This offender already has an open case."]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        score = scores.score_now(offender)
+        score = scores.score_now(offender=offender)
         case = Case(
             offender=offender,
             lead=lead,
@@ -131,7 +121,7 @@ def case_open(
             raise ValidationError({"offender": ["This offender already has an open case."]}) from error
         case.team.set(team)
         _record_stage(case, from_stage="", to_stage=CaseStage.TASKED, reason=reason, by=by)
-        audit_record(action="case.open", target=case, changes=model_changes({}, _case_snapshot(case)))
+        audit_record(action="case.open", target=case, changes=model_changes({}, audit_snapshot(case)))
     return case
 
 
@@ -150,7 +140,7 @@ def case_update(*, case: Case, by, lead=UNSET, team=UNSET, review_due=UNSET) -> 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        before = _case_snapshot(case)
+        before = audit_snapshot(case)
         if lead is not UNSET:
             case.lead = lead
         if review_due is not UNSET and review_due != case.review_due:
@@ -159,7 +149,7 @@ def case_update(*, case: Case, by, lead=UNSET, team=UNSET, review_due=UNSET) -> 
         case.save()
         if team is not UNSET:
             case.team.set(team)
-        changes = model_changes(before, _case_snapshot(case))
+        changes = model_changes(before, audit_snapshot(case))
         if changes:
             audit_record(action="case.update", target=case, changes=changes)
     return case
@@ -171,7 +161,7 @@ def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", 
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("offender").get(pk=case.pk)
         _check_transition(case, to=to, reason=reason, exit_reason=exit_reason)
-        before = _case_snapshot(case)
+        before = audit_snapshot(case)
         from_stage, case.stage = case.stage, to
         cancelled = 0
         if to == CaseStage.CLOSED:
@@ -183,7 +173,7 @@ def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", 
         case.last_activity_at = timezone.now()
         case.save()
         _record_stage(case, from_stage=from_stage, to_stage=to, reason=reason.strip(), exit_reason=exit_reason, by=by)
-        changes = model_changes(before, _case_snapshot(case))
+        changes = model_changes(before, audit_snapshot(case))
         changes["reason"] = reason.strip()
         if cancelled:
             changes["open_actions_cancelled"] = cancelled
@@ -194,7 +184,7 @@ def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", 
 def _copy_score_at_exit(case: Case) -> None:
     """Freeze the score, rank and policy on the day the case closed (ADR 0503): the fall in harm from
     tasking to exit must not drift as the live score moves on after the case is gone."""
-    score = scores.score_now(case.offender)
+    score = scores.score_now(offender=case.offender)
     case.score_at_exit = score.score if score else None
     case.rank_at_exit = score.rank if score else None
     case.policy_at_exit = score.policy if score else ""

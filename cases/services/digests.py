@@ -6,8 +6,6 @@ and a mail failure rolls the row back so the retry sends it.
 """
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,36 +15,18 @@ from django.template.loader import render_to_string
 
 from portal.audit.services import audit_record
 
-from ..models import Case, CaseDigest, CaseStage, PlanAction
-from ..selectors import overdue_actions_q
-
-
-@dataclass
-class Digest:
-    overdue_actions: list[PlanAction] = field(default_factory=list)
-    reviews_due: list[Case] = field(default_factory=list)
+from ..models import Case, CaseDigest, PlanAction
+from ..selectors import Digest, digests_collect
 
 
 def cases_mark_due(*, today: dt.date) -> dict[str, int]:
     """Stamp open actions that became overdue and open cases whose review fell due (idempotent)."""
-    actions = PlanAction.objects.filter(overdue_actions_q(today), overdue_marked_on__isnull=True)
-    reviews = Case.objects.exclude(stage=CaseStage.CLOSED).filter(review_due__lte=today, review_flagged_on__isnull=True)
+    actions = PlanAction.objects.overdue(today=today).filter(overdue_marked_on__isnull=True)
+    reviews = Case.objects.review_due_by(day=today).filter(review_flagged_on__isnull=True)
     return {
         "actions_marked": actions.update(overdue_marked_on=today),
         "reviews_marked": reviews.update(review_flagged_on=today),
     }
-
-
-def digests_collect(*, today: dt.date) -> dict[int, Digest]:
-    """Per person: the overdue actions they own and the due reviews of the cases they lead."""
-    digests: dict[int, Digest] = defaultdict(Digest)
-    overdue = PlanAction.objects.filter(overdue_actions_q(today)).select_related("case__offender")
-    for action in overdue.order_by("owner_id", "due_on", "id").iterator(chunk_size=500):
-        digests[action.owner_id].overdue_actions.append(action)
-    due = Case.objects.exclude(stage=CaseStage.CLOSED).filter(review_due__lte=today).select_related("offender")
-    for case in due.order_by("lead_id", "review_due", "id").iterator(chunk_size=500):
-        digests[case.lead_id].reviews_due.append(case)
-    return digests
 
 
 def digest_send(*, recipient, digest: Digest, today: dt.date) -> bool:

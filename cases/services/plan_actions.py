@@ -6,7 +6,6 @@ outcomes are what the oversight reports count.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from offenders import rules
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
+from portal.audit.targets import audit_snapshot
 
 from ..models import ActionStatus, Case, Outcome, PlanAction, Strand
 from .cases import UNSET, case_require, case_require_open, case_touch, case_worker_error
@@ -28,17 +28,6 @@ def _owner_error(owner, case: Case) -> str | None:
     if user_role(owner) == Role.OFFICER and not can(owner, "case.work", case):
         return f"{owner.get_username()} is not the lead or on the team of this case; add them to the team first."
     return None
-
-
-def _action_snapshot(action: PlanAction) -> dict[str, Any]:
-    return {
-        "case": action.case_id,
-        "strand": action.strand,
-        "owner": action.owner_id,
-        "due_on": action.due_on.isoformat() if action.due_on else None,
-        "status": action.status,
-        "outcome": action.outcome,
-    }
 
 
 def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on: dt.date | None, by) -> PlanAction:
@@ -71,7 +60,7 @@ def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on:
             action="case.action.create",
             target=action,
             object_repr=f"Action {action.pk} on case {case.pk}",
-            changes=model_changes({}, _action_snapshot(action)),
+            changes=model_changes({}, audit_snapshot(action)),
         )
     return action
 
@@ -85,12 +74,12 @@ def plan_action_update(*, action: PlanAction, by, status: str = UNSET, outcome: 
     new_outcome = action.outcome if outcome is UNSET else (outcome or "")
     _check_action_change(action, new_status=new_status, new_outcome=new_outcome)
     with transaction.atomic():
-        before = _action_snapshot(action)
+        before = audit_snapshot(action)
         if new_status != action.status:
             action.completed_at = timezone.now() if new_status != ActionStatus.OPEN else None
         action.status, action.outcome = new_status, new_outcome
         action.save()
-        changes = model_changes(before, _action_snapshot(action))
+        changes = model_changes(before, audit_snapshot(action))
         if changes:
             case_touch(case)
             audit_record(

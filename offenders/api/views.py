@@ -92,11 +92,9 @@ class OffenderViewSet(
         offender = self.get_visible_object(pk)  # first: a hidden record is refused (audited), purpose or not
         purpose = access_purpose(request)
         offender_view_record(offender=offender, purpose=purpose)
-        offender.timeline = selectors.offender_timeline(offender=offender)
-        context = {
-            **self.get_serializer_context(),
-            "score_summary": selectors.offender_score_summary(offender=offender),
-        }
+        profile = selectors.offender_profile(user=request.user, offender=offender, panels=False)
+        offender.timeline = profile.offences
+        context = {**self.get_serializer_context(), "score_summary": profile.score_summary}
         return Response(OffenderDetailSerializer(offender, context=context).data)
 
     def create(self, request, *args, **kwargs):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..choices import ETHNICITY_CHOICES, Category, OffenceStatus, OffenderStatus, Relationship, Sex
+from ..querysets import OffenderQuerySet
 
 # The change fields whose values the audit log's readers (admin, oversight) see only as "(redacted)",
 # at any depth, on every event about an offender-side record (they see offenders pseudonymised): identity,
@@ -61,7 +62,13 @@ class Offender(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OffenderQuerySet.as_manager()
+
     AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+    AUDIT_FIELDS = (
+        "suspect_ref", "surname", "forenames", "date_of_birth", "sex", "ethnicity", "restricted", "status",
+        "review_due",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["surname", "forenames", "id"]
@@ -135,6 +142,12 @@ class Offence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+    # The offence in its input form (the import's columns, `offender` an id): what the log records and
+    # what a PATCH is merged onto.
+    AUDIT_FIELDS = (
+        "crime_ref", ("offence_code", "offence_type.code"), "occurred_on", "reported_on", "status", "offender",
+        ("victim_ref", "victim.victim_ref"), "victim_relationship", "borough", "domestic",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-occurred_on", "id"]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.audit.services import audit_record, model_changes
+from portal.audit.targets import audit_snapshot
 
 from .. import rules
 from ..hooks import offences_changed
@@ -22,22 +23,6 @@ OFFENCE_INPUT_FIELDS = (
     "victim_relationship", "borough", "domestic",
 )  # fmt: skip
 DUPLICATE_CRIME_REF = "An offence with this crime reference already exists."
-
-
-def offence_snapshot(offence: Offence) -> dict[str, Any]:
-    """The offence in its input form, as plain values: what the audit log and PATCH merging compare."""
-    return {
-        "crime_ref": offence.crime_ref,
-        "offence_code": offence.offence_type.code,
-        "occurred_on": offence.occurred_on.isoformat(),
-        "reported_on": offence.reported_on.isoformat(),
-        "status": offence.status,
-        "offender": offence.offender_id,
-        "victim_ref": offence.victim.victim_ref,
-        "victim_relationship": offence.victim_relationship,
-        "borough": offence.borough,
-        "domestic": offence.domestic,
-    }
 
 
 def _resolve_offender(value: Any) -> Offender:
@@ -91,7 +76,7 @@ def offence_create(*, data: Mapping[str, Any]) -> Offence:
     with transaction.atomic():
         offence = Offence()
         _apply(offence, clean)
-        audit_record(action="offence.create", target=offence, changes=model_changes({}, offence_snapshot(offence)))
+        audit_record(action="offence.create", target=offence, changes=model_changes({}, audit_snapshot(offence)))
         offences_changed(offender_ids=[offence.offender_id])
     return offence
 
@@ -103,10 +88,10 @@ def offence_update(*, offence: Offence, data: Mapping[str, Any]) -> Offence:
         raise ValidationError({name: ["This field is not part of an offence."] for name in unknown})
     with transaction.atomic():
         offence = Offence.objects.select_for_update().select_related("offence_type", "victim").get(pk=offence.pk)
-        before = offence_snapshot(offence)
+        before = audit_snapshot(offence)
         clean = _clean({**before, **data}, exclude_pk=offence.pk)
         _apply(offence, clean)
-        changes = model_changes(before, offence_snapshot(offence))
+        changes = model_changes(before, audit_snapshot(offence))
         if changes:
             audit_record(action="offence.update", target=offence, changes=changes)
             offences_changed(offender_ids=sorted({before["offender"], offence.offender_id}))
@@ -117,7 +102,7 @@ def offence_delete(*, offence: Offence) -> None:
     """Delete an offence (for example one keyed in error); the record of it stays in the audit log."""
     with transaction.atomic():
         offence = Offence.objects.select_for_update().select_related("offence_type", "victim").get(pk=offence.pk)
-        before = offence_snapshot(offence)
+        before = audit_snapshot(offence)
         offender_id = offence.offender_id
         audit_record(action="offence.delete", target=offence, changes=model_changes(before, {}))
         offence.delete()

@@ -8,22 +8,10 @@ from django.db import IntegrityError, transaction
 
 from portal.accounts.permissions import Refused, can
 from portal.audit.services import audit_record, model_changes
+from portal.audit.targets import audit_snapshot
 
 from .. import rules
 from ..models import Offender
-
-OFFENDER_AUDIT_FIELDS = (
-    "suspect_ref", "surname", "forenames", "date_of_birth", "sex", "ethnicity", "restricted", "status", "review_due",
-)  # fmt: skip
-
-
-def offender_snapshot(offender: Offender) -> dict[str, Any]:
-    """The audited fields as plain values, so the change log survives the record being edited again."""
-    return {name: _plain(getattr(offender, name)) for name in OFFENDER_AUDIT_FIELDS}
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _check_suspect_ref_free(suspect_ref: str, *, exclude_pk: int | None = None) -> None:
@@ -65,7 +53,7 @@ def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by=Non
             action="offender.create",
             target=offender,
             object_repr=offender.reference,
-            changes=model_changes({}, offender_snapshot(offender)),
+            changes=model_changes({}, audit_snapshot(offender)),
         )
     return offender
 
@@ -86,12 +74,12 @@ def offender_update(
         if restricted is not None:
             offender_mark_restricted(offender=offender, restricted=restricted)
         offender = Offender.objects.select_for_update().get(pk=offender.pk)
-        before = offender_snapshot(offender)
+        before = audit_snapshot(offender)
         if "suspect_ref" in clean:
             _check_suspect_ref_free(clean["suspect_ref"], exclude_pk=offender.pk)
         for name, value in clean.items():
             setattr(offender, name, value)
-        changes = model_changes(before, offender_snapshot(offender))
+        changes = model_changes(before, audit_snapshot(offender))
         if changes:
             _save(offender)
             audit_record(action="offender.update", target=offender, object_repr=offender.reference, changes=changes)
@@ -106,9 +94,9 @@ def offender_mark_restricted(*, offender: Offender, restricted: bool, reason: st
         raise ValidationError(errors)
     with transaction.atomic():
         offender = Offender.objects.select_for_update().get(pk=offender.pk)
-        before = offender_snapshot(offender)
+        before = audit_snapshot(offender)
         offender.restricted = bool(restricted)
-        changes = model_changes(before, offender_snapshot(offender))
+        changes = model_changes(before, audit_snapshot(offender))
         if changes:
             offender.save(update_fields=["restricted", "updated_at"])
             if reason:

@@ -7,6 +7,7 @@ detail refuses.
 """
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -48,7 +49,8 @@ class Refused(PermissionDenied):
 # Capabilities that also need the restricted_access grant on top of the role.
 NEEDS_RESTRICTED_GRANT = frozenset({"offender.mark_restricted"})
 
-ObjectRule = Callable[[object], Q]
+ObjectRule = Callable[..., Q]  # rule(user) -> Q
+QS = TypeVar("QS", bound=QuerySet[Any])
 _rules: dict[tuple[str, type[Model]], ObjectRule] = {}
 
 
@@ -75,7 +77,7 @@ def role_allows(user, capability: str) -> bool:
     return True
 
 
-def restrict(queryset: QuerySet, user, capability: str) -> QuerySet:
+def restrict(queryset: QS, user, capability: str) -> QS:
     """The rows of `queryset` this user may reach through `capability`; none when the role may not."""
     if not role_allows(user, capability):
         return queryset.none()

@@ -11,13 +11,17 @@ A model may declare, all optional:
 - `audit_repr(self) -> str`: how a new event names the instance (default `str(self)`).
 - `audit_reader_repr(cls, target_id: str, stored: str) -> str`: how a reader sees a stored event's
   target named, whatever was stored then (default: what was stored).
+- `AUDIT_FIELDS`: what a write records about the instance, read by `audit_snapshot` (below): each entry
+  a field name, or (name, dotted path) for a value reached through a relation. Every writer of the model
+  compares `audit_snapshot` before and after (`model_changes`), so its change records have one shape.
 """
 
 from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field, Model
 
 
 def target_type_of(model: type[Model] | Model) -> str:
@@ -50,3 +54,41 @@ def reader_repr(target_type: str, target_id: str, stored: str) -> str:
     model = model_of(target_type)
     reader = getattr(model, "audit_reader_repr", None)
     return reader(target_id, stored) if reader is not None else stored
+
+
+def audit_snapshot(instance: Model) -> dict[str, Any]:
+    """The instance's AUDIT_FIELDS as plain values, what `model_changes` compares before and after a write.
+
+    A foreign key gives the related id, a date its ISO form, a to-many relation the sorted ids of its rows
+    (empty before the instance is saved), or each row's own snapshot, in that model's order, when the
+    related model declares AUDIT_FIELDS too (a policy's harm entries).
+    """
+    entries = getattr(instance, "AUDIT_FIELDS", ())
+    return {name: _value(instance, path) for name, path in ((e, e) if isinstance(e, str) else e for e in entries)}
+
+
+def _value(instance: Model, path: str) -> Any:
+    name, _, rest = path.partition(".")
+    if rest:
+        related = getattr(instance, name)
+        return None if related is None else _value(related, rest)
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and (field.many_to_many or field.one_to_many):
+        return _rows(instance, name)
+    if isinstance(field, Field) and field.many_to_one and field.concrete:
+        return getattr(instance, field.attname)
+    value = getattr(instance, name)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _rows(instance: Model, name: str) -> list[Any]:
+    if instance.pk is None:
+        return []
+    manager = getattr(instance, name)
+    related = manager.model
+    if getattr(related, "AUDIT_FIELDS", ()):
+        return [audit_snapshot(row) for row in manager.order_by(*(related._meta.ordering or ["pk"]))]
+    return sorted(manager.values_list("pk", flat=True))

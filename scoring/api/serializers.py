@@ -6,7 +6,7 @@ from rest_framework import serializers
 from offenders import rules
 
 from ..models import RankingSnapshot, ScoringPolicy, ScoringRun
-from ..services.policies import entries_of
+from ..selectors import policy_entries
 
 
 class RankedOffenderSerializer(serializers.Serializer):
@@ -23,7 +23,8 @@ class ComponentsSerializer(serializers.Serializer):
 
 
 class RankingRowSerializer(serializers.Serializer):
-    """One row of the live ranking (documents the shape; rows are built by scoring.selectors)."""
+    """One row of the live ranking: the API's shape of the rows scoring.selectors.ranking_rows_for reads
+    (the page's extra columns are not part of it)."""
 
     rank = serializers.IntegerField()
     offender = RankedOffenderSerializer()
@@ -73,7 +74,7 @@ class PolicyDetailSerializer(PolicySerializer):
         fields = [*PolicySerializer.Meta.fields, "edited_by", "entries"]
 
     def get_entries(self, policy) -> list[dict]:
-        return entries_of(policy)
+        return policy_entries(policy=policy)
 
 
 class PolicyWriteSerializer(serializers.Serializer):

@@ -41,11 +41,11 @@ class BoundUserMixin:
 
 
 class RankingPagination(LimitOffsetPagination):
-    """limit/offset (default PORTAL_TOP_N); counts on the bare filtered scores, not the ranked rows."""
+    """limit/offset (default PORTAL_TOP_N) over the rows scoring.selectors reads for the page too; the
+    count is of the bare filtered scores, not the ranked rows."""
 
     default_limit = settings.PORTAL_TOP_N
     max_limit = 1000
-    count_queryset = None
 
     def get_limit(self, request):
         return whole_number_param(request.query_params, "limit", default=self.default_limit, low=1, high=self.max_limit)
@@ -53,8 +53,17 @@ class RankingPagination(LimitOffsetPagination):
     def get_offset(self, request):
         return whole_number_param(request.query_params, "offset", default=0, low=0)
 
-    def get_count(self, queryset):
-        return selectors.ranking_count(self.count_queryset if self.count_queryset is not None else queryset)
+    def paginate_ranking(self, request, *, filters: RankingFilter) -> list[dict]:
+        """What `paginate_queryset` does, with the ranking's own selectors for the count and the page (an
+        offset past the end reads nothing: the database need not take a number larger than it can hold)."""
+        self.request = request
+        self.limit, self.offset = self.get_limit(request), self.get_offset(request)
+        self.count = selectors.ranking_count_for(filters=filters)
+        if self.count == 0 or self.offset > self.count:
+            return []
+        return selectors.ranking_rows_for(
+            user=request.user, filters=filters, limit=self.limit, offset=self.offset, exact=True
+        )
 
 
 def _conflict(error: PolicyFrozen) -> Response:
@@ -73,19 +82,13 @@ class CurrentRankingView(BoundUserMixin, generics.GenericAPIView):
 
     @extend_schema(responses=RankingRowSerializer(many=True))
     def get(self, request):
-        filterset = RankingFilter(request.query_params, queryset=selectors.eligible_scores(user=request.user))
+        filterset = selectors.ranking_filter(user=request.user, params=request.query_params)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         paginator = RankingPagination()
-        paginator.count_queryset = filterset.qs.order_by()
-        queryset = selectors.ranking_queryset(filterset)
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        rows = selectors.ranking_rows(request.user, page, digits=None)
-        for row in rows:
-            for extra in ("restricted", "previous_rank", "is_new", "published_movement"):
-                row.pop(extra)
+        rows = paginator.paginate_ranking(request, filters=filterset)
         services.ranking_view_record(rows=rows)
-        return paginator.get_paginated_response(rows)
+        return paginator.get_paginated_response(RankingRowSerializer(rows, many=True).data)
 
 
 class SnapshotListView(BoundUserMixin, generics.ListAPIView):

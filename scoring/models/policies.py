@@ -7,11 +7,19 @@ from django.db.models import Q
 from offenders.choices import OffenceStatus
 
 ZERO_FACTOR_STATUSES = (OffenceStatus.CANCELLED, OffenceStatus.ACQUITTED)
+# The policy's numeric settings, as the API, the edit form and the change log name them.
+PARAMETER_NAMES = ("window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift")
 
 
 def default_status_factors() -> dict[str, float]:
     """Cancelled and acquitted offences count for nothing; every other status counts in full."""
     return {status.value: (0.0 if status in ZERO_FACTOR_STATUSES else 1.0) for status in OffenceStatus}
+
+
+class ScoringPolicyQuerySet(models.QuerySet):
+    def active(self) -> "ScoringPolicyQuerySet":
+        """The policy in force (at most one: a partial unique index holds it); none while setting up."""
+        return self.filter(status=ScoringPolicy.Status.ACTIVE)
 
 
 class ScoringPolicy(models.Model):
@@ -57,6 +65,10 @@ class ScoringPolicy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ScoringPolicyQuerySet.as_manager()
+
+    AUDIT_FIELDS = ("name", "status", *PARAMETER_NAMES, "entries")
+
     class Meta:
         ordering = ["-version"]
         verbose_name_plural = "scoring policies"
@@ -85,13 +97,7 @@ class ScoringPolicy(models.Model):
     @property
     def parameters(self) -> dict:
         """The policy's numeric settings, as the API and the change log show them."""
-        return {
-            "window_days": self.window_days,
-            "min_offences": self.min_offences,
-            "status_factors": self.status_factors,
-            "recency_half_life_days": self.recency_half_life_days,
-            "victim_uplift": self.victim_uplift,
-        }
+        return {name: getattr(self, name) for name in PARAMETER_NAMES}
 
 
 class HarmEntry(models.Model):
@@ -105,6 +111,8 @@ class HarmEntry(models.Model):
     title = models.CharField(max_length=200)
     days = models.PositiveIntegerField()
     provenance = models.CharField(max_length=300, blank=True)
+
+    AUDIT_FIELDS = ("code", "title", "days", "provenance")  # each entry as a policy's change record lists it
 
     class Meta:
         ordering = ["code"]

@@ -17,13 +17,14 @@ from offenders.choices import OffenceStatus
 from offenders.models import OffenceType
 from offenders.reference_data import illustrative_rows
 from portal.audit.services import audit_record, model_changes
+from portal.audit.targets import audit_snapshot
 
 from ..errors import FourEyesViolation, PolicyFrozen
 from ..models import HarmEntry, ScoringPolicy
-from ..models.policies import default_status_factors
+from ..models.policies import PARAMETER_NAMES, default_status_factors
+from ..selectors import policy_entries
 from .runs import run_start, runs_supersede
 
-PARAMETER_NAMES = ("window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift")
 MAX_DAYS = 36_500
 
 
@@ -134,13 +135,6 @@ def entries_clean(entries: Any, *, known: Collection[str] = (), any_code: bool =
     return cleaned
 
 
-def entries_of(policy: ScoringPolicy) -> list[dict[str, Any]]:
-    return [
-        {"code": e.code, "title": e.title, "days": e.days, "provenance": e.provenance}
-        for e in policy.entries.order_by("code")
-    ]
-
-
 def _entries_replace(policy: ScoringPolicy, entries: list[dict[str, Any]]) -> None:
     policy.entries.all().delete()
     HarmEntry.objects.bulk_create(
@@ -157,11 +151,6 @@ def carries_illustrative_values(entries: list[dict[str, Any]]) -> bool:
     provenance): such a policy must keep its "illustrative" label however many other rows were edited."""
     shipped = {(row.code, row.days, row.provenance) for row in illustrative_rows()}
     return any((e["code"], e["days"], e["provenance"]) in shipped for e in entries)
-
-
-def _snapshot(policy: ScoringPolicy) -> dict[str, Any]:
-    """What the change log records about a policy: its name, parameters and weight table."""
-    return {"name": policy.name, "status": policy.status, **policy.parameters, "entries": entries_of(policy)}
 
 
 def _name_and_notes(*, name: str | None, notes: str | None) -> tuple[str, str]:
@@ -195,7 +184,7 @@ def policy_create_draft(
     if entries is not None:
         cleaned_entries = entries_clean(entries, known=known, any_code=new_codes)
     else:
-        cleaned_entries = entries_clean(entries_of(based_on), known=known) if based_on else []
+        cleaned_entries = entries_clean(policy_entries(policy=based_on), known=known) if based_on else []
     with transaction.atomic():
         version = (ScoringPolicy.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
         policy = ScoringPolicy.objects.create(
@@ -204,7 +193,7 @@ def policy_create_draft(
             author=by, author_username=by.get_username() if by else "system", **cleaned_parameters,
         )  # fmt: skip
         _entries_replace(policy, cleaned_entries)
-        audit_record(action="policy.create", target=policy, changes=model_changes({}, _snapshot(policy)))
+        audit_record(action="policy.create", target=policy, changes=model_changes({}, audit_snapshot(policy)))
     return policy
 
 
@@ -222,7 +211,7 @@ def policy_update_draft(
         policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
         if not policy.is_editable:
             raise PolicyFrozen(f"Policy v{policy.version} is {policy.status}; only a draft can change.")
-        before = _snapshot(policy)
+        before = audit_snapshot(policy)
         name, notes = _name_and_notes(
             name=policy.name if name is None else name, notes=policy.notes if notes is None else notes
         )
@@ -237,7 +226,7 @@ def policy_update_draft(
         policy.save()
         if by is not None and by.pk != policy.author_id:
             policy.editors.add(by)
-        audit_record(action="policy.update", target=policy, changes=model_changes(before, _snapshot(policy)))
+        audit_record(action="policy.update", target=policy, changes=model_changes(before, audit_snapshot(policy)))
     return policy
 
 
@@ -283,7 +272,7 @@ def policy_activate(*, policy: ScoringPolicy, by):
             )
         _refuse_author(policy, by, "activate")
         now = timezone.now()
-        previous = ScoringPolicy.objects.select_for_update().filter(status=ScoringPolicy.Status.ACTIVE).first()
+        previous = ScoringPolicy.objects.select_for_update().active().first()
         if previous is not None:
             previous.status, previous.retired_at = ScoringPolicy.Status.RETIRED, now
             previous.save(update_fields=["status", "retired_at", "updated_at"])

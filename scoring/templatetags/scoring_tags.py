@@ -1,18 +1,9 @@
-"""Template tags of the scoring app: the offender profile's score panel, and small display helpers."""
+"""Template tags of the scoring app: small display helpers that only format (they never read the database)."""
 
 from django import template
 from django.conf import settings
 
-from .. import selectors
-
 register = template.Library()
-
-
-@register.inclusion_tag("scoring/_score_panel.html")
-def offender_score_panel(offender):
-    """Score, rank, components, the per-offence breakdown and the harm chart for one offender."""
-    summary = selectors.offender_score_breakdown(offender)
-    return {"offender": offender, "summary": summary, "history": selectors.offender_harm_history(offender)}
 
 
 @register.filter

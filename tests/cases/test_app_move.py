@@ -12,9 +12,9 @@ from cases.services.cases import case_note_add
 from cases.services.plan_actions import plan_action_add
 from cases.tasks import cases_morning_run
 from offenders import hooks
+from offenders.hooks import score_summary as offender_score_summary
 from offenders.imports.harm_codes import active_harm_codes
 from offenders.models import OffenceType, Offender
-from offenders.selectors import offender_score_summary
 from offenders.services.offences import offence_create
 from portal.audit.models import AuditEvent
 from portal.audit.redaction import event_changes_for_reader, event_repr_for_reader

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from cases.models import Case, CaseNote, PlanAction
+from cases.selectors import offender_cases_panel
 from cases.services.plan_actions import plan_action_add
 from portal.audit.models import AuditEvent
 from tests.factories import OffenceFactory, OffenderFactory
@@ -123,30 +124,25 @@ def test_edit_page(web_for, supervisor, outsider, case, today):
     assert Case.objects.get(pk=case.pk).lead == outsider
 
 
+def render_cases_panel(*, user, offender) -> str:
+    """The profile's cases panel as the profile renders it: its data read first, the template only formats."""
+    from django.template.loader import render_to_string
+
+    data = offender_cases_panel(user=user, offender=offender, score_summary={})
+    return render_to_string("cases/offender_cases_panel.html", {"offender": offender, "data": data})
+
+
 class TestOffenderPanel:
     def test_supervisor_sees_task_button_until_tasked(self, web_for, supervisor, lead, open_case):
-        from django.template import Context, Template
-        from django.test import RequestFactory
-
         person = OffenderFactory()
-        request = RequestFactory().get("/")
-        request.user = supervisor
-        template = Template('{% include "cases/offender_cases_panel.html" %}')
-        html = template.render(Context({"offender": person, "request": request}))
+        html = render_cases_panel(user=supervisor, offender=person)
         assert 'data-testid="task-offender"' in html and "Not tasked." in html
         case = open_case(person, lead=lead)
-        html = template.render(Context({"offender": person, "request": request}))
+        html = render_cases_panel(user=supervisor, offender=person)
         assert 'data-testid="task-offender"' not in html and f"/cases/{case.pk}/" in html
 
     def test_officer_sees_cases_without_task_button(self, lead, case):
-        from django.template import Context, Template
-        from django.test import RequestFactory
-
-        request = RequestFactory().get("/")
-        request.user = lead
-        html = Template('{% include "cases/offender_cases_panel.html" %}').render(
-            Context({"offender": case.offender, "request": request})
-        )
+        html = render_cases_panel(user=lead, offender=case.offender)
         assert f"/cases/{case.pk}/" in html and "task-offender" not in html
 
 

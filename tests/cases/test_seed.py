@@ -6,9 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from cases.models import ActionStatus, Case, CaseStage, PlanAction
+from cases.models import ActionStatus, Case, CaseStage, PlanAction, overdue_actions_q
 from cases.seeding import highest_harm_offenders, seed_cases
-from cases.selectors import overdue_actions_q
 from offenders.seeding import SeedContext
 
 

@@ -154,7 +154,11 @@ def test_officers_cannot_write_policies(db, web_for, make_user, policy):
 def test_offender_score_panel(ranked, make_user, rf):
     from django.template.loader import render_to_string
 
-    html = render_to_string("scoring/offender_score_panel.html", {"offender": ranked[0]})
+    from scoring.selectors import offender_score_breakdown, offender_score_panel
+
+    summary = offender_score_breakdown(ranked[0])
+    data = offender_score_panel(user=make_user("officer"), offender=ranked[0], score_summary=summary)
+    html = render_to_string("scoring/offender_score_panel.html", {"offender": ranked[0], "data": data})
     assert 'data-testid="score-breakdown"' in html and "Policy v1" in html and "illustrative" in html
     assert 'id="harm-history-data"' in html and "harm_chart.js" in html
     assert "<script>" not in html  # data only in json_script blocks

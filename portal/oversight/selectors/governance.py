@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cases.models import OPEN_STAGES, Case, CaseStage, ExitReason
+from cases.models import Case, ExitReason
 from offenders.choices import OffenderStatus
 from offenders.models import Offender
 from portal.accounts.permissions import restrict
@@ -61,8 +61,8 @@ def snapshot_churn(period: Period, top_n: int) -> list[dict]:
 
 
 def exits_by_reason(*, user, period: Period) -> list[dict]:
-    closed = restrict(Case.objects.all(), user, "reports.view").filter(
-        stage=CaseStage.CLOSED, closed_at__gte=period.start_at, closed_at__lt=period.end_before
+    closed = restrict(Case.objects.closed(), user, "reports.view").filter(
+        closed_at__gte=period.start_at, closed_at__lt=period.end_before
     )
     counts = dict(closed.order_by().values_list("exit_reason").annotate(n=Count("id")))
     total = sum(counts.values())
@@ -75,7 +75,7 @@ def exits_by_reason(*, user, period: Period) -> list[dict]:
 
 def overdue_reviews(*, user, today: datetime.date) -> list[dict]:
     """Open cases whose review date has passed, by how late (as of today, whatever the period)."""
-    open_cases = restrict(Case.objects.all(), user, "reports.view").filter(stage__in=OPEN_STAGES)
+    open_cases = restrict(Case.objects.open(), user, "reports.view")
     if not open_cases.exists():
         return []
     rows = []

@@ -72,8 +72,7 @@ def cases_by_stage(cases) -> list[dict]:
 
 
 def _closed_with_scores(*, user, period: Period):
-    return restrict(Case.objects.all(), user, "reports.view").filter(
-        stage=CaseStage.CLOSED,
+    return restrict(Case.objects.closed(), user, "reports.view").filter(
         closed_at__gte=period.start_at,
         closed_at__lt=period.end_before,
         score_at_tasking__isnull=False,
@@ -89,7 +88,7 @@ def illustrative_versions_behind_falls(*, user, period: Period) -> list[str]:
         "policy_at_tasking", "policy_at_exit"
     ):
         used.update((at_tasking, at_exit))
-    return illustrative_versions(used)
+    return illustrative_versions(labels=used)
 
 
 def score_fall_by_exit(*, user, period: Period) -> list[dict]:
