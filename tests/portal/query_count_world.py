@@ -23,7 +23,8 @@ from cases.services.cases import case_note_add, case_open, case_transition, case
 from cases.services.plan_actions import plan_action_add, plan_action_update
 from offenders.models import OffenceType
 from scoring.models import RankingSnapshot, ScoringPolicy, ScoringRun
-from scoring.services.policies import entries_of, policy_create_draft
+from scoring.selectors import policy_entries
+from scoring.services.policies import policy_create_draft
 from tests.conftest import TEST_PASSWORD
 from tests.factories import OffenceFactory, OffenderFactory, VictimFactory
 from tests.scoring.conftest import run_synchronously
@@ -139,7 +140,7 @@ def world_grow(world: World, *, new: int) -> World:
     active = ScoringPolicy.objects.get(status="active")
     policy_create_draft(
         name=f"Query-count draft {world.rounds + 1}", by=world.people["author"], based_on=active,
-        entries=[{**entry, "days": entry["days"] + 1} for entry in entries_of(active)[: 6 * (world.rounds + 1)]],
+        entries=[{**entry, "days": entry["days"] + 1} for entry in policy_entries(policy=active)[: 6 * (world.rounds + 1)]],
     )  # fmt: skip
     run_synchronously(by=supervisor)
     world.rounds += 1

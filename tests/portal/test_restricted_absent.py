@@ -46,8 +46,9 @@ def hidden_world(make_user, api_for, settings):
     from cases.services.cases import case_open
     from cases.services.plan_actions import plan_action_add
     from offenders.services.access import list_view_record
-    from offenders.services.offences import offence_snapshot, offence_update
+    from offenders.services.offences import offence_update
     from portal.audit.services import audit_record, model_changes
+    from portal.audit.targets import audit_snapshot
     from scoring.models import ScoringPolicy
     from tests.factories import OffenceFactory, OffenderFactory
     from tests.scoring.conftest import run_synchronously
@@ -76,7 +77,7 @@ def hidden_world(make_user, api_for, settings):
         for pk, ref in zip(OFFENCE_IDS, CRIME_REFS, strict=True)
     ]  # fmt: skip
     for offence in offences:  # as the offence service records a new offence
-        audit_record(action="offence.create", target=offence, changes=model_changes({}, offence_snapshot(offence)))
+        audit_record(action="offence.create", target=offence, changes=model_changes({}, audit_snapshot(offence)))
     offence_update(offence=offences[0], data={"crime_ref": RENAMED_CRIME_REF})
     case = case_open(offender=ordinary[0], lead=lead, team=[], reason="sweep", by=cleared)
     plan_action_add(case=case, strand="pursue", description="sweep", owner=lead, due_on=today, by=cleared)
