@@ -14,7 +14,7 @@ from offenders.services.access import list_view_record
 from portal.accounts.guards import capability_permission
 
 from ..filters import CaseFilter
-from ..selectors import action_get, case_actions, case_detail, case_get_or_refuse, case_list
+from ..selectors import action_get, case_actions, case_detail, case_get, case_get_or_refuse, case_list
 from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
 from ..services.plan_actions import plan_action_add, plan_action_update
 from .serializers import (
@@ -46,6 +46,8 @@ class CaseApiMixin:
 
 def _detail(case, request) -> dict:
     """The case as the API detail answers it, from the case page's own selector (without its panels)."""
+    if not hasattr(case, "open_action_count"):  # just written: read it back with the counts every case carries
+        case = case_get(user=request.user, case_id=case.pk)
     detail = case_detail(user=request.user, case=case, panels=False)
     return CaseDetailSerializer(case, context={"request": request, "live_score": detail.live_score}).data
 
