@@ -88,7 +88,7 @@ class OffenderDetailSerializer(OffenderSerializer):
 
 
 class OffenderWriteSerializer(serializers.Serializer):
-    """POST and PATCH of an offender; `restricted` needs the mark-restricted grant (checked by the view)."""
+    """POST and PATCH of an offender; `restricted` needs the mark-restricted grant (checked by the service)."""
 
     suspect_ref = serializers.CharField(allow_blank=True)
     surname = serializers.CharField(allow_blank=True)

@@ -8,15 +8,19 @@ offenders.imports. Any bad row, and nothing at all is created.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from offenders.imports.batches import ImportReport, acting_as, batch_finish, batch_start
+from offenders.imports.batches import ImportReport, batch_finish, batch_start
 from offenders.imports.problems import FileRefused, ProblemLog
 from offenders.imports.sources import Upload, check_size, sha256_of
 from offenders.models import ImportBatch
+from portal.accounts.permissions import person_of, require
+from portal.audit.context import acting_as
 
 from ..harm_workbook import HarmIndexContents, HarmWorkbookReader
 from ..models import ScoringPolicy
 from ..selectors import active_policy
 from .policies import policy_create_draft
+
+IMPORT_REFUSAL = "Only an administrator may import a harm index."
 
 
 def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha256: str, by) -> ScoringPolicy:
@@ -31,14 +35,17 @@ def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha25
     )
 
 
-def harm_index_import(*, upload: Upload, name: str, by=None) -> ImportReport:
+def harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
     """A harm-index workbook becomes a new DRAFT scoring policy (approved and activated as any other),
-    or, if any row is bad, nothing at all."""
-    with acting_as(by):
+    or, if any row is bad, nothing at all. Administrators only (`by`; SYSTEM for the command run
+    without --user), refused before the file is read."""
+    require(by, "import.run", refusal=IMPORT_REFUSAL, system=True)
+    with acting_as(person_of(by)):
         return _harm_index_import(upload=upload, name=name, by=by)
 
 
 def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
+    person = person_of(by)  # the batch's starter; the draft's author is `by` (policy_create_draft checks it)
     problems = ProblemLog(unit="row")
     sha256, contents = "", None
     try:
@@ -47,12 +54,16 @@ def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
         contents = HarmWorkbookReader(upload.stream, file_name=upload.name, problems=problems).contents()
     except FileRefused as refused:
         problems.add(refused.problem.line, refused.problem.column, refused.problem.message)
-        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents, too_large=refused.too_large)
+        return _record_harm(
+            upload, sha256, by=person, problems=problems, contents=contents, too_large=refused.too_large
+        )
     if problems:
-        return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+        return _record_harm(upload, sha256, by=person, problems=problems, contents=contents)
     try:
         with transaction.atomic():
-            batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=by)
+            batch = batch_start(
+                kind="harm_index", file_name=upload.name, file_bytes=upload.size, sha256=sha256, by=person
+            )
             policy = _draft_from(contents, name=name, upload=upload, sha256=sha256, by=by)
             counts, details = _harm_counts(contents, policy)
             batch_finish(batch, outcome=ImportBatch.Outcome.LOADED, problems=problems, counts=counts, details=details)
@@ -60,7 +71,7 @@ def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
     except ValidationError as error:  # the policy rules (a name, days within range) refused it
         for message in error.messages:
             problems.add(0, "", message)
-    return _record_harm(upload, sha256, by=by, problems=problems, contents=contents)
+    return _record_harm(upload, sha256, by=person, problems=problems, contents=contents)
 
 
 def _harm_counts(contents: HarmIndexContents | None, policy: ScoringPolicy | None = None) -> tuple[dict, dict]:
