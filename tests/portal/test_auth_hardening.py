@@ -9,13 +9,14 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from rest_framework.test import APIClient
 
 from portal.accounts.models import ApiToken
-from portal.accounts.permissions import SYSTEM
+from portal.accounts.permissions import SYSTEM, Refused
 from portal.accounts.roles import has_restricted_access, user_role
 from portal.accounts.services import token_issue, user_deactivate, user_password_set
 from portal.accounts.totp import totp_code, totp_device_enrol, totp_secret_of
@@ -129,9 +130,14 @@ def test_the_last_active_admin_cannot_be_demoted_or_deactivated(make_user, web_f
     response = client.post(f"/admin/accounts/user/{second.pk}/change/", _change_form(second, role="officer"))
     assert response.status_code == 302  # two admins: demoting the other one is allowed
     assert user_role(_fresh(second)) == "officer"
-    # `first` is now the last admin: a service call (as a script would) is refused
-    with pytest.raises(Exception, match="last active administrator"):
-        user_deactivate(user=_fresh(first), by=make_user("admin"))
+    # `first` is now the last admin: the service refuses to remove them too. Only an administrator may
+    # call it (never the demoted one, nor a script: SYSTEM), and never on themselves; two admins removing
+    # each other at once meet the last-admin rule (test_two_admins_removing_each_other_at_once_leave_one).
+    for by in (_fresh(second), SYSTEM):
+        with pytest.raises(Refused):
+            user_deactivate(user=_fresh(first), by=by)
+    with pytest.raises(ValidationError, match="cannot deactivate yourself"):
+        user_deactivate(user=_fresh(first), by=_fresh(first))
     assert _fresh(first).is_active
 
 
@@ -365,7 +371,7 @@ def test_two_admins_removing_each_other_at_once_leave_one(step, reference_data, 
     the service refuses it outright.)"""
     import threading
 
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
     from django.db import connection
 
     from portal.accounts.roles import role_names

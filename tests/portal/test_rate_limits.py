@@ -43,7 +43,7 @@ def rates(settings):
 
 
 def _token_client(make_user, role: str = "officer", address: str = "10.20.0.1") -> APIClient:
-    _, key = token_issue(user=make_user(role, by=SYSTEM))
+    _, key = token_issue(user=make_user(role), by=SYSTEM)
     client = APIClient(REMOTE_ADDR=address)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
