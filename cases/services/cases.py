@@ -2,8 +2,8 @@
 the audit records of reading a case or the dashboard.
 
 Every write checks the caller's permission here, whoever calls it (`by`; ADR 0500 and 0506), validates
-every field at once (a Django ValidationError with field names, which forms and the API both show), and records
-itself in the case history and the audit chain inside the same transaction as the change.
+every field at once (a Django ValidationError with field names, which forms and the API both show), and
+records itself in the case history and the audit chain inside the same transaction as the change.
 """
 
 import datetime as dt

@@ -3,8 +3,8 @@
 `offences_import` streams a CSV through the checks and the bulk loader inside ONE transaction: any
 problem anywhere, or a dry run, rolls the whole load back, and the batch is then recorded on its own
 so that refused files are on record too. Only administrators import (checked here, whoever calls:
-docs/decisions/0506). (The harm-index workbook, which makes a scoring policy, is
-imported by the scoring app with the same batches and reports: scoring/services/harm_index.py.)
+docs/decisions/0506). (The harm-index workbook, which makes a scoring policy, is imported by the
+scoring app with the same batches and reports: scoring/services/harm_index.py.)
 """
 
 from collections.abc import Iterator
@@ -85,9 +85,7 @@ def offences_import_preview(*, uploaded: UploadedFile, by) -> ImportReport:
     require(by, "import.run", refusal=IMPORT_REFUSAL)
     path = pending_save(uploaded)
     with path.open("rb") as stream:
-        report = _offences_import_as(
-            upload=Upload(stream, uploaded.name, uploaded.size), by=person_of(by), dry_run=True
-        )
+        report = _offences_import_as(upload=Upload(stream, uploaded.name, uploaded.size), by=by, dry_run=True)
     if report.ok:
         pending_keep(path, batch_id=report.batch.pk)
     else:
@@ -103,10 +101,7 @@ def offences_import_confirm(*, batch_id: int, by) -> ImportReport | None:
     batch; None when the checked file is no longer waiting (already loaded, or too old).
     """
     require(by, "import.run", refusal=IMPORT_REFUSAL)
-    person = person_of(by)
-    checked = ImportBatch.objects.get(
-        pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=person
-    )
+    checked = ImportBatch.objects.get(pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=by)
     path = pending_path(checked.pk)
     if not path.exists():
         return None
@@ -114,7 +109,7 @@ def offences_import_confirm(*, batch_id: int, by) -> ImportReport | None:
         if sha256_of(stream) != checked.file_sha256:
             refuse(by, "The kept file does not match the one checked; upload it again.", capability="import.run")
         upload = Upload(stream, checked.file_name, checked.file_bytes)
-        report = _offences_import_as(upload=upload, by=person, dry_run=False)
+        report = _offences_import_as(upload=upload, by=by, dry_run=False)
     pending_discard(path)
     return report
 

@@ -20,7 +20,9 @@ from django.apps import apps
 from django.db import transaction
 from django.test import RequestFactory
 
-from offenders.models import Offender
+from offenders.imports.pending import pending_path
+from offenders.models import Offence, Offender
+from offenders.services.imports import offences_import_confirm
 from portal.accounts.permissions import SYSTEM, Refused, can, restrict
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_refusal
@@ -81,6 +83,19 @@ def test_the_system_actor_reads_nothing(db):
     Offender.objects.create(suspect_ref="SYS-1", surname="Any", forenames="One")
     assert not can(SYSTEM, "offender.view") and not can(SYSTEM, "import.run")
     assert restrict(Offender.objects.all(), SYSTEM, "offender.view").count() == 0
+
+
+def test_a_confirmed_import_whose_kept_file_changed_is_refused(world):
+    """Beyond the role: the file loaded must be the very file the preview checked (its SHA-256)."""
+    admin, batch = world.actor(table.ADMIN), world.preview
+    pending_path(batch.pk).write_bytes(b"crime_ref\nCR/SWAPPED\n")
+    before, since = Offence.objects.count(), _last_sequence()
+    with pytest.raises(Refused, match="does not match the one checked"):
+        offences_import_confirm(batch_id=batch.pk, by=admin)
+    assert Offence.objects.count() == before
+    (refusal,) = _events_since(since)
+    assert refusal.action == "access.refused" and refusal.actor_id == admin.pk
+    assert refusal.changes["capability"] == "import.run"
 
 
 # --- a refusal is recorded once, whichever path raised it ------------------------------------------------
