@@ -76,13 +76,14 @@ def _forget_previous_run() -> None:
 def _timed_import(path: Path, handed_off: list[int]) -> tuple[float, float, "ImportReport"]:
     from offenders.imports.sources import Upload
     from offenders.services import imports
+    from portal.accounts.permissions import SYSTEM
 
     original = imports.offences_changed
     imports.offences_changed = lambda *, offender_ids: handed_off.append(len(list(offender_ids)))
     try:
         cpu_started = time.process_time()
         with path.open("rb") as stream, stopwatch() as elapsed:
-            report = imports.offences_import(upload=Upload(stream, path.name, path.stat().st_size))
+            report = imports.offences_import(upload=Upload(stream, path.name, path.stat().st_size), by=SYSTEM)
         return elapsed(), time.process_time() - cpu_started, report
     finally:
         imports.offences_changed = original

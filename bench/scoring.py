@@ -105,11 +105,12 @@ def _vacuum() -> None:
 def _recompute_through_workers(*, publish: bool) -> float:
     """The system's own path: a run queued, planned and chunked across the worker pool, until it ends
     (publish=False is the nightly refresh: every score rewritten, no snapshot)."""
+    from portal.accounts.permissions import SYSTEM
     from scoring.models import ScoringRun
     from scoring.services import run_start
 
     started = time.perf_counter()
-    run, _created = run_start(reason="benchmark", publish=publish)
+    run, _created = run_start(by=SYSTEM, reason="benchmark", publish=publish)
     while ScoringRun.objects.filter(pk=run.pk).values_list("status", flat=True).get() not in ("succeeded", "failed"):
         if time.perf_counter() - started > 1800:
             raise RuntimeError("recompute through the workers did not finish in 30 minutes")

@@ -28,11 +28,12 @@ def main() -> int:
     import django
 
     django.setup()
+    from portal.accounts.permissions import SYSTEM
     from scoring import services
     from scoring.models import ScoringRun
 
     started = time.perf_counter()
-    run, _created = services.run_start(reason="benchmark", dispatch=False)
+    run, _created = services.run_start(by=SYSTEM, reason="benchmark", dispatch=False)
     for chunk_id in services.run_plan(run_id=run.pk):
         services.run_chunk_execute(chunk_id=chunk_id)
     seconds = time.perf_counter() - started

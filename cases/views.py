@@ -32,7 +32,6 @@ from .services.cases import (
     ALLOWED_TRANSITIONS,
     case_note_add,
     case_open,
-    case_require,
     case_transition,
     case_update,
     case_view_record,
@@ -152,6 +151,7 @@ class CasePostView(CapabilityRequiredMixin, View):
 
     def post(self, request, pk, **kwargs):
         case = case_get_or_refuse(user=request.user, case_id=pk)
+        self.check_object(case)  # the early 403 for someone not on the case; the service decides
         form = self.make_form(request, case)
         if form.is_valid():
             try:
@@ -215,7 +215,6 @@ class CaseActionUpdatePage(CasePostView):
         return {"update_action_id": kwargs.get("action_id")}
 
     def act(self, request, case, data, *, action_id):
-        case_require(request.user, "case.work", case)
         action = action_get(case=case, action_id=action_id)
         plan_action_update(action=action, by=request.user, status=data["status"], outcome=data["outcome"])
 
@@ -228,12 +227,13 @@ class CaseEditView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         case = case_get_or_refuse(user=request.user, case_id=pk)
-        case_require(request.user, "case.manage", case)
+        self.check_object(case)
         initial = {"lead": case.lead_id, "team": list(case.team.all()), "review_due": case.review_due}
         return render(request, self.template_name, {"case": case, "form": CaseEditForm(initial=initial)})
 
     def post(self, request, pk):
         case = case_get_or_refuse(user=request.user, case_id=pk)
+        self.check_object(case)
         form = CaseEditForm(request.POST)
         if form.is_valid():
             try:

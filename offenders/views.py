@@ -2,6 +2,7 @@
 
 Views parse the request, call one selector or service and render; refusals raise PermissionDenied
 (the 403 handler audits them): a record hidden by `restrict()` is refused, a missing one is a 404 (ADR 0102).
+Who may write what is the services' to decide (ADR 0506); a view's capability is only the early 403.
 """
 
 from typing import cast
@@ -164,7 +165,7 @@ class OffenderCreateView(ServiceFormView):
     success_message = "Offender created."
 
     def perform(self, data):
-        return offender_create(data=data)
+        return offender_create(data=data, by=self.request.user)
 
 
 class OffenderEditView(ServiceFormView):
@@ -184,27 +185,29 @@ class OffenderEditView(ServiceFormView):
         return super().get_context_data(offender=self.offender, **kwargs)
 
     def perform(self, data):
-        return offender_update(offender=self.offender, data=data)
+        return offender_update(offender=self.offender, data=data, by=self.request.user)
 
 
 class OffenderRestrictedView(CapabilityRequiredMixin, View):
-    """Mark an offender restricted or not (supervisors with restricted access only)."""
+    """Mark an offender restricted or not (supervisors with restricted access only: the service decides;
+    the capability here is the early 403)."""
 
     capability = "offender.mark_restricted"
 
     def get(self, request, pk):
         """The form is on the profile; a typed address goes there (through the purpose question), not to a 405."""
-        offender = visible_offender(request, pk, "offender.mark_restricted")
+        offender = visible_offender(request, pk)
         return redirect("offenders:offender-detail", pk=offender.pk)
 
     def post(self, request, pk):
-        offender = visible_offender(request, pk, "offender.mark_restricted")
+        offender = visible_offender(request, pk)
         form = RestrictedForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
             return redirect("offenders:offender-detail", pk=offender.pk)
+        data = form.cleaned_data
         offender_mark_restricted(
-            offender=offender, restricted=form.cleaned_data["restricted"], reason=form.cleaned_data["reason"]
+            offender=offender, restricted=data["restricted"], reason=data["reason"], by=request.user
         )
         messages.success(request, "Restricted flag updated.")
         return redirect("offenders:offender-detail", pk=offender.pk)
@@ -223,7 +226,7 @@ class OffenceCreateView(ServiceFormView):
         return super().get_context_data(offender=self.offender, **kwargs)
 
     def perform(self, data):
-        return offence_create(data={**data, "offender": self.offender})
+        return offence_create(data={**data, "offender": self.offender}, by=self.request.user)
 
     def success_message_for(self, result) -> str:
         return with_score_note(self.success_message, result.offender_id)
@@ -246,7 +249,7 @@ class OffenceEditView(ServiceFormView):
         return super().get_context_data(offender=self.offence.offender, offence=self.offence, **kwargs)
 
     def perform(self, data):
-        return offence_update(offence=self.offence, data=data)
+        return offence_update(offence=self.offence, data=data, by=self.request.user)
 
     def success_message_for(self, result) -> str:
         return with_score_note(self.success_message, result.offender_id)
@@ -264,6 +267,6 @@ class OffenceDeleteView(CapabilityRequiredMixin, View):
     def post(self, request, pk):
         offence = visible_offence(request, pk)
         offender_id = offence.offender_id
-        offence_delete(offence=offence)
+        offence_delete(offence=offence, by=request.user)
         messages.success(request, with_score_note(f"Offence {offence.crime_ref} deleted.", offender_id))
         return redirect("offenders:offender-detail", pk=offender_id)

@@ -17,9 +17,10 @@ def dashboard(request):
 
 
 def permission_denied(request, exception=None):
-    """Every web refusal is a 403 page, and is audited (deny by default must be visible)."""
+    """Every web refusal is a 403 page, and is audited once (deny by default must be visible): a service's
+    `Refused` is on record already (audit_refusal writes nothing then)."""
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        audit_refusal(request=request, reason=str(exception or ""))
+        audit_refusal(request=request, reason=str(exception or ""), exception=exception)
     # Only refusals written for the person (`shown_to_user`) are explained; others may name internals.
     reason = str(exception) if getattr(exception, "shown_to_user", False) else ""
     return render(request, "403.html", {"reason": reason}, status=403)

@@ -12,6 +12,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
+from portal.accounts.permissions import SYSTEM
 from portal.audit.context import AuditContext, audit_context
 
 from . import services
@@ -81,7 +82,7 @@ def recompute_chunk(self, chunk_id: int, run_id: int) -> bool:
 def nightly_refresh() -> int:
     """Beat: refresh every score for today's date (the window and recency move daily); no snapshot."""
     with _task_context():
-        run, _created = services.run_start(reason="nightly", publish=False)
+        run, _created = services.run_start(by=SYSTEM, reason="nightly", publish=False)
         return run.pk
 
 
@@ -89,7 +90,7 @@ def nightly_refresh() -> int:
 def weekly_snapshot() -> int:
     """Beat: a full recompute that publishes the week's ranking snapshot."""
     with _task_context():
-        run, _created = services.run_start(reason="weekly", publish=True)
+        run, _created = services.run_start(by=SYSTEM, reason="weekly", publish=True)
         return run.pk
 
 

@@ -1,8 +1,11 @@
-"""Pages of the scoring app: thin views that parse, call one service or selector, and render."""
+"""Pages of the scoring app: thin views that parse, call one service or selector, and render.
+
+The services decide who may write (ADR 0506); a view's capability is only the early 403, and the page
+asks the service's own rules (policy_frozen_reason, four_eyes_refusal) to show or hide a button."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -54,6 +57,7 @@ class RunListView(CapabilityRequiredMixin, View):
     """Runs: the current one with a live progress bar, the history, and a start button."""
 
     capability = "scoring.view"
+    write_capability = "recompute.start"
 
     def get(self, request):
         context = {
@@ -64,8 +68,6 @@ class RunListView(CapabilityRequiredMixin, View):
         return render(request, "scoring/runs.html", context)
 
     def post(self, request):
-        if not role_allows(request.user, "recompute.start"):
-            raise PermissionDenied("needs recompute.start")
         run, created = services.run_start(by=request.user, reason="manual")
         messages.success(
             request, f"Recompute {run.pk} queued." if created else f"Recompute {run.pk} is already running."
@@ -135,13 +137,16 @@ class PolicyDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk: int):
         policy = get_object_or_404(ScoringPolicy, pk=pk)
+        can_approve = role_allows(request.user, "policy.approve")
         context = {
             "policy": policy,
             "entries": selectors.policy_entries(policy=policy),  # the API detail's weight table too
             "diff": selectors.policy_diff(policy=policy),
             "can_edit": role_allows(request.user, "policy.edit") and policy.is_editable,
-            "can_approve": role_allows(request.user, "policy.approve"),
-            "is_author": policy.author_id == request.user.pk,
+            "can_approve": can_approve,
+            # the service's four-eyes rule: its author and editors see why, not a button that would refuse
+            "four_eyes": can_approve
+            and services.policies.four_eyes_refusal(policy=policy, by=request.user, step="approve"),
         }
         return render(request, "scoring/policy_detail.html", context)
 
@@ -154,8 +159,8 @@ class PolicyEditView(CapabilityRequiredMixin, View):
 
     def get(self, request, pk: int):
         policy = get_object_or_404(ScoringPolicy, pk=pk)
-        if not policy.is_editable:
-            messages.error(request, f"Policy v{policy.version} is {policy.status}; only a draft can change.")
+        if frozen := services.policies.policy_frozen_reason(policy):
+            messages.error(request, frozen)
             return redirect("scoring:policy-detail", pk=pk)
         entries = selectors.policy_entries(policy=policy)
         return self._render(request, policy, PolicyEditForm(initial=PolicyEditForm.initial_for(policy, entries)))

@@ -15,7 +15,7 @@ from portal.accounts.guards import capability_permission
 
 from ..filters import CaseFilter
 from ..selectors import action_get, case_actions, case_detail, case_get, case_get_or_refuse, case_list
-from ..services.cases import case_note_add, case_open, case_require, case_transition, case_update, case_view_record
+from ..services.cases import case_note_add, case_open, case_transition, case_update, case_view_record
 from ..services.plan_actions import plan_action_add, plan_action_update
 from .serializers import (
     CaseCreateSerializer,
@@ -38,10 +38,19 @@ REFUSALS = {
 
 
 class CaseApiMixin:
-    """Finds the case through the user's restricted queryset (a hidden case is a 404 and an audited refusal)."""
+    """Finds the case through the user's restricted queryset (a hidden case is a 404 and an audited refusal).
+
+    A write checks the caller's place on the case before the body is parsed (the permission class's
+    object check: a 403, not a 400, for someone not on it); the service checks again and decides.
+    """
 
     def get_case(self):
         return case_get_or_refuse(user=self.request.user, case_id=self.kwargs["case_id"])
+
+    def get_case_to_change(self):
+        case = self.get_case()
+        self.check_object_permissions(self.request, case)
+        return case
 
 
 def _detail(case, request) -> dict:
@@ -90,8 +99,7 @@ class CaseDetail(CaseApiMixin, APIView):
 
     @extend_schema(request=CaseUpdateSerializer, responses={200: CaseDetailSerializer, **REFUSALS})
     def patch(self, request, case_id):
-        case = self.get_case()
-        case_require(request.user, "case.manage", case)
+        case = self.get_case_to_change()
         incoming = CaseUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         case = case_update(case=case, by=request.user, **incoming.validated_data)
@@ -105,8 +113,7 @@ class CaseTransitionView(CaseApiMixin, APIView):
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer, **REFUSALS})
     def post(self, request, case_id):
-        case = self.get_case()
-        case_require(request.user, "case.manage", case)
+        case = self.get_case_to_change()
         incoming = TransitionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         case = case_transition(case=case, by=request.user, **incoming.validated_data)
@@ -125,8 +132,7 @@ class CaseActionList(CaseApiMixin, generics.ListAPIView):
 
     @extend_schema(request=PlanActionCreateSerializer, responses={201: PlanActionSerializer, **REFUSALS})
     def post(self, request, case_id):
-        case = self.get_case()
-        case_require(request.user, "case.work", case)
+        case = self.get_case_to_change()
         incoming = PlanActionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         action = plan_action_add(case=case, by=request.user, **incoming.validated_data)
@@ -146,8 +152,7 @@ class CaseActionDetail(CaseApiMixin, APIView):
 
     @extend_schema(request=PlanActionUpdateSerializer, responses={200: PlanActionSerializer, **REFUSALS})
     def patch(self, request, case_id, action_id):
-        case = self.get_case()
-        case_require(request.user, "case.work", case)
+        case = self.get_case_to_change()
         action = action_get(case=case, action_id=action_id)
         incoming = PlanActionUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -168,8 +173,7 @@ class CaseNoteList(CaseApiMixin, generics.ListAPIView):
 
     @extend_schema(request=CaseNoteCreateSerializer, responses={201: CaseNoteSerializer, **REFUSALS})
     def post(self, request, case_id):
-        case = self.get_case()
-        case_require(request.user, "case.work", case)
+        case = self.get_case_to_change()
         incoming = CaseNoteCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         note = case_note_add(case=case, by=request.user, **incoming.validated_data)

@@ -1,22 +1,22 @@
 """Writes of cases: tasking an offender, changing lead/team/review date, moving stages, adding notes, and
 the audit records of reading a case or the dashboard.
 
-Every write checks the caller's permission here (not only in the view), validates every field at
-once (a Django ValidationError with field names, which forms and the API both show), and records
-itself in the case history and the audit chain inside the same transaction as the change.
+Every write checks the caller's permission here, whoever calls it (`by`; ADR 0500 and 0506), validates
+every field at once (a Django ValidationError with field names, which forms and the API both show), and
+records itself in the case history and the audit chain inside the same transaction as the change.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from offenders import rules
 from offenders.models import Offender
-from portal.accounts.permissions import can
+from portal.accounts.permissions import can, require
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
@@ -35,12 +35,16 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 CASE_WORKER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 UNSET: Any = object()
+REFUSALS = {
+    "case.manage": "Only a supervisor may task an offender, or change a case's lead, team, review date or stage.",
+    "case.work": "Only the case's lead, its team and supervisors may add notes and actions to it.",
+}
 
 
-def case_require(user, capability: str, case: Case | None = None) -> None:
-    """Refuse (PermissionDenied: a 403, audited) unless `user` may use `capability` on `case`."""
-    if not can(user, capability, case):
-        raise PermissionDenied(f"You may not do that to this case ({capability}).")
+def case_require(*, by, capability: str, case: Case | None = None) -> None:
+    """Refuse (Refused: a 403, recorded once) unless `by` may use `capability` on `case`: the role, and
+    the place on the case (cases/permissions.py)."""
+    require(by, capability, case, refusal=REFUSALS[capability])
 
 
 def case_require_open(case: Case) -> None:
@@ -88,9 +92,8 @@ def case_open(
     by,
 ) -> Case:
     """Task an offender: a supervisor's decision, with a reason; the score at tasking is copied."""
-    case_require(by, "case.manage")
-    if not can(by, "offender.view", offender):
-        raise PermissionDenied("You may not see this offender.")
+    case_require(by=by, capability="case.manage")
+    require(by, "offender.view", offender, refusal="You may not see this offender.")
     team = list(dict.fromkeys(team))
     errors: dict[str, list[str]] = {}
     required = "Say why this offender is being tasked: the decision is yours, the score only advises."
@@ -127,7 +130,7 @@ def case_open(
 
 def case_update(*, case: Case, by, lead=UNSET, team=UNSET, review_due=UNSET) -> Case:
     """Change the lead, the team or the review date of an open case (supervisors)."""
-    case_require(by, "case.manage", case)
+    case_require(by=by, capability="case.manage", case=case)
     case_require_open(case)
     team = UNSET if team is UNSET else list(dict.fromkeys(team))
     errors: dict[str, list[str]] = {}
@@ -157,7 +160,7 @@ def case_update(*, case: Case, by, lead=UNSET, team=UNSET, review_due=UNSET) -> 
 
 def case_transition(*, case: Case, to: str, reason: str, exit_reason: str = "", by) -> Case:
     """Move a case along an allowed transition; closing needs an exit reason and cancels open actions."""
-    case_require(by, "case.manage", case)
+    case_require(by=by, capability="case.manage", case=case)
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("offender").get(pk=case.pk)
         _check_transition(case, to=to, reason=reason, exit_reason=exit_reason)
@@ -224,7 +227,7 @@ def _record_stage(case: Case, *, from_stage: str, to_stage: str, reason: str, by
 
 def case_note_add(*, case: Case, text: str, by) -> CaseNote:
     """Add a note (the lead, the team and supervisors)."""
-    case_require(by, "case.work", case)
+    case_require(by=by, capability="case.work", case=case)
     case_require_open(case)
     errors: dict[str, list[str]] = {}
     text = rules.check_field(errors, "text", rules.CASE_NOTE.clean, text, required="Write the note.")

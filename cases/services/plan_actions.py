@@ -32,7 +32,7 @@ def _owner_error(owner, case: Case) -> str | None:
 
 def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on: dt.date | None, by) -> PlanAction:
     """Add an action to one strand of the plan (the lead, the team and supervisors)."""
-    case_require(by, "case.work", case)
+    case_require(by=by, capability="case.work", case=case)
     case_require_open(case)
     errors: dict[str, list[str]] = {}
     if strand not in Strand.values:
@@ -68,7 +68,7 @@ def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on:
 def plan_action_update(*, action: PlanAction, by, status: str = UNSET, outcome: str = UNSET) -> PlanAction:
     """Complete (with an outcome) or cancel an open action; a finished action is not reopened."""
     case = action.case
-    case_require(by, "case.work", case)
+    case_require(by=by, capability="case.work", case=case)
     case_require_open(case)
     new_status = action.status if status is UNSET else status
     new_outcome = action.outcome if outcome is UNSET else (outcome or "")

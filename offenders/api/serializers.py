@@ -89,7 +89,7 @@ class OffenderDetailSerializer(OffenderSerializer):
 
 
 class OffenderWriteSerializer(serializers.Serializer):
-    """POST and PATCH of an offender; `restricted` needs the mark-restricted grant (checked by the view)."""
+    """POST and PATCH of an offender; `restricted` needs the mark-restricted grant (checked by the service)."""
 
     suspect_ref = serializers.CharField(allow_blank=True, validators=[rules.SUSPECT_REF.validator()])
     surname = serializers.CharField(allow_blank=True, validators=[rules.SURNAME.validator()])

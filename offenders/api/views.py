@@ -149,16 +149,16 @@ class OffenceViewSet(
     def create(self, request, *args, **kwargs):
         incoming = OffenceWriteSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
-        offence = offence_create(data=incoming.validated_data)
+        offence = offence_create(data=incoming.validated_data, by=request.user)
         return Response(OffenceSerializer(offence).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         offence = self.get_visible_object(pk)
         incoming = OffenceWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
-        offence = offence_update(offence=offence, data=incoming.validated_data)
+        offence = offence_update(offence=offence, data=incoming.validated_data, by=request.user)
         return Response(OffenceSerializer(offence).data)
 
     def destroy(self, request, pk=None):
-        offence_delete(offence=self.get_visible_object(pk))
+        offence_delete(offence=self.get_visible_object(pk), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

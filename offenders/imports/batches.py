@@ -9,14 +9,13 @@ transaction (so a live import is never taken for an abandoned one), and `batch_f
 it ended, with the one audit event of the import.
 """
 
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from portal.audit.context import context_for_user, current_context, reset_context, set_context
+from portal.audit.context import current_context
 from portal.audit.services import audit_record, model_changes
 
 from ..models import ImportBatch
@@ -59,23 +58,6 @@ class ImportReport:
             "error_count": batch.error_count,
             "errors": self.problems.as_dicts(),
         }
-
-
-@contextmanager
-def acting_as(user):
-    """Record `user` as the actor of the import's events when the caller has not (a script, a test).
-
-    A request or command that already names this user keeps its own context (address, request id).
-    """
-    context = current_context()
-    if user is None or context.actor_id == user.pk:
-        yield
-        return
-    token = set_context(replace(context_for_user(user, channel=context.channel), request_id=context.request_id))
-    try:
-        yield
-    finally:
-        reset_context(token)
 
 
 def batch_start(*, kind: str, file_name: str, file_bytes: int, by=None) -> ImportBatch:

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from portal.accounts.permissions import role_allows
+from portal.accounts.permissions import SYSTEM, role_allows
 from portal.audit.context import AuditContext, context_for_user, reset_context, set_context
 
 from .batches import ImportReport
@@ -24,13 +24,14 @@ def command_context(username: str | None):
 
 
 def run_import(options: dict, service) -> ImportReport:
-    """Open the file, act as the chosen admin (or the OS account), and call `service(upload=, by=)`."""
+    """Open the file, act as the chosen admin (or the OS account), and call `service(upload=, by=)`: the
+    admin named by --user, else the portal itself (SYSTEM: whoever may run manage.py may import)."""
     user, context = command_context(options.get("user"))
     upload = open_upload(options["file"])
     token = set_context(context)
     try:
         with upload.stream:
-            return service(upload=upload, by=user)
+            return service(upload=upload, by=user or SYSTEM)
     finally:
         reset_context(token)
 

@@ -1,28 +1,19 @@
 """The admin's import pages: upload -> preview (every problem, or the counts of what will change) -> confirm.
 
-Thin views: they parse the form, call the import service, and render its report. They sit inside
-the Django admin (ImportBatchAdmin.get_urls), which already demands an admin with a verified TOTP.
+Thin views: they parse the form, call the import service (which decides who may import), and render
+its report. They sit inside the Django admin (ImportBatchAdmin.get_urls), which already demands an admin
+with a verified TOTP and refuses anyone without the import capability before a page is read.
 The harm-index upload page beside them is the scoring app's (added through offenders.hooks).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from portal.accounts.permissions import role_allows
-
 from ..models import ImportBatch
-from ..services.imports import offences_import, offences_import_confirm
+from ..services.imports import offences_import_confirm, offences_import_preview
 from .forms import OffencesUploadForm
-from .pending import pending_discard, pending_keep, pending_save
-from .sources import Upload
-
-
-def require_import_capability(request) -> None:
-    if not role_allows(request.user, "import.run"):
-        raise PermissionDenied("needs import.run")
 
 
 def import_page(request, admin_context: dict, template: str, **context):
@@ -35,14 +26,7 @@ def offences_upload(request, *, admin_context: dict):
     form = OffencesUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return import_page(request, admin_context, "offences_upload.html", form=form, title="Import offences (CSV)")
-    uploaded = form.cleaned_data["file"]
-    path = pending_save(uploaded)
-    with path.open("rb") as stream:
-        report = offences_import(upload=Upload(stream, uploaded.name, uploaded.size), by=request.user, dry_run=True)
-    if report.ok:
-        pending_keep(path, batch_id=report.batch.pk)
-    else:
-        pending_discard(path)
+    report = offences_import_preview(uploaded=form.cleaned_data["file"], by=request.user)
     return import_page(request, admin_context, "offences_preview.html", report=report, title="Check the offences file")
 
 

@@ -10,6 +10,7 @@ committed as `running` before the load's transaction starts and marked with how 
 stopped by an unexpected error is marked failed with the reason, and one whose process was killed is
 marked failed by `import_batches_fail_abandoned` (run before every import and whenever an admin lists
 the batches).
+Only administrators import (checked here, whoever calls: docs/decisions/0506).
 """
 
 import datetime as dt
@@ -18,16 +19,19 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from portal.accounts.permissions import person_of, refuse, require
+from portal.audit.context import acting_as
+
 from ..hooks import offences_changed
-from ..imports.batches import ImportReport, acting_as, batch_file_hashed, batch_finish, batch_lock, batch_start
+from ..imports.batches import ImportReport, batch_file_hashed, batch_finish, batch_lock, batch_start
 from ..imports.harm_codes import active_harm_codes
 from ..imports.offences_csv import OffenceFileReader, OffenceRow
 from ..imports.offences_load import OffenceLoader
-from ..imports.pending import pending_discard, pending_path
+from ..imports.pending import pending_discard, pending_keep, pending_path, pending_save
 from ..imports.problems import FileRefused, ProblemLog
 from ..imports.sources import Upload, check_size, sha256_of, utf8_lines
 from ..models import ImportBatch
@@ -38,6 +42,7 @@ ABANDONED = (
     "nothing was loaded. Import the file again."
 )
 log = logging.getLogger(__name__)
+IMPORT_REFUSAL = "Only an administrator may import offences."
 
 
 class _RollBack(Exception):
@@ -78,33 +83,58 @@ def _counts(reader: OffenceFileReader | None, loader: OffenceLoader | None) -> t
     return counts, {**loader.counts.summary(), "ignored_columns": reader.ignored_columns}
 
 
-def offences_import(*, upload: Upload, by=None, dry_run: bool = False) -> ImportReport:
+def offences_import(*, upload: Upload, by, dry_run: bool = False) -> ImportReport:
     """Import an offences CSV: every row loads, or none does; `dry_run` checks and counts, then undoes.
 
-    The counts of a dry run are exact (the load really runs, then rolls back), which is what the admin
-    preview shows before the person confirms.
+    Administrators only (`by`; SYSTEM for the command run without --user), refused before the file is
+    read. The counts of a dry run are exact (the load really runs, then rolls back), which is what the
+    admin preview shows before the person confirms.
     """
-    with acting_as(by):
-        return _offences_import(upload=upload, by=by, dry_run=dry_run)
+    require(by, "import.run", refusal=IMPORT_REFUSAL, system=True)
+    return _offences_import_as(upload=upload, by=person_of(by), dry_run=dry_run)
+
+
+def offences_import_preview(*, uploaded: UploadedFile, by) -> ImportReport:
+    """The admin page's preview: keep a copy of the uploaded file and dry-run it. A file that would load
+    stays, under its batch's name, for `offences_import_confirm`; any other is deleted at once."""
+    require(by, "import.run", refusal=IMPORT_REFUSAL)
+    path = pending_save(uploaded)
+    with path.open("rb") as stream:
+        report = _offences_import_as(
+            upload=Upload(stream, uploaded.name or "", uploaded.size or 0), by=by, dry_run=True
+        )
+    if report.ok:
+        pending_keep(path, batch_id=report.batch.pk)
+    else:
+        pending_discard(path)
+    return report
 
 
 def offences_import_confirm(*, batch_id: int, by) -> ImportReport | None:
     """Load the file `by` checked in a dry run (the admin page's preview, then its confirm button).
 
     Only one's own preview, and only the bytes it checked: the kept copy must still match the SHA-256
-    the preview recorded (PermissionDenied otherwise). ImportBatch.DoesNotExist for anyone else's or an
-    unknown batch; None when the checked file is no longer waiting (already loaded, or too old).
+    the preview recorded (Refused otherwise). ImportBatch.DoesNotExist for anyone else's or an unknown
+    batch; None when the checked file is no longer waiting (already loaded, or too old).
     """
+    require(by, "import.run", refusal=IMPORT_REFUSAL)
     checked = ImportBatch.objects.get(pk=batch_id, kind="offences", outcome=ImportBatch.Outcome.DRY_RUN, started_by=by)
     path = pending_path(checked.pk)
     if not path.exists():
         return None
     with path.open("rb") as stream:
         if sha256_of(stream) != checked.file_sha256:
-            raise PermissionDenied("the kept file does not match the one checked")
-        report = offences_import(upload=Upload(stream, checked.file_name, checked.file_bytes), by=by)
+            refuse(by, "The kept file does not match the one checked; upload it again.", capability="import.run")
+        upload = Upload(stream, checked.file_name, checked.file_bytes)
+        report = _offences_import_as(upload=upload, by=by, dry_run=False)
     pending_discard(path)
     return report
+
+
+def _offences_import_as(*, upload: Upload, by, dry_run: bool) -> ImportReport:
+    """The import with `by` (a person, or None for the system) as the actor of its records."""
+    with acting_as(by):
+        return _offences_import(upload=upload, by=by, dry_run=dry_run)
 
 
 def _offences_import(*, upload: Upload, by, dry_run: bool) -> ImportReport:

@@ -2,7 +2,9 @@
 
 The input is the import format of CONTRACT.md section 5 with ``offender`` (an Offender or its id) in
 place of the suspect columns. Every problem is raised at once as a ValidationError keyed by field, and
-nothing is written unless the whole record is good.
+nothing is written unless the whole record is good. Each checks its caller first (`by`), before any
+field is read: officers and supervisors keep offences, a restricted offender's only with the grant
+(docs/decisions/0506).
 """
 
 from collections.abc import Mapping
@@ -11,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from portal.accounts.permissions import require
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
@@ -23,6 +26,8 @@ OFFENCE_INPUT_FIELDS = (
     "victim_relationship", "borough", "domestic",
 )  # fmt: skip
 DUPLICATE_CRIME_REF = "An offence with this crime reference already exists."
+EDIT_REFUSAL = "Only officers and supervisors may record, correct or delete offences."
+HIDDEN_REFUSAL = "You may not record offences against this offender (restricted)."
 
 
 def _resolve_offender(value: Any) -> Offender:
@@ -69,9 +74,27 @@ def _apply(offence: Offence, clean: dict[str, Any]) -> None:
         raise ValidationError({"crime_ref": [DUPLICATE_CRIME_REF]}) from error
 
 
-def offence_create(*, data: Mapping[str, Any]) -> Offence:
+def _require_edit(by, offence: Offence | None = None) -> None:
+    require(by, "offence.edit", refusal=EDIT_REFUSAL)
+    if offence is not None:
+        require(by, "offence.edit", offence, refusal=HIDDEN_REFUSAL)
+
+
+def _require_offender(by, value: Any) -> None:
+    """The offender an offence is recorded against must be one `by` may edit. A value that names no
+    offender is left to the field checks (a field error, not a refusal)."""
+    try:
+        offender = _resolve_offender(value)
+    except ValidationError:
+        return
+    require(by, "offender.edit", offender, refusal=HIDDEN_REFUSAL)
+
+
+def offence_create(*, data: Mapping[str, Any], by) -> Offence:
     """Record a new offence; its offender is re-scored once the transaction commits (offences_changed: the
     scoring app queues it, offenders/hooks.py)."""
+    _require_edit(by)
+    _require_offender(by, data.get("offender"))
     clean = _clean(data)
     with transaction.atomic():
         offence = Offence()
@@ -81,8 +104,11 @@ def offence_create(*, data: Mapping[str, Any]) -> Offence:
     return offence
 
 
-def offence_update(*, offence: Offence, data: Mapping[str, Any]) -> Offence:
+def offence_update(*, offence: Offence, data: Mapping[str, Any], by) -> Offence:
     """Change the fields present in `data`; the result is checked as a whole (e.g. the date pair)."""
+    _require_edit(by, offence)
+    if "offender" in data:
+        _require_offender(by, data["offender"])
     unknown = sorted(set(data) - set(OFFENCE_INPUT_FIELDS))
     if unknown:
         raise ValidationError({name: ["This field is not part of an offence."] for name in unknown})
@@ -98,8 +124,9 @@ def offence_update(*, offence: Offence, data: Mapping[str, Any]) -> Offence:
     return offence
 
 
-def offence_delete(*, offence: Offence) -> None:
+def offence_delete(*, offence: Offence, by) -> None:
     """Delete an offence (for example one keyed in error); the record of it stays in the audit log."""
+    _require_edit(by, offence)
     with transaction.atomic():
         offence = Offence.objects.select_for_update().select_related("offence_type", "victim").get(pk=offence.pk)
         before = audit_snapshot(offence)

@@ -1,4 +1,8 @@
-"""Writes of offender records: create, edit and the restricted flag, each audited in its own transaction."""
+"""Writes of offender records: create, edit and the restricted flag, each audited in its own transaction.
+
+Each checks its caller first (`by`: the person, or portal.accounts.permissions.SYSTEM for a command),
+before any field is read: docs/decisions/0506.
+"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -6,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from portal.accounts.permissions import Refused, can
+from portal.accounts.permissions import require
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
@@ -30,20 +34,28 @@ def _save(offender: Offender) -> None:
         raise ValidationError({"suspect_ref": ["An offender with this force reference already exists."]}) from error
 
 
-def _require_restricted_grant(by, offender: Offender | None, refusal: str) -> None:
-    """The restricted flag hides a record from everyone without the grant, so only a supervisor who holds
-    it may set or change it (CONTRACT.md section 2). `by` None is a trusted caller (shell, seeding)."""
-    if by is not None and not can(by, "offender.mark_restricted", offender):
-        raise Refused(refusal)
+EDIT_REFUSAL = "Only officers and supervisors may create or edit offender records."
+HIDDEN_REFUSAL = "You may not edit this offender's record (restricted)."
+MARK_REFUSAL = "Only a supervisor with restricted access may mark an offender restricted."
+CHANGE_FLAG_REFUSAL = "Only a supervisor with restricted access may change the restricted flag."
 
 
-def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by=None) -> Offender:
+def _require_edit(by, offender: Offender | None = None) -> None:
+    """Officers and supervisors keep offender records; a restricted one only with the grant."""
+    require(by, "offender.edit", refusal=EDIT_REFUSAL)
+    if offender is not None:
+        require(by, "offender.edit", offender, refusal=HIDDEN_REFUSAL)
+
+
+def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by) -> Offender:
     """Create an offender from raw field values (forms, API); every bad field is reported at once.
 
-    Asking for `restricted` needs the mark-restricted grant of `by` (refused before any field is read).
+    Asking for `restricted` needs the mark-restricted grant of `by` (CONTRACT.md section 2: the flag hides
+    the record from everyone without the grant); both are refused before any field is read.
     """
+    _require_edit(by)
     if restricted:
-        _require_restricted_grant(by, None, "Only a supervisor with restricted access may mark an offender restricted.")
+        require(by, "offender.mark_restricted", refusal=MARK_REFUSAL)
     clean = rules.clean_offender_fields(data)
     with transaction.atomic():
         _check_suspect_ref_free(clean["suspect_ref"])
@@ -58,21 +70,19 @@ def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by=Non
     return offender
 
 
-def offender_update(
-    *, offender: Offender, data: Mapping[str, Any], restricted: bool | None = None, by=None
-) -> Offender:
+def offender_update(*, offender: Offender, data: Mapping[str, Any], restricted: bool | None = None, by) -> Offender:
     """Change the fields present in `data` (a PATCH); nothing is written when any field is bad.
 
     `restricted` (None: unchanged) needs the mark-restricted grant of `by` and is applied in the same
     transaction as the other fields.
     """
+    _require_edit(by, offender)
     if restricted is not None:
-        refusal = "Only a supervisor with restricted access may change the restricted flag."
-        _require_restricted_grant(by, offender, refusal)
+        require(by, "offender.mark_restricted", offender, refusal=CHANGE_FLAG_REFUSAL)
     clean = rules.clean_offender_fields(data, partial=True)
     with transaction.atomic():
         if restricted is not None:
-            offender_mark_restricted(offender=offender, restricted=restricted)
+            _restricted_set(offender, restricted=restricted)
         offender = Offender.objects.select_for_update().get(pk=offender.pk)
         before = audit_snapshot(offender)
         if "suspect_ref" in clean:
@@ -86,8 +96,14 @@ def offender_update(
     return offender
 
 
-def offender_mark_restricted(*, offender: Offender, restricted: bool, reason: str = "") -> Offender:
-    """Hide (or reveal) an offender from everyone without the restricted_access grant; always audited."""
+def offender_mark_restricted(*, offender: Offender, restricted: bool, reason: str = "", by) -> Offender:
+    """Hide (or reveal) an offender from everyone without the restricted_access grant; always audited.
+    Only a supervisor who holds the grant may (CONTRACT.md section 2), on the page and the API alike."""
+    require(by, "offender.mark_restricted", offender, refusal=CHANGE_FLAG_REFUSAL)
+    return _restricted_set(offender, restricted=restricted, reason=reason)
+
+
+def _restricted_set(offender: Offender, *, restricted: bool, reason: str = "") -> Offender:
     errors: dict[str, list[str]] = {}
     reason = rules.check_field(errors, "reason", rules.RESTRICTION_REASON.clean, reason)
     if errors:

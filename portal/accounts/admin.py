@@ -1,8 +1,10 @@
 """The Django admin is for the admin role only (users and tokens); nobody deletes, they deactivate.
 
-Changes made here go through the same services and audit as the commands do.
+Changes made here go through the same services and audit as the commands do; the services check
+the administrator themselves (`by`), as they do for every caller.
 """
 
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django import forms
@@ -10,17 +12,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
-
-from portal.audit.services import audit_record, model_changes
 
 from .models import ApiToken, User
 from .roles import ROLES_NEEDING_MFA, Role, holds_grant, role_names, user_role
-from .services import token_revoke, user_access_check, user_access_set, user_deactivate, user_password_set
+from .services import token_revoke, user_access_check, user_deactivate, user_password_set, user_update
 from .totp import totp_device_of
 
-AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+# The administrator on the "change password" page: Django's view builds the form without the request.
+_password_changed_by: ContextVar = ContextVar("password_changed_by", default=None)
 
 
 def _is_admin(request) -> bool:
@@ -61,7 +61,8 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
 
     def save(self, commit=True):
         usable = self.cleaned_data.get("set_usable_password", True)
-        user_password_set(user=self.user, password=self.cleaned_data["password1"] if usable else None)
+        password = self.cleaned_data["password1"] if usable else None
+        user_password_set(user=self.user, password=password, by=_password_changed_by.get())
         return self.user
 
 
@@ -134,6 +135,13 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
         form.acting_user = request.user
         return form
 
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_changed_by.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_changed_by.reset(token)
+
     @admin.action(description="Deactivate: end their sessions and revoke their tokens")
     def deactivate(self, request, queryset):
         done = 0
@@ -147,26 +155,8 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
             messages.success(request, f"Deactivated {done}; their sessions and tokens no longer work.")
 
     def save_model(self, request, obj, form, change):
-        before = {}
-        if change:
-            before = User.objects.filter(pk=obj.pk).values(*AUDITED_USER_FIELDS).first() or {}
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            after = {name: getattr(obj, name) for name in AUDITED_USER_FIELDS}
-            audit_record(
-                action="user.update" if change else "user.create",
-                target=obj,
-                object_repr=obj.username,
-                changes=model_changes(before, after),
-            )
-            if change and before.get("is_active") and not obj.is_active:
-                user_deactivate(user=obj)
-            user_access_set(
-                by=request.user,
-                user=obj,
-                role=form.cleaned_data["role"],
-                restricted_access=form.cleaned_data["restricted_access"],
-            )
+        data = form.cleaned_data
+        user_update(user=obj, role=data["role"], restricted_access=data["restricted_access"], by=request.user)
         if user_role(obj) in ROLES_NEEDING_MFA and totp_device_of(obj) is None:
             messages.warning(
                 request,
@@ -192,5 +182,5 @@ class ApiTokenAdmin(AdminRoleOnly, admin.ModelAdmin):
 
     @admin.action(description="Revoke: the token stops working at once")
     def revoke(self, request, queryset):
-        revoked = sum(token_revoke(token=token) for token in queryset.select_related("user"))
+        revoked = sum(token_revoke(token=token, by=request.user) for token in queryset.select_related("user"))
         messages.success(request, f"Revoked {revoked} token(s).")

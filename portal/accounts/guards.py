@@ -1,21 +1,41 @@
-"""How views ask the permission mechanism: a mixin for pages, a permission class for the API."""
+"""How views ask the permission mechanism: a mixin for pages, a permission class for the API.
+
+Both are the early 403, before a request is parsed. The write services check again and decide
+(docs/decisions/0506): a view never holds a rule of its own.
+"""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
 
 from .permissions import can, role_allows
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class CapabilityRequiredMixin(LoginRequiredMixin):
-    """A page that needs `capability`; refusals raise PermissionDenied (a 403 page, audited)."""
+    """A page that needs `capability` (and `write_capability`, when set, to POST); refusals raise
+    PermissionDenied (a 403 page, audited). The same pair as `capability_permission` on the API."""
 
     capability: str = ""
+    write_capability: str = ""
+    request: HttpRequest
+
+    def required_capability(self) -> str:
+        unsafe = self.request.method not in SAFE_METHODS
+        return self.write_capability if unsafe and self.write_capability else self.capability
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not role_allows(request.user, self.capability):
-            raise PermissionDenied(f"needs {self.capability}")
+        if request.user.is_authenticated and not role_allows(request.user, self.required_capability()):
+            raise PermissionDenied(f"needs {self.required_capability()}")
         return super().dispatch(request, *args, **kwargs)
+
+    def check_object(self, obj) -> None:
+        """The early 403 for one record (DRF's check_object_permissions, for pages): before a form is read."""
+        capability = self.required_capability()
+        if not can(self.request.user, capability, obj):
+            raise PermissionDenied(f"needs {capability}")
 
 
 def capability_permission(read: str, write: str | None = None) -> type[BasePermission]:
@@ -24,7 +44,7 @@ def capability_permission(read: str, write: str | None = None) -> type[BasePermi
 
     class HasCapability(BasePermission):
         def _capability(self, request) -> str:
-            return read if request.method in ("GET", "HEAD", "OPTIONS") else (write or read)
+            return read if request.method in SAFE_METHODS else (write or read)
 
         def has_permission(self, request, view) -> bool:
             return role_allows(request.user, self._capability(request))

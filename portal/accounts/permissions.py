@@ -3,14 +3,17 @@
 Capabilities are the rows of CONTRACT.md section 2. Each app registers object rules for its models in
 its own permissions.py (a Q built from the user); `restrict()` applies them to any queryset and
 `can()` answers for one object through the very same filter, so a list can never show what the
-detail refuses.
+detail refuses. Every write service asks through `require()` before it reads its input or opens a
+transaction, and a refusal is one `Refused`, recorded once (docs/decisions/0506).
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+
+from portal.audit.services import refusal_record
 
 from .roles import Role, has_restricted_access, user_role
 
@@ -41,9 +44,33 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 
 class Refused(PermissionDenied):
     """A refusal whose message is written for the person refused: the 403 page and the API's 403 body
-    show it. A plain PermissionDenied may name internals, so both show only a generic refusal for it."""
+    show it. A plain PermissionDenied may name internals, so both show only a generic refusal for it.
+
+    `recorded_as` is the hash of the `access.refused` event `refuse()` wrote: the 403 page and the API
+    handler write none of their own while that event stands (it is gone if a transaction around the
+    raise rolled back, and then they record the refusal themselves), so each refusal is on record once.
+    """
 
     shown_to_user = True
+    recorded_as = ""
+
+
+class SystemActor:
+    """The portal acting on its own: a Celery task or the beat schedule, a management command, the
+    benchmark. Write services take `by=SYSTEM` from those callers only, and only the services where the
+    system genuinely writes let it through (`require(..., system=True)`: a recompute, an import, an
+    account made by `createuser`); the records it makes name no person (the audit context names the job
+    or the command, as always).
+
+    It is no user: `can()` and `restrict()` give it nothing, so a read can never be made with it. No view,
+    serializer, form or admin module imports it (tests/portal/test_service_permissions.py checks).
+    """
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
 
 
 # Capabilities that also need the restricted_access grant on top of the role.
@@ -102,6 +129,31 @@ def can(user, capability: str, obj: Model | None = None) -> bool:
     if (capability, type(obj)) not in _rules:
         return role_allows(user, capability)
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, capability).exists()
+
+
+def require(by, capability: str, obj: Model | None = None, *, refusal: str, system: bool = False) -> None:
+    """The check every write service makes first: may `by` use `capability` (on `obj`)? If not, the
+    refusal is recorded and raised (`Refused`, with `refusal` as its message: a 403 on every channel).
+    SYSTEM passes only where the service says the portal itself does this (`system=True`)."""
+    if by is SYSTEM and system:
+        return
+    if by is SYSTEM or not can(by, capability, obj):
+        refuse(by, refusal, capability=capability, target=obj)
+
+
+def refuse(
+    by, message: str, *, capability: str, target: Model | None = None, refusal: type[Refused] = Refused
+) -> NoReturn:
+    """Record a refusal of `by` (`access.refused`) and raise it; `refusal` may be a subclass that says
+    more (scoring's FourEyesViolation). For the rules a role check cannot answer (four eyes)."""
+    refused = refusal(message)
+    refused.recorded_as = refusal_record(by=by, reason=message, capability=capability, target=target).event_hash
+    raise refused
+
+
+def person_of(by) -> Any:
+    """The person acting, or None when it is the system: what a record stores as "nobody in particular"."""
+    return None if by is SYSTEM else by
 
 
 def capabilities_of(user) -> frozenset[str]:

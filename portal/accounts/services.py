@@ -1,7 +1,9 @@
 """Every write about people who use the portal: accounts, roles, tokens, sign-in and sign-out.
 
 Each writes its audit event in the same transaction as the change (CONTRACT.md section 7); no
-password, token or TOTP secret ever reaches an event.
+password, token or TOTP secret ever reaches an event. Managing accounts and tokens is for administrators:
+each of those services checks its caller (`by`) itself, and the commands act as SYSTEM (ADR 0506). The
+sign-in records at the end are the record of an attempt, which nobody needs permission to make.
 """
 
 from datetime import timedelta
@@ -17,8 +19,12 @@ from django.utils import timezone
 from portal.audit.services import audit_record, model_changes
 
 from .models import ApiToken, User
+from .permissions import person_of, require
 from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role, holds_grant, role_names
 from .totp import totp_device_enrol, totp_secret_of
+
+MANAGE_REFUSAL = "Only an administrator may manage users, their roles and their tokens."
+AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
 
 
 def _role_of(name: str) -> Role:
@@ -49,21 +55,24 @@ def user_create(
     password: str,
     restricted_access: bool = False,
     totp_secret: str | None = None,
+    by,
 ) -> tuple[User, str | None]:
-    """Create a user with one role; returns (user, TOTP secret in base32 or None).
+    """Create a user with one role; returns (user, TOTP secret in base32 or None). An administrator, or
+    SYSTEM: `createuser` and the demo accounts.
 
     Admin and oversight must use TOTP, so they are enrolled at once; the restricted-access grant is
     only for officers and supervisors (CONTRACT.md section 2).
     """
+    require(by, "users.manage", refusal=MANAGE_REFUSAL, system=True)
     new_user = User(username=username)
-    role_value = user_access_check(by=None, user=new_user, role=role, restricted_access=restricted_access)
+    role_value = user_access_check(by=person_of(by), user=new_user, role=role, restricted_access=restricted_access)
     _username_check(username)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"A user called {username!r} already exists.")
     validate_password(password, new_user)
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password)
-        user_role_set(user=user, role=role_value, restricted_access=restricted_access, audit=False)
+        _role_set(user=user, role=role_value, restricted_access=restricted_access, audit=False)
         secret = None
         if role_value in ROLES_NEEDING_MFA:
             secret = totp_secret_of(totp_device_enrol(user=user, secret_base32=totp_secret))
@@ -76,8 +85,14 @@ def user_create(
     return user, secret
 
 
-def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: bool = True) -> None:
-    """Give `user` exactly one role (and the grant, or not); admins may use the Django admin."""
+def user_role_set(*, user, role: Role, restricted_access: bool = False, audit: bool = True, by) -> None:
+    """Give `user` exactly one role (and the grant, or not), unchecked against the access rules of
+    user_access_set: for SYSTEM (the demo accounts) and tests. Admins may use the Django admin."""
+    require(by, "users.manage", refusal=MANAGE_REFUSAL, system=True)
+    _role_set(user=user, role=role, restricted_access=restricted_access, audit=audit)
+
+
+def _role_set(*, user, role: Role, restricted_access: bool, audit: bool = True) -> None:
     before = {"role": role_names(user), "restricted_access": holds_grant(user)}
     with transaction.atomic():
         user.groups.set([Group.objects.get(name=role.value)])
@@ -131,16 +146,39 @@ def user_access_check(*, by, user, role: str, restricted_access: bool, is_active
 
 def user_access_set(*, by, user, role: str, restricted_access: bool = False) -> None:
     """Change a user's role and grant as `by` (the Django admin): checked, then audited before/after."""
+    require(by, "users.manage", refusal=MANAGE_REFUSAL)
     with transaction.atomic():
         _lock_admins()
         role_value = user_access_check(by=by, user=user, role=role, restricted_access=restricted_access)
-        user_role_set(user=user, role=role_value, restricted_access=restricted_access)
+        _role_set(user=user, role=role_value, restricted_access=restricted_access)
 
 
-def user_deactivate(*, user, by=None) -> int:
+def user_update(*, user, role: str, restricted_access: bool = False, by) -> None:
+    """Save an account as the Django admin's form left it (`user` carries the form's values; one from the
+    add form has no id yet): its fields audited before and after, a deactivation ending its sessions and
+    tokens, then its role and grant (user_access_set), all in one transaction."""
+    require(by, "users.manage", refusal=MANAGE_REFUSAL)
+    created = user.pk is None
+    before = {} if created else User.objects.filter(pk=user.pk).values(*AUDITED_USER_FIELDS).first() or {}
+    with transaction.atomic():
+        user.save()
+        after = {name: getattr(user, name) for name in AUDITED_USER_FIELDS}
+        audit_record(
+            action="user.create" if created else "user.update",
+            target=user,
+            object_repr=user.username,
+            changes=model_changes(before, after),
+        )
+        if before.get("is_active") and not user.is_active:
+            user_deactivate(user=user, by=by)
+        user_access_set(by=by, user=user, role=role, restricted_access=restricted_access)
+
+
+def user_deactivate(*, user, by) -> int:
     """Deactivate `user`: every session they hold ends at its next request and every token is revoked.
     Returns the number of tokens revoked. Refused for the last active administrator and for oneself."""
-    if by is not None and by.pk == user.pk:
+    require(by, "users.manage", refusal=MANAGE_REFUSAL)
+    if by.pk == user.pk:
         raise ValidationError("You cannot deactivate yourself; ask another administrator.")
     now = timezone.now()
     with transaction.atomic():
@@ -168,9 +206,10 @@ def _sessions_delete(user) -> None:
             session.delete()
 
 
-def token_issue(*, user, days: int | None = None) -> tuple[ApiToken, str]:
+def token_issue(*, user, days: int | None = None, by) -> tuple[ApiToken, str]:
     """Issue an API token for an existing, active person; returns (token, key). Only the SHA-256 of the
-    key is stored, so the key is shown once."""
+    key is stored, so the key is shown once. An administrator, or SYSTEM (`issuetoken`)."""
+    require(by, "users.manage", refusal=MANAGE_REFUSAL, system=True)
     days = settings.PORTAL_TOKEN_DAYS if days is None else days
     if days < 1 or days > 366:
         raise ValidationError("A token lasts between 1 and 366 days.")
@@ -190,9 +229,10 @@ def token_issue(*, user, days: int | None = None) -> tuple[ApiToken, str]:
     return token, key
 
 
-def token_revoke(*, token) -> bool:
+def token_revoke(*, token, by) -> bool:
     """Revoke an API token (the Django admin's action); a revoked token never works again. Returns
     whether it was still live."""
+    require(by, "users.manage", refusal=MANAGE_REFUSAL)
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if updated:
@@ -226,8 +266,10 @@ def token_refused(*, reason: str) -> None:
     )
 
 
-def user_password_set(*, user, password: str | None) -> None:
-    """Set (or, with None, remove) a user's password and record that it changed, never its value."""
+def user_password_set(*, user, password: str | None, by) -> None:
+    """Set (or, with None, remove) a user's password and record that it changed, never its value
+    (the Django admin's password page: administrators)."""
+    require(by, "users.manage", refusal=MANAGE_REFUSAL)
     with transaction.atomic():
         if password is None:
             user.set_unusable_password()

@@ -19,6 +19,7 @@ from .throttling import count_refused
 
 def exception_handler(exc, context):
     """Translate model-level errors into the API's JSON shapes; never a 500 for bad input."""
+    raised = exc  # a service's Refused carries its audit record (audited once: audit_refusal)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -40,7 +41,7 @@ def exception_handler(exc, context):
     elif response is not None and isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
         request = context.get("request")
         if request is not None and getattr(request, "user", None) is not None:
-            audit_refusal(request=request, reason=str(exc.detail))
+            audit_refusal(request=request, reason=str(exc.detail), exception=raised)
     return response
 
 

@@ -10,7 +10,7 @@ locals, so this is correct under async servers too.
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from portal.accounts.roles import user_role
 
@@ -58,6 +58,28 @@ def audit_context(context: AuditContext):
         yield context
     finally:
         reset_context(token)
+
+
+@contextmanager
+def acting_as(user):
+    """Record `user` as the actor of what is written inside the block when the caller has not (a script, a
+    test, a service called directly). A request or command that already names this user keeps its own
+    context (address, request id); None (the system) keeps whatever context there is.
+    """
+    context = current_context()
+    if user is None or context.actor_id == user.pk:
+        yield
+        return
+    token = set_context(replace(context_for_user(user, channel=context.channel), request_id=context.request_id))
+    try:
+        yield
+    finally:
+        reset_context(token)
+
+
+def bound_request():
+    """The request being served (bound by the middleware), or None outside one (a task, a command)."""
+    return _request.get()
 
 
 def bind_request(request):

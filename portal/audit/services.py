@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .context import AuditContext, current_context
+from .context import AuditContext, acting_as, bound_request, current_context
 from .models import AuditEvent, AuditHead
 from .targets import target_repr, target_type_of
 
@@ -244,15 +244,42 @@ def audit_record(
     return event
 
 
-def audit_refusal(*, request, reason: str = "") -> AuditEvent:
-    """Record a refused request (deny by default means every refusal is visible to oversight)."""
+def audit_refusal(*, request, reason: str = "", exception: BaseException | None = None) -> AuditEvent | None:
+    """Record a refused request (deny by default means every refusal is visible to oversight).
+
+    A refusal a service raised (`portal.accounts.permissions.refuse`) is on record already: nothing is
+    written again while its event stands (None). If a transaction around the raise rolled that event
+    back (a Django admin page saves inside one), the refusal is recorded here instead.
+    """
+    recorded = getattr(exception, "recorded_as", "")
+    if recorded and AuditEvent.objects.filter(event_hash=recorded).exists():
+        return None
+    return _url_refusal(request, {"reason": reason} if reason else None)
+
+
+def _url_refusal(request, changes: dict[str, Any] | None) -> AuditEvent:
     return audit_record(
         action="access.refused",
         target_type="url",
         target_id=request.path[:64],
         object_repr=f"{request.method} {request.path}"[:200],
-        changes={"reason": reason} if reason else None,
+        changes=changes,
     )
+
+
+def refusal_record(*, by: Any, reason: str, capability: str, target: Any = None) -> AuditEvent:
+    """A service refused `by`: recorded where it is refused, so a service called from a page, the API, a
+    command or a test leaves the same trace, with the person refused as the actor. Inside a request it
+    looks as the 403 handlers' record does (the address refused), with the capability added; outside
+    one it names the record refused, or the capability."""
+    changes = {"reason": reason, "capability": capability}
+    request = bound_request()
+    with acting_as(by if getattr(by, "pk", None) is not None else None):
+        if request is not None:
+            return _url_refusal(request, changes)
+        if target is not None:
+            return audit_record(action="access.refused", target=target, changes=changes)
+        return audit_record(action="access.refused", target_type="capability", target_id=capability, changes=changes)
 
 
 def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

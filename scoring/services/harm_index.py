@@ -9,16 +9,20 @@ committed as `running` before the load's transaction starts (docs/decisions/0851
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from offenders.imports.batches import ImportReport, acting_as, batch_file_hashed, batch_finish, batch_lock, batch_start
+from offenders.imports.batches import ImportReport, batch_file_hashed, batch_finish, batch_lock, batch_start
 from offenders.imports.problems import FileRefused, ProblemLog
 from offenders.imports.sources import Upload, check_size, sha256_of
 from offenders.models import ImportBatch
 from offenders.services.imports import import_batches_fail_abandoned, import_stopped_by
+from portal.accounts.permissions import person_of, require
+from portal.audit.context import acting_as
 
 from ..harm_workbook import HarmIndexContents, HarmWorkbookReader
 from ..models import ScoringPolicy
 from ..selectors import active_policy
 from .policies import policy_create_draft
+
+IMPORT_REFUSAL = "Only an administrator may import a harm index."
 
 
 def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha256: str, by) -> ScoringPolicy:
@@ -33,17 +37,20 @@ def _draft_from(contents: HarmIndexContents, *, name: str, upload: Upload, sha25
     )
 
 
-def harm_index_import(*, upload: Upload, name: str, by=None) -> ImportReport:
+def harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
     """A harm-index workbook becomes a new DRAFT scoring policy (approved and activated as any other),
-    or, if any row is bad, nothing at all."""
-    with acting_as(by):
+    or, if any row is bad, nothing at all. Administrators only (`by`; SYSTEM for the command run
+    without --user), refused before the file is read."""
+    require(by, "import.run", refusal=IMPORT_REFUSAL, system=True)
+    with acting_as(person_of(by)):
         return _harm_index_import(upload=upload, name=name, by=by)
 
 
 def _harm_index_import(*, upload: Upload, name: str, by) -> ImportReport:
     import_batches_fail_abandoned()
+    person = person_of(by)  # the batch's starter; the draft's author is `by` (policy_create_draft checks it)
     problems = ProblemLog(unit="row")
-    batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, by=by)
+    batch = batch_start(kind="harm_index", file_name=upload.name, file_bytes=upload.size, by=person)
     contents, too_large, crashed = None, False, False
     outcome = ImportBatch.Outcome.REJECTED
     try:

@@ -1,7 +1,9 @@
 """Scoring policy lifecycle: draft -> approved (by a second admin) -> active -> retired.
 
 An approved, active or retired policy never changes: refused here, and by database triggers
-(migration 0003) for any other writer.
+(migration 0003) for any other writer. Who may: administrators write drafts (`policy.edit`), and approve
+and activate them (`policy.approve`) but never one they wrote or edited (four eyes); every function here
+checks its caller (`by`) itself, whoever calls it (docs/decisions/0506).
 """
 
 from collections.abc import Collection
@@ -16,6 +18,7 @@ from offenders import rules
 from offenders.choices import OffenceStatus
 from offenders.models import OffenceType
 from offenders.reference_data import illustrative_rows
+from portal.accounts.permissions import person_of, refuse, require
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
@@ -25,6 +28,8 @@ from ..models.policies import PARAMETER_NAMES, default_status_factors
 from ..selectors import policy_entries
 from .runs import run_start, runs_supersede
 
+EDIT_REFUSAL = "Only an administrator may write scoring policies."
+APPROVE_REFUSAL = "Only an administrator may approve or activate a scoring policy."
 MAX_DAYS = 36_500
 
 
@@ -177,6 +182,8 @@ def policy_create_draft(
 
     `new_codes` is for the harm-index workbook only: its classifications need not be offence types yet.
     """
+    require(by, "policy.edit", refusal=EDIT_REFUSAL, system=True)  # the system: a workbook import by command
+    author = person_of(by)
     name, notes = _name_and_notes(name=name, notes=notes)
     base = based_on.parameters if based_on else ScoringPolicy(status_factors=default_status_factors()).parameters
     cleaned_parameters = parameters_clean(parameters, base=base)
@@ -190,11 +197,19 @@ def policy_create_draft(
         policy = ScoringPolicy.objects.create(
             name=name, version=version, based_on=based_on, notes=notes,
             is_illustrative=carries_illustrative_values(cleaned_entries),
-            author=by, author_username=by.get_username() if by else "system", **cleaned_parameters,
+            author=author, author_username=author.get_username() if author else "system", **cleaned_parameters,
         )  # fmt: skip
         _entries_replace(policy, cleaned_entries)
         audit_record(action="policy.create", target=policy, changes=model_changes({}, audit_snapshot(policy)))
     return policy
+
+
+def policy_frozen_reason(policy: ScoringPolicy) -> str | None:
+    """Why `policy` can no longer change (None while it is a draft): the refusal of policy_update_draft,
+    which the edit page also shows instead of a form."""
+    if policy.is_editable:
+        return None
+    return f"Policy v{policy.version} is {policy.status}; only a draft can change."
 
 
 def policy_update_draft(
@@ -206,11 +221,13 @@ def policy_update_draft(
     entries: list[dict[str, Any]] | None = None,
     notes: str | None = None,
 ) -> ScoringPolicy:
-    """Change a draft; anything else is frozen (PolicyFrozen)."""
+    """Change a draft; anything else is frozen (PolicyFrozen). Whoever changes someone else's draft
+    becomes one of its editors, and so may not approve it (four eyes)."""
+    require(by, "policy.edit", policy, refusal=EDIT_REFUSAL)
     with transaction.atomic():
         policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
-        if not policy.is_editable:
-            raise PolicyFrozen(f"Policy v{policy.version} is {policy.status}; only a draft can change.")
+        if frozen := policy_frozen_reason(policy):
+            raise PolicyFrozen(frozen)
         before = audit_snapshot(policy)
         name, notes = _name_and_notes(
             name=policy.name if name is None else name, notes=policy.notes if notes is None else notes
@@ -224,24 +241,46 @@ def policy_update_draft(
             _entries_replace(policy, cleaned_entries)
             policy.is_illustrative = carries_illustrative_values(cleaned_entries)
         policy.save()
-        if by is not None and by.pk != policy.author_id:
+        if by.pk != policy.author_id:
             policy.editors.add(by)
         audit_record(action="policy.update", target=policy, changes=model_changes(before, audit_snapshot(policy)))
     return policy
 
 
-def _refuse_author(policy: ScoringPolicy, by, step: str) -> None:
-    if by is None or (policy.author_id is not None and policy.author_id == by.pk):
-        raise FourEyesViolation(f"Four eyes: the author of a policy may not {step} it.")
-    if policy.author_id is None and policy.author_username == by.get_username():
-        raise FourEyesViolation(f"Four eyes: the author of a policy may not {step} it.")
-    if by.pk is not None and policy.editors.filter(pk=by.pk).exists():
+def four_eyes_refusal(*, policy: ScoringPolicy, by, step: str) -> str | None:
+    """Why `by` may not `step` ("approve" or "activate") this policy under four eyes, or None: its author
+    (by account, or by username once the account is gone) and any admin who edited the draft wrote
+    part of it. The system is no second pair of eyes either. The policy page hides the button on it."""
+    person = person_of(by)
+    if person is None:
+        return f"Four eyes: a person must {step} a policy, never the system."
+    if policy.author_id is not None and policy.author_id == person.pk:
+        return f"Four eyes: the author of a policy may not {step} it."
+    if policy.author_id is None and policy.author_username == person.get_username():
+        return f"Four eyes: the author of a policy may not {step} it."
+    if person.pk is not None and policy.editors.filter(pk=person.pk).exists():
         # whoever changed the draft wrote part of it: approving their own edits would be one pair of eyes
-        raise FourEyesViolation(f"Four eyes: an admin who edited this draft may not {step} it.")
+        return f"Four eyes: an admin who edited this draft may not {step} it."
+    return None
+
+
+def _require_step(policy: ScoringPolicy, by, step: str, *, status: str) -> None:
+    """The role, then four eyes for a policy in the state the step needs (any other is a conflict, found
+    under the lock); checked before the step's transaction so the refusal stays on record. Four eyes is
+    checked again under the row lock (an edit may land in between)."""
+    require(by, "policy.approve", policy, refusal=APPROVE_REFUSAL)
+    if policy.status == status:
+        _refuse_author(policy, by, step)
+
+
+def _refuse_author(policy: ScoringPolicy, by, step: str) -> None:
+    if reason := four_eyes_refusal(policy=policy, by=by, step=step):
+        refuse(by, reason, capability="policy.approve", target=policy, refusal=FourEyesViolation)
 
 
 def policy_approve(*, policy: ScoringPolicy, by) -> ScoringPolicy:
     """A second admin approves a draft; the weight table is frozen from here on."""
+    _require_step(policy, by, "approve", status=ScoringPolicy.Status.DRAFT)
     with transaction.atomic():
         policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
         if policy.status != ScoringPolicy.Status.DRAFT:
@@ -264,6 +303,7 @@ def policy_activate(*, policy: ScoringPolicy, by):
     Returns (policy, run). Any run still going under the old policy is superseded, so the ranking is
     published under the policy now in force.
     """
+    _require_step(policy, by, "activate", status=ScoringPolicy.Status.APPROVED)
     with transaction.atomic():
         policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
         if policy.status != ScoringPolicy.Status.APPROVED:

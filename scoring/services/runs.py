@@ -17,6 +17,7 @@ from django.db.models import F, Max, Min, QuerySet
 from django.utils import timezone
 
 from offenders.models import Offender
+from portal.accounts.permissions import require
 from portal.audit.context import AuditContext, audit_context, current_context
 from portal.audit.services import audit_record
 from portal.queue import task_send
@@ -27,6 +28,7 @@ from .scores import scores_write
 
 log = logging.getLogger(__name__)
 ACTIVE = [ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]
+START_REFUSAL = "Only supervisors and administrators may start a recompute."
 
 
 # A chunk started this often without finishing keeps killing its worker (a redelivered poison message):
@@ -76,13 +78,13 @@ def runs_fail_stale() -> list[int]:
     return failed
 
 
-def run_start(
-    *, by=None, reason: str = "manual", publish: bool = True, as_of: date | None = None, dispatch: bool = True
-):
+def run_start(*, by, reason: str = "manual", publish: bool = True, as_of: date | None = None, dispatch: bool = True):
     """Queue a full recompute; returns (run, created). A run already queued or running is returned as is.
 
+    Supervisors and administrators (`by`), or SYSTEM: the schedule, `manage.py recompute`, an activation.
     `dispatch=False` leaves the run for the caller to plan and execute in process (the benchmark).
     """
+    require(by, "recompute.start", refusal=START_REFUSAL, system=True)
     policy = active_policy()
     if policy is None:
         raise ScoringPolicy.DoesNotExist("There is no active scoring policy to compute with.")

@@ -86,15 +86,17 @@ def test_scoring_and_cases_register_their_hooks():
     assert apps.get_app_config("cases").verbose_name == "Cases"
 
 
-def test_a_saved_offence_is_handed_to_scoring_through_the_hook(db, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_saved_offence_is_handed_to_scoring_through_the_hook(
+    make_user, monkeypatch, django_capture_on_commit_callbacks
+):
     queued = []
     monkeypatch.setattr(outbox, "task_send", lambda *, name, args: queued.append(args[0]))
-    offender = OffenderFactory()
+    offender, officer = OffenderFactory(), make_user("officer")
     data = {"crime_ref": "CR-HOOK-1", "offence_code": "19C", "occurred_on": "2025-01-02", "reported_on": "2025-01-03",
             "status": "reported", "offender": offender, "victim_ref": "V-HOOK-1", "victim_relationship": "partner",
             "borough": "Camden", "domestic": "true"}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        offence_create(data=data)
+        offence_create(data=data, by=officer)
         assert queued == []  # queued only once the offence is committed
     assert queued == [offender.pk]
     assert RescoreRequest.objects.filter(offender_id=offender.pk, sent_at__isnull=False).exists()

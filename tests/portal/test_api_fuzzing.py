@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue
 from tests.portal.conformance_world import build_world, positive_requests
 
@@ -103,7 +104,7 @@ def _caller_headers(caller: str, make_user, world) -> dict[str, str]:
     if role == "officer":  # officers work the cases they are on
         for case in world.cases_worked:
             case.team.add(user)
-    _, key = token_issue(user=user)
+    _, key = token_issue(user=user, by=SYSTEM)
     return {**headers, "Authorization": f"Token {key}"}
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
@@ -66,7 +67,7 @@ def test_audit_verify_api(make_user, api_for):
 def test_token_request_carries_actor_without_any_view_code(make_user):
     """DRF authenticates lazily (after the middleware); the actor is still on the event."""
     user = make_user("oversight")
-    _, key = token_issue(user=user)
+    _, key = token_issue(user=user, by=SYSTEM)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get("/api/v1/audit/events/", HTTP_X_REQUEST_ID="req-12345", REMOTE_ADDR="192.0.2.10")

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from offenders.services.offenders import offender_create, offender_update
 from portal.accounts.models import ApiToken
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue
 from portal.audit.bulk import PendingEvent, audit_append_many
 from portal.audit.models import AuditEvent, AuditHead
@@ -238,7 +239,7 @@ NAME, FORENAME, DOB = "Zebedeequux", "Quintessa", "1981-02-03"
 
 
 @pytest.fixture
-def planted(db):
+def planted(make_user):
     """An offender with a distinctive name, created and renamed through the services, plus events that
     carry the name in a stored object_repr, a free-text reason and a search query."""
     offender = offender_create(
@@ -249,9 +250,10 @@ def planted(db):
             "date_of_birth": DOB,
             "sex": "female",
             "ethnicity": "A4",
-        }  # fmt: skip
+        },  # fmt: skip
+        by=(officer := make_user("officer")),
     )
-    offender_update(offender=offender, data={"surname": f"{NAME}-Smythe"})
+    offender_update(offender=offender, data={"surname": f"{NAME}-Smythe"}, by=officer)
     audit_record(action="offender.note", target_type="offenders.offender", target_id=offender.pk,
                  object_repr=f"{NAME.upper()}, {FORENAME}", changes={"note": f"{NAME} seen"})  # fmt: skip
     audit_record(action="case.transition", target_type="offenders.case", target_id=1,
@@ -311,7 +313,7 @@ def _token_client(key: str) -> APIClient:
 @pytest.mark.parametrize("state", ["unknown", "expired", "revoked"])
 def test_refused_tokens_are_audited_without_the_token(make_user, state):
     user = make_user("officer")
-    token, key = token_issue(user=user)
+    token, key = token_issue(user=user, by=SYSTEM)
     if state == "unknown":
         key = "bogus-token-value-0123456789"
     elif state == "expired":

@@ -9,12 +9,14 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from rest_framework.test import APIClient
 
 from portal.accounts.models import ApiToken
+from portal.accounts.permissions import SYSTEM, Refused
 from portal.accounts.roles import has_restricted_access, user_role
 from portal.accounts.services import token_issue, user_deactivate, user_password_set
 from portal.accounts.totp import totp_code, totp_device_enrol, totp_secret_of
@@ -128,9 +130,14 @@ def test_the_last_active_admin_cannot_be_demoted_or_deactivated(make_user, web_f
     response = client.post(f"/admin/accounts/user/{second.pk}/change/", _change_form(second, role="officer"))
     assert response.status_code == 302  # two admins: demoting the other one is allowed
     assert user_role(_fresh(second)) == "officer"
-    # `first` is now the last admin: a service call (as a script would) is refused
-    with pytest.raises(Exception, match="last active administrator"):
-        user_deactivate(user=_fresh(first))
+    # `first` is now the last admin: the service refuses to remove them too. Only an administrator may
+    # call it (never the demoted one, nor a script: SYSTEM), and never on themselves; two admins removing
+    # each other at once meet the last-admin rule (test_two_admins_removing_each_other_at_once_leave_one).
+    for by in (_fresh(second), SYSTEM):
+        with pytest.raises(Refused):
+            user_deactivate(user=_fresh(first), by=by)
+    with pytest.raises(ValidationError, match="cannot deactivate yourself"):
+        user_deactivate(user=_fresh(first), by=_fresh(first))
     assert _fresh(first).is_active
 
 
@@ -164,7 +171,7 @@ def test_user_created_in_the_admin_gets_one_role_and_validated_password(make_use
 
 def test_revoked_token_cannot_be_revived_in_the_admin_and_revoking_is_audited(make_user, web_for):
     officer = make_user("officer")
-    token, key = token_issue(user=officer)
+    token, key = token_issue(user=officer, by=SYSTEM)
     client = web_for(make_user("admin"))
     response = client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert response.status_code == 302
@@ -252,7 +259,7 @@ def test_only_the_token_header_authenticates(make_user):
     import base64
 
     user = make_user("officer")
-    _, key = token_issue(user=user)
+    _, key = token_issue(user=user, by=SYSTEM)
     refused = [f"Bearer {key}", f"Token {key} extra", f"Token {key[:-1]}", f"Basic {key}", "Token \u00e9t\u00e9"]
     basic = base64.b64encode(f"{user.username}:{TEST_PASSWORD}".encode()).decode()
     for header in [*refused, f"Basic {basic}"]:
@@ -269,11 +276,11 @@ def test_a_token_follows_a_role_change(make_user):
     from portal.accounts.services import user_role_set
 
     user = make_user("officer")
-    _, key = token_issue(user=user)
+    _, key = token_issue(user=user, by=SYSTEM)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/offenders/").status_code == 200
-    user_role_set(user=user, role=Role.OVERSIGHT)
+    user_role_set(user=user, role=Role.OVERSIGHT, by=SYSTEM)
     assert api.get("/api/v1/offenders/").status_code == 403
 
 
@@ -310,7 +317,7 @@ def test_password_change_ends_the_users_other_sessions(make_user):
     user = make_user("officer")
     client = Client()
     _login(client, user.username)
-    user_password_set(user=user, password="another-long-passphrase-99")
+    user_password_set(user=user, password="another-long-passphrase-99", by=make_user("admin"))
     assert client.get("/").status_code == 302
 
 
@@ -351,7 +358,7 @@ def test_restricted_grant_is_only_given_through_the_service(make_user):
     grant = Permission.objects.get(codename="restricted_access")
     assert _fresh(supervisor).user_permissions.filter(pk=grant.pk).exists()
     with pytest.raises(Exception, match="cannot change your own"):
-        user_access_set(by=supervisor, user=supervisor, role="supervisor", restricted_access=False)
+        user_access_set(by=admin_user, user=admin_user, role="supervisor", restricted_access=False)
 
 
 @pytest.mark.postgresql_only
@@ -359,10 +366,12 @@ def test_restricted_grant_is_only_given_through_the_service(make_user):
 @pytest.mark.parametrize("step", ["demote", "deactivate"])
 def test_two_admins_removing_each_other_at_once_leave_one(step, reference_data, make_user):
     """The last-admin rule under a race: both requests at the same moment, each on its own connection.
-    The administrators' rows are locked before the check, so the second one sees the first's change."""
+    The administrators' rows are locked before the check, so the second one sees the first's change. (Or,
+    if the first one has committed before the second even starts, the second is no longer an admin and
+    the service refuses it outright.)"""
     import threading
 
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied
     from django.db import connection
 
     from portal.accounts.roles import role_names
@@ -382,6 +391,8 @@ def test_two_admins_removing_each_other_at_once_leave_one(step, reference_data, 
             outcomes.append("done")
         except ValidationError as error:
             outcomes.append(" ".join(error.messages))
+        except PermissionDenied as error:
+            outcomes.append(str(error))
         except Exception as error:  # noqa: BLE001 - shown by the assertion below
             outcomes.append(repr(error))
         finally:
@@ -392,6 +403,7 @@ def test_two_admins_removing_each_other_at_once_leave_one(step, reference_data, 
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("done") == 1 and any("last active administrator" in o for o in outcomes), outcomes
+    refusals = ("last active administrator", "Only an administrator may manage users")
+    assert outcomes.count("done") == 1 and any(r in o for o in outcomes for r in refusals), outcomes
     admins = [u for u in get_user_model().objects.filter(is_active=True) if "admin" in role_names(u)]
     assert len(admins) == 1

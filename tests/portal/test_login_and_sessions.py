@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from portal.accounts.middleware import LAST_SEEN_KEY, LOGIN_STARTED_KEY
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue, user_deactivate
 from portal.accounts.totp import totp_code, totp_device_enrol, totp_secret_of
 from portal.audit.models import AuditEvent
@@ -202,11 +203,11 @@ def test_deactivation_ends_sessions_and_revokes_tokens(client, make_user):
 
     user = make_user("officer")
     _login(client, user.username)
-    _, key = token_issue(user=user)
+    _, key = token_issue(user=user, by=SYSTEM)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/scoring/policies/").status_code != 401
-    revoked = user_deactivate(user=user)
+    revoked = user_deactivate(user=user, by=make_user("admin"))
     assert revoked == 1
     assert client.get("/").status_code == 302
     assert api.get("/api/v1/scoring/policies/").status_code == 401
@@ -221,7 +222,7 @@ def test_expired_token_is_refused(make_user):
     from rest_framework.test import APIClient
 
     user = make_user("officer")
-    token, key = token_issue(user=user, days=1)
+    token, key = token_issue(user=user, days=1, by=SYSTEM)
     type(token).objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -242,7 +243,7 @@ def test_admin_action_deactivates_and_is_audited(make_user, web_for):
     officer = make_user("officer")
     officer_client = Client()
     _login(officer_client, officer.username)
-    _, key = token_issue(user=officer)
+    _, key = token_issue(user=officer, by=SYSTEM)
     admin_client = web_for(make_user("admin"))
     response = admin_client.post(
         "/admin/accounts/user/", {"action": "deactivate", "_selected_action": [officer.pk]}, follow=True

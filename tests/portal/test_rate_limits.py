@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue
 from portal.api.throttling import AnonymousPerAddressRate, PerAddressRate, PerUserRate
 from portal.audit.models import AuditEvent
@@ -42,7 +43,7 @@ def rates(settings):
 
 
 def _token_client(make_user, role: str = "officer", address: str = "10.20.0.1") -> APIClient:
-    _, key = token_issue(user=make_user(role))
+    _, key = token_issue(user=make_user(role), by=SYSTEM)
     client = APIClient(REMOTE_ADDR=address)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
@@ -75,7 +76,7 @@ def test_a_token_user_gets_429_with_retry_after_after_the_configured_rate(make_u
 def test_a_session_user_shares_the_count_of_their_tokens(make_user, rates, client):
     rates(user="4/minute")
     officer = make_user("officer")
-    _, key = token_issue(user=officer)
+    _, key = token_issue(user=officer, by=SYSTEM)
     client.force_login(officer)
     assert [client.get(POLICIES).status_code for _ in range(2)] == [200, 200]
     token = APIClient()

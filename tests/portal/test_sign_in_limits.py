@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.selectors import sign_in_address_wait
 from portal.accounts.services import token_issue
 from portal.accounts.totp import totp_code, totp_device_enrol, totp_secret_of
@@ -80,7 +81,7 @@ def test_wrong_authenticator_codes_count_towards_the_address_limit(make_user, se
 def test_bad_tokens_count_and_a_refused_address_gets_429_for_any_token(make_user, settings):
     settings.PORTAL_SIGN_IN_ADDRESS_FAILURES = 3
     officer = make_user("officer")
-    _, key = token_issue(user=officer)
+    _, key = token_issue(user=officer, by=SYSTEM)
     for n in range(3):
         bad = APIClient().get("/api/v1/scoring/policies/", HTTP_AUTHORIZATION=f"Token {n:040d}", REMOTE_ADDR="10.7.0.1")
         assert bad.status_code == 401

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from portal.accounts.permissions import SYSTEM
+
 _counter = itertools.count(1)
 
 
@@ -74,12 +76,12 @@ def days_of(code: str) -> int:
     return next(row.days for row in illustrative_rows() if row.code == code)
 
 
-def run_synchronously(**kwargs):
+def run_synchronously(*, by=SYSTEM, **kwargs):
     """Plan and execute a full run in this process (the worker tests cover the Celery path)."""
     from scoring import services
     from scoring.models import ScoringRun
 
-    run, _created = services.run_start(**kwargs)
+    run, _created = services.run_start(by=by, **kwargs)
     for chunk_id in services.run_plan(run_id=run.pk):
         services.run_chunk_execute(chunk_id=chunk_id)
     return ScoringRun.objects.get(pk=run.pk)

@@ -6,6 +6,7 @@ the same scores on each.
 
 import pytest
 
+from portal.accounts.permissions import SYSTEM
 from scoring.models import OffenderScore
 from scoring.selectors import offender_rank, offender_score_breakdown
 from scoring.services import scores_write
@@ -88,7 +89,7 @@ def test_ties_share_a_rank(policy, today, make_offender, make_offence):
 def test_recency_decay_halves_at_the_half_life(policy, today, make_offender, make_offence):
     from scoring.services import policy_create_draft
 
-    decayed = policy_create_draft(name="decay", by=None, based_on=policy, parameters={"recency_half_life_days": 100})
+    decayed = policy_create_draft(name="decay", by=SYSTEM, based_on=policy, parameters={"recency_half_life_days": 100})
     offender = make_offender()
     make_offence(offender, code=RAPE, days_ago=0)
     make_offence(offender, code=RAPE, days_ago=100, victim="V2")
@@ -100,7 +101,7 @@ def test_recency_decay_halves_at_the_half_life(policy, today, make_offender, mak
 def test_victim_uplift_per_extra_distinct_victim(policy, today, make_offender, make_offence):
     from scoring.services import policy_create_draft
 
-    uplifted = policy_create_draft(name="uplift", by=None, based_on=policy, parameters={"victim_uplift": 0.5})
+    uplifted = policy_create_draft(name="uplift", by=SYSTEM, based_on=policy, parameters={"victim_uplift": 0.5})
     offender = make_offender()
     make_offence(offender, code=RAPE, days_ago=1, victim="A")
     make_offence(offender, code=RAPE, days_ago=2, victim="A")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal.accounts.permissions import SYSTEM
 from scoring import services
 from scoring.models import OffenderScore, RankingEntry, RankingSnapshot, RunChunk, ScoringRun
 
@@ -46,8 +47,8 @@ def test_movement_between_snapshots(ranked, make_offence):
 
 
 def test_a_second_start_returns_the_running_run(ranked):
-    run, created = services.run_start(reason="one")
-    again, created_again = services.run_start(reason="two")
+    run, created = services.run_start(by=SYSTEM, reason="one")
+    again, created_again = services.run_start(by=SYSTEM, reason="two")
     assert created and not created_again and again.pk == run.pk
     assert ScoringRun.objects.filter(status__in=["queued", "running"]).count() == 1
 
@@ -55,13 +56,13 @@ def test_a_second_start_returns_the_running_run(ranked):
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_make_one_run(reference_data, ranked):
     """Two threads, two connections, a barrier: the partial unique index lets exactly one run in."""
-    results = at_once(lambda: services.run_start(reason="race")[0].pk)
+    results = at_once(lambda: services.run_start(by=SYSTEM, reason="race")[0].pk)
     assert len(set(results)) == 1
     assert ScoringRun.objects.count() == 1
 
 
 def test_a_retried_chunk_does_nothing_twice(ranked):
-    run, _ = services.run_start()
+    run, _ = services.run_start(by=SYSTEM)
     chunk_ids = services.run_plan(run_id=run.pk)
     assert services.run_chunk_execute(chunk_id=chunk_ids[0]) is True
     assert services.run_chunk_execute(chunk_id=chunk_ids[0]) is False
@@ -80,7 +81,7 @@ def test_a_failing_chunk_fails_the_run_and_leaves_the_ranking(ranked, make_offen
 
     first = RankingSnapshot.objects.get(run=run_synchronously())
     make_offence(ranked[6], code="001/01", days_ago=1, victim="VX")
-    run, _ = services.run_start()
+    run, _ = services.run_start(by=SYSTEM)
     chunk_ids = services.run_plan(run_id=run.pk)
     tasks.recompute_chunk.run(chunk_ids[0], run.pk)
     real_write = runs.scores_write
@@ -101,7 +102,7 @@ def test_a_failing_chunk_fails_the_run_and_leaves_the_ranking(ranked, make_offen
     assert RankingEntry.objects.filter(snapshot=first).count() == first.entry_count
     assert not RunChunk.objects.filter(pk=chunk_ids[2], done_at__isnull=False).exists()
     # The next run is free to start: a failed run holds no lock.
-    assert services.run_start()[1] is True
+    assert services.run_start(by=SYSTEM)[1] is True
 
 
 def test_a_run_without_publication_refreshes_scores_only(ranked):
@@ -113,7 +114,7 @@ def test_a_run_without_publication_refreshes_scores_only(ranked):
 def test_activation_supersedes_a_run_under_the_old_policy(ranked, make_user):
     from scoring.models import ScoringPolicy
 
-    old_run, _ = services.run_start()
+    old_run, _ = services.run_start(by=SYSTEM)
     author, approver = make_user("admin"), make_user("admin")
     base = ScoringPolicy.objects.get(status="active")
     draft = services.policy_create_draft(name="next", by=author, based_on=base)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from portal.accounts.permissions import SYSTEM
 from portal.audit.models import AuditEvent
 from scoring import services, tasks
 from scoring.models import OffenderScore, RankingSnapshot, RunChunk, ScoringRun
@@ -42,7 +43,7 @@ def stale_by() -> int:
 
 def a_running_run(chunks_done: int = 1) -> tuple[ScoringRun, list[int]]:
     """A run planned and part done in process, as a worker would leave it."""
-    run, _created = services.run_start(reason="test")
+    run, _created = services.run_start(by=SYSTEM, reason="test")
     chunk_ids = services.run_plan(run_id=run.pk)
     for chunk_id in chunk_ids[:chunks_done]:
         assert services.run_chunk_execute(chunk_id=chunk_id)
@@ -69,7 +70,7 @@ def test_the_sweep_is_on_the_beat_schedule():
 
 
 def test_the_heartbeat_moves_when_the_run_is_planned_and_when_each_chunk_starts_and_finishes(offenders):
-    run, _created = services.run_start(reason="test")
+    run, _created = services.run_start(by=SYSTEM, reason="test")
     assert run.heartbeat_at is not None
     make_silent(run, seconds=100)
     chunk_ids = services.run_plan(run_id=run.pk)
@@ -141,7 +142,7 @@ def test_the_sweep_fails_only_stale_runs_and_reports_them(offenders):
 
 
 def test_a_queued_run_no_worker_ever_took_is_failed_and_its_late_plan_does_nothing(offenders):
-    run, _created = services.run_start(reason="test")
+    run, _created = services.run_start(by=SYSTEM, reason="test")
     make_silent(run, seconds=stale_by())
     assert services.runs_fail_stale() == [run.pk]
     assert services.run_plan(run_id=run.pk) == []
@@ -215,7 +216,7 @@ def test_two_requests_at_once_after_a_stale_run_make_one_new_run(reference_data,
     """Two threads, two connections, a barrier: one fails the stale run (one audit event), one new run."""
     stale, _chunks = a_running_run()
     make_silent(stale, seconds=stale_by())
-    results = at_once(lambda: services.run_start(reason="race", dispatch=False)[0].pk)
+    results = at_once(lambda: services.run_start(by=SYSTEM, reason="race", dispatch=False)[0].pk)
     assert len(set(results)) == 1 and results[0] != stale.pk
     assert ScoringRun.objects.get(pk=stale.pk).status == "failed"
     assert ScoringRun.objects.filter(status__in=["queued", "running"]).count() == 1

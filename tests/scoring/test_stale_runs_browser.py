@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from portal.accounts.permissions import SYSTEM
 from scoring.models import ScoringRun
 from scoring.services import run_start
 from tests.conftest import browser_login
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_start_button_replaces_a_stale_run_and_the_history_says_why(reference_data, page, make_user):
-    stuck, _created = run_start(reason="lost", dispatch=False)  # as a worker lost after planning leaves it
+    stuck, _created = run_start(by=SYSTEM, reason="lost", dispatch=False)  # as a worker lost after planning leaves it
     ScoringRun.objects.filter(pk=stuck.pk).update(status="running", started_at=timezone.now(), chunks_total=3)
     user = make_user("supervisor", username="sgt_stale")
     browser_login(page, user.username)

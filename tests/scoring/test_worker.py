@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from portal.accounts.permissions import SYSTEM
 from scoring.models import OffenderScore, RankingSnapshot, ScoringRun
 from scoring.selectors import offender_rank
 from scoring.services import offenders_rescore_later, run_start
@@ -56,7 +57,7 @@ def test_a_full_run_through_the_worker_publishes(reference_data, celery_worker, 
     assert run.status == "succeeded" and run.progress == 1.0 and run.chunks_done == run.chunks_total >= 1
     snapshot = RankingSnapshot.objects.get(run=run)
     assert snapshot.entry_count == 6
-    again, created = run_start(reason="second")
+    again, created = run_start(by=SYSTEM, reason="second")
     assert created
     wait_for(lambda: ScoringRun.objects.get(pk=again.pk).status == "succeeded", timeout=90)
     assert RankingSnapshot.objects.get(run=again).previous_id == snapshot.pk

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from portal.accounts.permissions import SYSTEM
 from portal.audit.models import AuditEvent
 from portal.celery import app
 from scoring.models import RankingSnapshot, ScoringRun
@@ -143,7 +144,7 @@ def test_the_sweep_through_a_real_worker_fails_a_stale_run_and_the_next_post_sta
         offender = make_offender()
         make_offence(offender, code="19C", days_ago=1 + index)
         make_offence(offender, code="002/00", days_ago=30, victim=f"VS{index}")
-    stuck, _created = run_start(reason="lost", dispatch=False)  # its plan task never reaches a worker
+    stuck, _created = run_start(by=SYSTEM, reason="lost", dispatch=False)  # its plan task never reaches a worker
     workers.start()
     assert app.send_task(SWEEP).get(timeout=90) == []  # heard from just now: kept
     assert ScoringRun.objects.get(pk=stuck.pk).status == "queued"

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.accounts.permissions import SYSTEM
 from portal.audit.context import AuditContext, audit_context
 from scoring import services
 from scoring.models import ScoringPolicy, ScoringRun
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, wait: bool, timeout: float, no_publish: bool, **options):
         try:
             with audit_context(AuditContext(actor_username="manage.py recompute", channel="command")):
-                run, created = services.run_start(reason="command", publish=not no_publish)
+                run, created = services.run_start(by=SYSTEM, reason="command", publish=not no_publish)
         except ScoringPolicy.DoesNotExist as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

@@ -6,6 +6,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import Role
 from portal.accounts.services import user_create
 from portal.audit.context import context_for_user, reset_context, set_context
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         token = set_context(context_for_user(None, channel="command"))
         try:
             user, secret = user_create(
-                username=username, role=role, password=password, restricted_access=restricted_access
+                username=username, role=role, password=password, restricted_access=restricted_access, by=SYSTEM
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import ROLES_NEEDING_MFA, Role
 from portal.accounts.services import user_create, user_role_set
 from portal.accounts.totp import totp_device_enrol, totp_device_of, totp_secret_of
@@ -43,13 +44,13 @@ class Command(BaseCommand):
             if user is None:
                 user, _ = user_create(
                     username=username, role=role.value, password=password, restricted_access=restricted,
-                    totp_secret=DEMO_TOTP_SECRET if role in ROLES_NEEDING_MFA else None,
+                    totp_secret=DEMO_TOTP_SECRET if role in ROLES_NEEDING_MFA else None, by=SYSTEM,
                 )  # fmt: skip
             else:
                 user.set_password(password)
                 user.is_active = True
                 user.save(update_fields=["password", "is_active"])
-                user_role_set(user=user, role=role, restricted_access=restricted, audit=False)
+                user_role_set(user=user, role=role, restricted_access=restricted, audit=False, by=SYSTEM)
                 device = totp_device_of(user)
                 if role in ROLES_NEEDING_MFA and (device is None or totp_secret_of(device) != DEMO_TOTP_SECRET):
                     totp_device_enrol(user=user, secret_base32=DEMO_TOTP_SECRET)

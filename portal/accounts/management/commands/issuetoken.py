@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue
 from portal.audit.context import context_for_user, reset_context, set_context
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user called {username!r}.")
         context = set_context(context_for_user(None, channel="command"))
         try:
-            token, key = token_issue(user=user, days=days)
+            token, key = token_issue(user=user, days=days, by=SYSTEM)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         finally:
