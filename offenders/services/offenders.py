@@ -50,8 +50,8 @@ def _require_edit(by, offender: Offender | None = None) -> None:
 def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by) -> Offender:
     """Create an offender from raw field values (forms, API); every bad field is reported at once.
 
-    Asking for `restricted` needs the mark-restricted grant of `by` (CONTRACT.md section 2: the flag hides
-    the record from everyone without the grant); both are refused before any field is read.
+    Asking for `restricted` needs the mark-restricted grant of `by` (docs/roles.md: the flag hides the record
+    from everyone without the grant); both are refused before any field is read.
     """
     _require_edit(by)
     if restricted:
@@ -98,7 +98,7 @@ def offender_update(*, offender: Offender, data: Mapping[str, Any], restricted: 
 
 def offender_mark_restricted(*, offender: Offender, restricted: bool, reason: str = "", by) -> Offender:
     """Hide (or reveal) an offender from everyone without the restricted_access grant; always audited.
-    Only a supervisor who holds the grant may (CONTRACT.md section 2), on the page and the API alike."""
+    Only a supervisor who holds the grant may (docs/roles.md), on the page and the API alike."""
     require(by, "offender.mark_restricted", offender, refusal=CHANGE_FLAG_REFUSAL)
     return _restricted_set(offender, restricted=restricted, reason=reason)
 

@@ -178,7 +178,7 @@ NO_BY = {
     "cases.services.digests:cases_morning_run",
     # A step of the case services, run after their own check (the last activity on a case).
     "cases.services.cases:case_touch",
-    # Records of a read the selector or the view's capability already allowed (CONTRACT section 7).
+    # Records of a read the selector or the view's capability already allowed (docs/access-and-audit.md).
     "offenders.services.access:offender_view_record", "offenders.services.access:list_view_record",
     "scoring.services.runs:snapshot_view_record", "scoring.services.runs:ranking_view_record",
     "cases.services.cases:case_view_record", "cases.services.cases:dashboard_view_record",
