@@ -1,4 +1,4 @@
-"""The benchmarks behind `make bench` (DESIGN.md section 5).
+"""The benchmarks behind `make bench` (docs/benchmarks.md).
 
 Each benchmark is a module with `NAME` and `run(context) -> list[Figure]`; bench/__main__.py lists
 them. The framework sets up Django on a database of the bench's own (never the demo's), writes

@@ -11,7 +11,7 @@ from pathlib import Path
 
 @dataclass
 class Figure:
-    """One measured number, as CONTRACT.md section 1 shapes it."""
+    """One measured number, as README.md shapes it."""
 
     figure: str
     value: float | None

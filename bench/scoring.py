@@ -1,4 +1,4 @@
-"""Scoring benchmarks (DESIGN.md section 5): recompute against the bare set-based floor and the naive
+"""Scoring benchmarks (docs/benchmarks.md): recompute against the bare set-based floor and the naive
 ORM loop, top-100 page and API latency, profile latency, offence-to-new-rank with a real worker, and
 the recompute's peak memory. Writes var/bench/scoring.json."""
 

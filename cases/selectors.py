@@ -47,7 +47,7 @@ def case_get(*, user: User, case_id: Any, capability: str = "case.view") -> Case
 
 def case_get_or_refuse(*, user: User, case_id: Any) -> Case:
     """case_get for a page or an API call: a case that exists but is hidden from this user is refused (403,
-    audited by the refusal handlers: CONTRACT.md section 2); a missing one is a 404."""
+    audited by the refusal handlers: docs/roles.md); a missing one is a 404."""
     try:
         return case_get(user=user, case_id=case_id)
     except Http404:

@@ -1,7 +1,7 @@
 """Django admin for the offenders app: read-only, and pseudonymised where it touches people.
 
 Every write must go through the services (audited, re-scored), and the admin role may not see
-identities (CONTRACT.md section 2), so the admin lists records by reference and never changes them.
+identities (docs/roles.md), so the admin lists records by reference and never changes them.
 See docs/decisions/0101-read-only-pseudonymised-admin.md.
 """
 

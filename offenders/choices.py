@@ -1,4 +1,4 @@
-"""Controlled vocabularies: the values the import format and the API accept (CONTRACT.md section 5)."""
+"""Controlled vocabularies: the values the import format and the API accept (docs/imports.md)."""
 
 from django.db import models
 

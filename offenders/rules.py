@@ -208,7 +208,7 @@ def check_due_date(value: dt.date | None, *, label: str) -> dt.date | None:
 
 
 def parse_bool(value: Any, *, label: str = "value") -> bool:
-    """``true`` or ``false`` (any case) as CONTRACT.md section 5 writes them; blank is false. Anything else
+    """``true`` or ``false`` (any case) as docs/imports.md writes them; blank is false. Anything else
     (yes, 1, y) is refused rather than guessed: a flag that feeds filters and reports must mean one thing."""
     if isinstance(value, bool):
         return value

@@ -54,7 +54,7 @@ def record_get_or_refuse(*, user, pk: Any, capability: str) -> Offender | Offenc
     """The offender or offence (by the capability's prefix) through `restrict()`, for a page or an API call.
 
     A record that exists but is hidden from this user is refused (403, audited by the refusal handlers:
-    CONTRACT.md section 2); a missing one is a 404 (docs/decisions/0102).
+    docs/roles.md); a missing one is a 404 (docs/decisions/0102).
     """
     is_offender = capability.startswith("offender.")
     get = offender_get if is_offender else offence_get

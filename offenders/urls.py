@@ -1,4 +1,4 @@
-"""Offender pages (CONTRACT.md section 4): search, profile and the record-keeping forms."""
+"""Offender pages (docs/api.md): search, profile and the record-keeping forms."""
 
 from django.urls import path
 

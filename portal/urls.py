@@ -1,4 +1,4 @@
-"""Top-level URLs: each app brings its own pages and its own API routes (CONTRACT.md section 4)."""
+"""Top-level URLs: each app brings its own pages and its own API routes (docs/api.md)."""
 
 from django.contrib import admin
 from django.urls import include, path

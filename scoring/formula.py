@@ -1,4 +1,4 @@
-"""The score, written once as database expressions (DESIGN.md section 3).
+"""The score, written once as database expressions (docs/scoring.md).
 
 The same expressions feed the set-based recompute (grouped by offender) and the per-offence breakdown
 shown to officers, so the explanation can never drift from the number. They compile on SQLite and
@@ -109,7 +109,7 @@ class ScoreTerms:
 
 
 def counted_offences(terms: ScoreTerms, offences: QuerySet | None = None) -> QuerySet:
-    """Offences that count under the policy on `as_of` (DESIGN.md section 3): in the window with a status
+    """Offences that count under the policy on `as_of` (docs/scoring.md): in the window with a status
     factor above zero. The policy's harm entry is LEFT-joined, not required: an offence whose type the
     policy does not list still counts (offence_count, victim_count, eligibility) with 0 harm days, so a
     harm table that lacks a code the force uses cannot silently drop offenders from the ranking."""

@@ -1,4 +1,4 @@
-"""Reading a harm-index workbook in the Cambridge Crime Harm Index layout (CONTRACT.md section 6).
+"""Reading a harm-index workbook in the Cambridge Crime Harm Index layout (docs/imports.md).
 
 The sheet is found by its header row (which need not be row 1): FULL_OFFENCE_TITLE, CCHI Score and
 HOME_OFFICE_CLASSIFICATION, optionally ATHENA URN, Starting Point, GROUP and SUB_GROUP. openpyxl

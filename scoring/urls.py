@@ -1,4 +1,4 @@
-"""Scoring pages (CONTRACT.md section 4): /rankings/, /scoring/policies/, /scoring/runs/."""
+"""Scoring pages (docs/api.md): /rankings/, /scoring/policies/, /scoring/runs/."""
 
 from django.urls import path
 

@@ -246,7 +246,7 @@ def case_note_add(*, case: Case, text: str, by) -> CaseNote:
 
 
 def case_view_record(*, case: Case, purpose: str = "") -> None:
-    """Record that a case was opened (CONTRACT.md section 7: every view of a case is audited)."""
+    """Record that a case was opened (docs/access-and-audit.md: every view of a case is audited)."""
     audit_record(action="case.view", target=case, purpose=purpose)
 
 

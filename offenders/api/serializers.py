@@ -101,7 +101,7 @@ class OffenderWriteSerializer(serializers.Serializer):
     review_due = serializers.DateField(required=False, allow_null=True)
     restricted = serializers.BooleanField(required=False)
 
-    # The import format's column names (CONTRACT.md section 5) are accepted too, so a client that speaks
+    # The import format's column names (docs/imports.md) are accepted too, so a client that speaks
     # the CSV's vocabulary can create the same offender through the API.
     IMPORT_ALIASES = {
         "suspect_surname": "surname",

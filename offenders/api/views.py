@@ -33,7 +33,7 @@ PURPOSE_HEADER = OpenApiParameter(
 
 
 def access_purpose(request) -> str:
-    """The purpose the caller gave for opening a profile (CONTRACT.md section 7); 400 without a valid one."""
+    """The purpose the caller gave for opening a profile (docs/access-and-audit.md); 400 without a valid one."""
     purpose = request.headers.get("X-Access-Purpose", "").strip()
     if purpose not in settings.PORTAL_ACCESS_PURPOSES:
         allowed = ", ".join(settings.PORTAL_ACCESS_PURPOSES)
@@ -54,7 +54,7 @@ class OffendersApiMixin:
         return record
 
     def list(self, request, *args, **kwargs):
-        """A list of personal data is audited, with the filters used (CONTRACT.md section 7)."""
+        """A list of personal data is audited, with the filters used (docs/access-and-audit.md)."""
         list_view_record(subject=self.capability_prefix, query=request.GET.dict())
         return super().list(request, *args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/imports/offences/ (CONTRACT.md section 4): the offences import for scripts.
+"""POST /api/v1/imports/offences/ (docs/api.md): the offences import for scripts.
 
 201 with counts when every row loaded, 200 for a clean dry run, 400 with `errors` (line, column,
 message) and nothing loaded otherwise, 413 over the size limit, 409 when the database refused the load,
@@ -25,7 +25,7 @@ MULTIPART_ALLOWANCE = 64 * 1024
 
 
 class OffenceImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The offences CSV (UTF-8, header row; CONTRACT.md section 5).")
+    file = serializers.FileField(help_text="The offences CSV (UTF-8, header row; docs/imports.md).")
     dry_run = serializers.BooleanField(required=False, default=False, help_text="Check and count only.")
 
 

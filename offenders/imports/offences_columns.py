@@ -1,4 +1,4 @@
-"""The columns of the offences CSV (CONTRACT.md section 5) and the rule that checks each one.
+"""The columns of the offences CSV (docs/imports.md) and the rule that checks each one.
 
 The rules are the portal's own field rules (offenders.rules), shared with the API and the forms; this
 module only names them by the import's column names and makes them cheap to apply 100,000 times:
@@ -36,7 +36,7 @@ class Column(NamedTuple):
 
 
 def evaluate(rule: Callable[[Any], Any], value: str) -> Outcome:
-    """A cell through its rule. Cells are data (CONTRACT.md section 5): text that a spreadsheet would
+    """A cell through its rule. Cells are data (docs/imports.md): text that a spreadsheet would
     read as a formula (`=`, `+`, `-`, `@`...) is stored as the text it is and never evaluated; the
     CSV exports neutralise it on the way out (ADR 0602, 0703)."""
     try:

@@ -1,4 +1,4 @@
-"""Reading and checking an offences CSV (CONTRACT.md section 5), one row at a time.
+"""Reading and checking an offences CSV (docs/imports.md), one row at a time.
 
 `OffenceFileReader.rows()` yields each good row as a small `OffenceRow` and records every problem in a
 `ProblemLog` as it goes; the loader consumes the rows in chunks. Nothing holds the file's rows: per

@@ -1,4 +1,4 @@
-"""Problems found in an import file, kept as `line N, column C: what is wrong` (CONTRACT.md section 5)."""
+"""Problems found in an import file, kept as `line N, column C: what is wrong` (docs/imports.md)."""
 
 from dataclasses import dataclass, field
 

@@ -1,4 +1,4 @@
-"""The nouns of the portal: offence types, offenders, victims and offences (DESIGN.md section 2).
+"""The nouns of the portal: offence types, offenders, victims and offences (docs/offenders.md).
 
 Each model also says how the audit log names and shows it (the hook portal/audit/targets.py reads):
 AUDIT_PERSONAL_FIELDS, `audit_repr()` and `audit_reader_repr()`.

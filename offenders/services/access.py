@@ -1,4 +1,4 @@
-"""Audit records of reading personal data: a profile opened, a list searched (CONTRACT.md section 7).
+"""Audit records of reading personal data: a profile opened, a list searched (docs/access-and-audit.md).
 
 Reading is a write to the audit chain, so it lives with the other writes: the page and the API call
 the same function, and the record of a read can never differ between the two.

@@ -1,4 +1,4 @@
-"""Bulk imports (CONTRACT.md sections 5 and 6): the one service behind the commands, admin pages and API.
+"""Bulk imports (docs/imports.md): the one service behind the commands, admin pages and API.
 
 `offences_import` streams a CSV through the checks and the bulk loader inside ONE transaction: any
 problem anywhere, or a dry run, rolls the whole load back. (The harm-index workbook, which makes a

@@ -1,6 +1,6 @@
 """Writes of offences (pages and API): validated whole, audited, and followed by a re-score of the offender.
 
-The input is the import format of CONTRACT.md section 5 with ``offender`` (an Offender or its id) in
+The input is the import format of docs/imports.md with ``offender`` (an Offender or its id) in
 place of the suspect columns. Every problem is raised at once as a ValidationError keyed by field, and
 nothing is written unless the whole record is good. Each checks its caller first (`by`), before any
 field is read: officers and supervisors keep offences, a restricted offender's only with the grant

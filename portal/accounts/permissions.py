@@ -1,6 +1,6 @@
 """One mechanism for "may this user do X (to this object)" and "which objects may this user see".
 
-Capabilities are the rows of CONTRACT.md section 2. Each app registers object rules for its models in
+Capabilities are the rows of docs/roles.md. Each app registers object rules for its models in
 its own permissions.py (a Q built from the user); `restrict()` applies them to any queryset and
 `can()` answers for one object through the very same filter, so a list can never show what the
 detail refuses. Every write service asks through `require()` before it reads its input or opens a

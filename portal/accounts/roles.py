@@ -1,4 +1,4 @@
-"""The four roles of CONTRACT.md section 2, held as Django groups; a user has exactly one."""
+"""The four roles of docs/roles.md, held as Django groups; a user has exactly one."""
 
 from enum import StrEnum
 

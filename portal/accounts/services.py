@@ -1,6 +1,6 @@
 """Every write about people who use the portal: accounts, roles, tokens, sign-in and sign-out.
 
-Each writes its audit event in the same transaction as the change (CONTRACT.md section 7); no
+Each writes its audit event in the same transaction as the change (docs/access-and-audit.md); no
 password, token or TOTP secret ever reaches an event. Managing accounts and tokens is for administrators:
 each of those services checks its caller (`by`) itself, and the commands act as SYSTEM (ADR 0506). The
 sign-in records at the end are the record of an attempt, which nobody needs permission to make.
@@ -61,7 +61,7 @@ def user_create(
     SYSTEM: `createuser` and the demo accounts.
 
     Admin and oversight must use TOTP, so they are enrolled at once; the restricted-access grant is
-    only for officers and supervisors (CONTRACT.md section 2).
+    only for officers and supervisors (docs/roles.md).
     """
     require(by, "users.manage", refusal=MANAGE_REFUSAL, system=True)
     new_user = User(username=username)

@@ -1,4 +1,4 @@
-"""The API answers in JSON at its edges too, whatever DEBUG says (CONTRACT.md section 4).
+"""The API answers in JSON at its edges too, whatever DEBUG says (docs/api.md).
 
 Django answers some requests before any DRF view runs: a URL that matches no route (`cases/abc/`), a
 missing trailing slash (APPEND_SLASH redirects a GET and, under DEBUG, crashes a POST with a 500), a

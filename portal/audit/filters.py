@@ -1,4 +1,4 @@
-"""One FilterSet for the audit page and the audit API (CONTRACT.md section 4: actor, action,
+"""One FilterSet for the audit page and the audit API (docs/api.md: actor, action,
 target_type, target_id, since, until)."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log (CONTRACT.md section 7)."""
+"""The append-only, hash-chained audit log (docs/access-and-audit.md)."""
 
 from django.db import models
 

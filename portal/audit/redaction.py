@@ -1,6 +1,6 @@
 """What the audit log's readers see of personal data: who changed which field and when, not the value.
 
-The log stores before and after in full (CONTRACT.md section 7), but its only readers, admin and
+The log stores before and after in full (docs/access-and-audit.md), but its only readers, admin and
 oversight, see offenders pseudonymised (section 2: no name, date of birth, crime reference or free
 text, the audit log included). So on every read surface (API, page) the values of the personal and
 free-text fields a model declares (AUDIT_PERSONAL_FIELDS) are replaced, keeping the field name; a

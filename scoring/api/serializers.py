@@ -1,4 +1,4 @@
-"""Shapes of the scoring API (CONTRACT.md section 4). Serializers only shape; services decide."""
+"""Shapes of the scoring API (docs/api.md). Serializers only shape; services decide."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -1,4 +1,4 @@
-"""Scoring API routes under /api/v1/ (CONTRACT.md section 4)."""
+"""Scoring API routes under /api/v1/ (docs/api.md)."""
 
 from django.urls import path
 

@@ -252,7 +252,7 @@ def snapshot_publish(*, run: ScoringRun) -> RankingSnapshot:
 
 
 def snapshot_view_record(*, snapshot: RankingSnapshot, rows: list[dict]) -> None:
-    """CONTRACT s.7: every list of personal data is audited. A published ranking shown with offenders'
+    """docs/access-and-audit.md: every list of personal data is audited. A published ranking shown with offenders'
     names (API or page) writes `ranking.snapshot_view`, as the live list writes `ranking.list`; shown
     pseudonymised only (admin, oversight: references, no names) it writes nothing, as the live list."""
     if any(row["offender"]["display_name"] for row in rows):
@@ -261,7 +261,7 @@ def snapshot_view_record(*, snapshot: RankingSnapshot, rows: list[dict]) -> None
 
 def ranking_view_record(*, rows: list[dict]) -> None:
     """The live ranked list (page or API) shown with any offender's name writes `ranking.list` with the
-    number of rows; shown pseudonymised only (admin, oversight) it writes nothing (CONTRACT.md section 7)."""
+    number of rows; shown pseudonymised only (admin, oversight) it writes nothing (docs/access-and-audit.md)."""
     if any(row["offender"]["display_name"] for row in rows):
         audit_record(
             action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}

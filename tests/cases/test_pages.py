@@ -196,7 +196,7 @@ class TestDashboard:
         assert not AuditEvent.objects.filter(action="dashboard.view").exists()  # counts only: nothing personal
 
     def test_a_dashboard_listing_offenders_is_audited_once_per_view(self, web_for, lead, case):
-        """CONTRACT s.7: 'My cases' names offenders, so each page view writes one dashboard.view event."""
+        """docs/access-and-audit.md: 'My cases' names offenders, so each page view writes one dashboard.view event."""
         client = web_for(lead)
         body = client.get("/").content.decode()
         assert case.offender.surname in body.upper() or case.offender.surname in body

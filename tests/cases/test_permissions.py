@@ -1,4 +1,4 @@
-"""CONTRACT.md section 2 for cases, role by role and place by place (lead, team, not on the case)."""
+"""docs/roles.md for cases, role by role and place by place (lead, team, not on the case)."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Harm-index workbooks (CONTRACT.md section 6): a new draft policy, or nothing and the reasons by row."""
+"""Harm-index workbooks (docs/imports.md): a new draft policy, or nothing and the reasons by row."""
 
 import pytest
 from django.test import override_settings

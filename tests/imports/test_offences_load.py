@@ -162,7 +162,7 @@ def test_codes_must_be_in_the_active_harm_index_not_merely_known(import_csv):
 
 
 def test_formula_text_is_stored_as_data_never_evaluated(import_csv):
-    """Cells are data (CONTRACT.md section 5): formula-looking text loads as the text it is."""
+    """Cells are data (docs/imports.md): formula-looking text loads as the text it is."""
     report = import_csv(csv_bytes([offence_row(1, borough="+44 (cmd)"), offence_row(2, suspect_forenames="-2+3")]))
     assert report.loaded, report.problems.as_texts()
     assert Offence.objects.get(crime_ref="CR/T/00001").borough == "+44 (cmd)"

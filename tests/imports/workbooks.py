@@ -1,7 +1,7 @@
 """Synthetic harm-index workbooks in the Cambridge Crime Harm Index layout, generated with openpyxl.
 
 The layout (sheet with a title block, then a header row holding FULL_OFFENCE_TITLE, CCHI Score,
-HOME_OFFICE_CLASSIFICATION and the optional columns) follows CONTRACT.md section 6; the values are
+HOME_OFFICE_CLASSIFICATION and the optional columns) follows docs/imports.md; the values are
 synthetic, not the official index.
 """
 

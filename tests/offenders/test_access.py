@@ -1,4 +1,4 @@
-"""Who may reach offenders and offences (CONTRACT.md section 2), on the API and the pages alike."""
+"""Who may reach offenders and offences (docs/roles.md), on the API and the pages alike."""
 
 import pytest
 

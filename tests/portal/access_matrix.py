@@ -1,4 +1,4 @@
-"""The access matrix of CONTRACT.md section 2, as data: every URL the portal serves, each method it
+"""The access matrix of docs/roles.md, as data: every URL the portal serves, each method it
 accepts, and what each kind of requester gets. tests/portal/test_access_matrix.py turns every cell
 into its own test and fails when a URL pattern exists that no row here reaches.
 

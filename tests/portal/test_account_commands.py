@@ -1,4 +1,4 @@
-"""createuser, issuetoken, demo_accounts and demo_totp (CONTRACT.md section 3)."""
+"""createuser, issuetoken, demo_accounts and demo_totp (README.md)."""
 
 import pytest
 from django.contrib.auth import get_user_model

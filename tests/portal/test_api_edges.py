@@ -1,6 +1,6 @@
 """The API's edges as an outside client meets them: JSON answers even under DEBUG (as `make demo` serves),
 paths without their trailing slash, query parameters that are not what they claim, bare dates in the
-audit filters (CONTRACT.md section 4)."""
+audit filters (docs/api.md)."""
 
 from datetime import timedelta
 

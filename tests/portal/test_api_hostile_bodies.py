@@ -1,4 +1,4 @@
-"""Hostile request bodies get a JSON 4xx and change nothing: never a 500 (CONTRACT.md section 4)."""
+"""Hostile request bodies get a JSON 4xx and change nothing: never a 500 (docs/api.md)."""
 
 import json
 

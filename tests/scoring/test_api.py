@@ -1,4 +1,4 @@
-"""API shapes of rankings, snapshots and runs (CONTRACT.md section 4) and who sees identities."""
+"""API shapes of rankings, snapshots and runs (docs/api.md) and who sees identities."""
 
 import pytest
 
@@ -97,7 +97,7 @@ def test_snapshots_list_and_detail(ranked, api_for, make_user):
 
 
 def test_snapshot_detail_with_names_is_audited(ranked, api_for, make_user):
-    """CONTRACT s.7: a published ranking listing offenders' names writes one audit event naming it."""
+    """docs/access-and-audit.md: a published ranking listing offenders' names writes one audit event naming it."""
     from scoring.models import RankingSnapshot
 
     snapshot = RankingSnapshot.objects.get()

@@ -1,5 +1,5 @@
 """The score recomputed from nothing but what the API publishes (the active policy's parameters and
-entries, each offender's offences) by DESIGN.md section 3, then compared with the ranked list and the
+entries, each offender's offences) by docs/scoring.md, then compared with the ranked list and the
 profile: a client checking the portal's arithmetic must find it agrees to the last digit."""
 
 from datetime import date
@@ -14,7 +14,7 @@ PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 
 
 def expected_score(policy: dict, offences: list[dict], as_of: date) -> dict:
-    """DESIGN.md section 3, written independently of scoring.formula."""
+    """docs/scoring.md, written independently of scoring.formula."""
     parameters = policy["parameters"]
     days = {entry["code"]: entry["days"] for entry in policy["entries"]}
     counted = []

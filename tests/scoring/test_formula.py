@@ -112,7 +112,7 @@ def test_victim_uplift_per_extra_distinct_victim(policy, today, make_offender, m
 
 
 def test_offence_type_missing_from_the_policy_counts_with_no_harm(today, make_offender, make_offence, make_user):
-    """DESIGN s.3: an offence counts when its status factor is above zero. A type the policy does not list
+    """docs/scoring.md: an offence counts when its status factor is above zero. A type the policy does not list
     adds 0 days but still counts towards offence_count, victim_count and eligibility, in the set-based
     recompute, the incremental rescore and the breakdown alike."""
     from scoring.models import OffenderScore

@@ -1,6 +1,6 @@
 """manage.py seed_demo [--offenders N] [--seed S] [--anchor YYYY-MM-DD] [--if-empty]
 
-The synthetic demonstration data set (CONTRACT.md section 3): the same seed and anchor date give the
+The synthetic demonstration data set (README.md): the same seed and anchor date give the
 same data. One summary audit event is written, never one per row.
 
 The command runs every app's seeding step, so it lives in the highest app whose data it makes (cases),

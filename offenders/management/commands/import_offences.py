@@ -1,4 +1,4 @@
-"""manage.py import_offences FILE.csv [--dry-run] (CONTRACT.md sections 3 and 5)."""
+"""manage.py import_offences FILE.csv [--dry-run] (README.md and docs/imports.md)."""
 
 from functools import partial
 

@@ -1,4 +1,4 @@
-"""Create the four role groups (CONTRACT.md section 2)."""
+"""Create the four role groups (docs/roles.md)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The database itself refuses UPDATE and DELETE on audit events (CONTRACT.md section 7).
+"""The database itself refuses UPDATE and DELETE on audit events (docs/access-and-audit.md).
 
 SQLite and PostgreSQL spell triggers differently, so the SQL is chosen by the connection's vendor.
 """

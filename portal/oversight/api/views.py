@@ -1,4 +1,4 @@
-"""`reports/<name>/`: a report as JSON, or as a streamed CSV with `?format=csv` (CONTRACT.md section 4)."""
+"""`reports/<name>/`: a report as JSON, or as a streamed CSV with `?format=csv` (docs/api.md)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema

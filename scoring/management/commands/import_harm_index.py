@@ -1,4 +1,4 @@
-"""manage.py import_harm_index FILE.xlsx --name NAME (CONTRACT.md sections 3 and 6)."""
+"""manage.py import_harm_index FILE.xlsx --name NAME (README.md and docs/imports.md)."""
 
 from functools import partial
 

@@ -1,4 +1,4 @@
-"""`manage.py createuser USERNAME --role ROLE [--restricted-access]` (CONTRACT.md section 3)."""
+"""`manage.py createuser USERNAME --role ROLE [--restricted-access]` (README.md)."""
 
 import getpass
 import os

@@ -1,4 +1,4 @@
-"""`manage.py issuetoken USERNAME [--days N]`: the token alone on the last line (CONTRACT.md section 3)."""
+"""`manage.py issuetoken USERNAME [--days N]`: the token alone on the last line (README.md)."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
