@@ -78,7 +78,7 @@ def hidden_world(make_user, api_for, settings):
     ]  # fmt: skip
     for offence in offences:  # as the offence service records a new offence
         audit_record(action="offence.create", target=offence, changes=model_changes({}, audit_snapshot(offence)))
-    offence_update(offence=offences[0], data={"crime_ref": RENAMED_CRIME_REF})
+    offence_update(offence=offences[0], data={"crime_ref": RENAMED_CRIME_REF}, by=cleared)
     case = case_open(offender=ordinary[0], lead=lead, team=[], reason="sweep", by=cleared)
     plan_action_add(case=case, strand="pursue", description="sweep", owner=lead, due_on=today, by=cleared)
     case_open(offender=hidden, lead=cleared, team=[], reason="sweep", review_due=today, by=cleared)
