@@ -174,8 +174,11 @@ NO_BY = {
     "scoring.services.runs:runs_fail_stale", "scoring.services.runs:runs_supersede",
     "scoring.services.runs:run_plan", "scoring.services.runs:run_chunk_execute", "scoring.services.runs:run_fail",
     "scoring.services.runs:snapshot_publish", "cases.services.digests:cases_mark_due",
-    "cases.services.digests:digests_collect", "cases.services.digests:digest_send",
+    "cases.services.digests:digest_send",
     "cases.services.digests:cases_morning_run",
+    # An import whose process was killed leaves its batch `running`: the portal marks it failed before
+    # the next import (which has checked its own caller) or when an admin lists the batches.
+    "offenders.services.imports:import_batches_fail_abandoned",
     # A step of the case services, run after their own check (the last activity on a case).
     "cases.services.cases:case_touch",
     # Records of a read the selector or the view's capability already allowed (docs/access-and-audit.md).
@@ -194,9 +197,9 @@ NO_BY = {
     "portal.audit.services:head_advance", "portal.audit.services:audit_record",
     "portal.audit.services:audit_refusal", "portal.audit.services:model_changes",
     # Pure helpers the services share with pages (snapshots, field checks, the rule's wording): no writes.
-    "offenders.services.offences:offence_snapshot", "offenders.services.offenders:offender_snapshot",
+    "offenders.services.imports:import_stopped_by",
     "scoring.services.policies:parameters_clean", "scoring.services.policies:entries_clean",
-    "scoring.services.policies:entries_of", "scoring.services.policies:carries_illustrative_values",
+    "scoring.services.policies:carries_illustrative_values",
     "scoring.services.policies:policy_frozen_reason", "cases.services.cases:case_require_open",
     "cases.services.cases:case_worker_error",
 }  # fmt: skip
