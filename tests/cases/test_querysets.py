@@ -1,4 +1,4 @@
-"""What the named case querysets mean (docs/decisions/0850): "open", "overdue" and "review overdue" are
+"""What the named case querysets mean (docs/decisions/0507): "open", "overdue" and "review overdue" are
 written once, and every page, API field and count shows the same answer."""
 
 import datetime as dt

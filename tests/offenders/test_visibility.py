@@ -1,4 +1,4 @@
-"""The restricted rule, written once (offenders/querysets.py, docs/decisions/0850): `visible_to` and every
+"""The restricted rule, written once (offenders/querysets.py, docs/decisions/0507): `visible_to` and every
 object rule about an offender's data hide a restricted offender from anyone without the grant."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""One audit snapshot mechanism (portal/audit/targets.py `audit_snapshot`, docs/decisions/0850): a model
+"""One audit snapshot mechanism (portal/audit/targets.py `audit_snapshot`, docs/decisions/0507): a model
 declares AUDIT_FIELDS and every writer records the same plain values."""
 
 import datetime as dt

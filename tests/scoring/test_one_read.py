@@ -1,4 +1,4 @@
-"""One read per page and its API twin (docs/decisions/0850): the ranking, the profile and the case detail
+"""One read per page and its API twin (docs/decisions/0507): the ranking, the profile and the case detail
 read through the same selector, the active policy is one named queryset, and panels read nothing while
 they render."""
 
