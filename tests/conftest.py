@@ -28,7 +28,14 @@ TEST_PASSWORD = "correct-horse-battery-42"
 
 def pytest_collection_modifyitems(config, items):
     """Tests written for one database engine run only on that engine (CI runs the suite on both), so a
-    run reports them as deselected rather than skipped."""
+    run reports them as deselected rather than skipped. A test that starts a real worker or drives the
+    browser is marked so by its fixtures, so `-m "not worker and not browser"` is a quick run."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"celery_worker"}:
+            item.add_marker(pytest.mark.worker)
+        if fixtures & {"page", "browser"}:
+            item.add_marker(pytest.mark.browser)
     engine = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     other = "postgresql_only" if engine == "sqlite" else "sqlite_only"
     kept = [item for item in items if other not in item.keywords]
@@ -294,3 +301,35 @@ def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
         page.fill("#id_otp_token", totp_code(totp_secret_of(device)))
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def private_var_dir(settings, tmp_path):
+    """Files waiting for confirmation go under this test's own folder."""
+    settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture
+def import_csv(admin_user, private_var_dir):
+    """import_csv(content_bytes, dry_run=False, name=...) -> ImportReport, run as the admin."""
+
+    from offenders.services.imports import offences_import as _offences_import
+    from tests.factories.imports import upload_of as _upload_of
+
+    def run(content: bytes, *, dry_run: bool = False, name: str = "offences.csv", by=admin_user):
+        return _offences_import(upload=_upload_of(content, name), by=by, dry_run=dry_run)
+
+    return run
+
+
+@pytest.fixture
+def import_workbook(admin_user, private_var_dir):
+    """Each test directory that uses this names its own `admin_user`. import_workbook(content_bytes, name=...) -> ImportReport: the harm-index workbook import, as the admin."""
+
+    from scoring.services.harm_index import harm_index_import as _harm_index_import
+    from tests.factories.imports import upload_of as _upload_of
+
+    def run(content: bytes, *, name: str = "Synthetic CCHI", file_name: str = "cchi.xlsx", by=admin_user):
+        return _harm_index_import(upload=_upload_of(content, file_name), name=name, by=by)
+
+    return run

@@ -44,8 +44,8 @@ from scoring.services.policies import policy_activate, policy_approve, policy_cr
 from scoring.services.runs import run_start
 from tests.conftest import TEST_PASSWORD
 from tests.factories import OffenceFactory, OffenderFactory
-from tests.imports.conftest import csv_bytes, offence_row, upload_of
-from tests.imports.workbooks import harm_workbook
+from tests.factories.imports import csv_bytes, offence_row, upload_of
+from tests.factories.workbooks import harm_workbook
 
 # The actors. `lead` is an officer leading the sample case; `author` an admin who wrote the sample
 # policies; the inactive ones would be allowed everything of their role if they were active.

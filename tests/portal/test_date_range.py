@@ -14,7 +14,7 @@ from offenders import rules
 from offenders.models import Offence
 from portal.dates import check_date_in_range
 from tests.factories import OffenceFactory, OffenderFactory
-from tests.imports.conftest import csv_bytes, offence_row, upload_of
+from tests.factories.imports import csv_bytes, offence_row, upload_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -128,7 +128,7 @@ ALLOWED_UNPINNED = {
     "scoring/policies/<int:pk>/edit/": FORM,
     "scoring/policies/<int:pk>/approve/": FORM,
     "scoring/policies/<int:pk>/activate/": FORM,
-    "api/v1/imports/offences/": "an upload: its queries are pinned by tests/imports/test_offences_load.py",
+    "api/v1/imports/offences/": "an upload: its queries are pinned by tests/offenders/imports/test_offences_load.py",
     "api/v1/cases/<int:case_id>/transition/": FORM,
     "api/v1/scoring/policies/<int:pk>/approve/": FORM,
     "api/v1/scoring/policies/<int:pk>/activate/": FORM,

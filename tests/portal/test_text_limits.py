@@ -18,7 +18,7 @@ from offenders.models import Offence, Offender
 from scoring.models import ScoringPolicy
 from scoring.services import policy_create_draft
 from tests.factories import OffenceFactory, OffenderFactory
-from tests.imports.conftest import csv_bytes, offence_row, upload_of
+from tests.factories.imports import csv_bytes, offence_row, upload_of
 
 pytestmark = pytest.mark.django_db
 SOON = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
@@ -134,7 +134,7 @@ def test_the_pages_show_the_same_limit_as_a_form_error(world, web_for):
 
 
 def test_the_admin_upload_form_limits_the_new_policy_name(world, web_for):
-    from tests.imports.workbooks import harm_workbook
+    from tests.factories.workbooks import harm_workbook
 
     workbook = io.BytesIO(harm_workbook())
     workbook.name = "cchi.xlsx"
@@ -148,7 +148,7 @@ def test_the_admin_upload_form_limits_the_new_policy_name(world, web_for):
 def test_imports_report_an_over_long_cell_at_its_line_and_column(world):
     from offenders.services.imports import offences_import
     from scoring.services.harm_index import harm_index_import
-    from tests.imports.workbooks import harm_workbook
+    from tests.factories.workbooks import harm_workbook
 
     rows = [offence_row(1), offence_row(2, suspect_surname="s" * 101), offence_row(3, crime_ref="c" * 65)]
     report = offences_import(upload=upload_of(csv_bytes(rows)), by=world["admin"])

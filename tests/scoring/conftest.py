@@ -111,3 +111,8 @@ def at_once(call, *, times: int = 2) -> list:
         thread.join()
     assert not errors, errors
     return results
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("admin", username="import_admin")

@@ -7,9 +7,8 @@ from offenders.models import ImportBatch, Offence, OffenceType
 from portal.audit.models import AuditEvent
 from scoring.models import ScoringPolicy
 from scoring.services import policy_activate, policy_approve
-
-from .conftest import csv_bytes, offence_row
-from .workbooks import ROWS, harm_workbook
+from tests.factories.imports import csv_bytes, offence_row
+from tests.factories.workbooks import ROWS, harm_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -1,82 +1,18 @@
-"""Fixtures for the import tests: an admin, CSV building, and running the one import service."""
+"""Fixtures for the import tests: an admin (the import fixtures are in tests/conftest.py, files
+are built by tests/factories/imports.py)."""
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
 
-from offenders.imports.sources import Upload
-from offenders.services.imports import offences_import
-from scoring.services.harm_index import harm_index_import
-
 CORPUS = Path(__file__).resolve().parent / "corpus"
-HEADER = [
-    "crime_ref", "offence_code", "occurred_on", "reported_on", "status", "suspect_ref", "suspect_surname",
-    "suspect_forenames", "suspect_dob", "suspect_sex", "suspect_ethnicity", "victim_ref", "victim_relationship",
-    "borough", "domestic",
-]  # fmt: skip
-
-
-def offence_row(n: int, **overrides) -> dict[str, str]:
-    """A good row; suspect n % 3 and victim n % 4 so offenders and victims repeat across rows."""
-    row = {
-        "crime_ref": f"CR/T/{n:05d}",
-        "offence_code": ["008/06", "00806", "105/01", "19C"][n % 4],
-        "occurred_on": f"2025-0{1 + n % 9}-1{n % 10}",
-        "reported_on": f"2025-0{1 + n % 9}-2{n % 8}",
-        "status": ["reported", "investigating", "charged", "convicted"][n % 4],
-        "suspect_ref": f"SUS/T/{n % 3}",
-        "suspect_surname": ["O'Brien", "Smith, Jr", "Nguyễn"][n % 3],
-        "suspect_forenames": ["Seán", 'John "Jack"', "Văn"][n % 3],
-        "suspect_dob": ["1980-01-01", "", "1999-12-31"][n % 3],
-        "suspect_sex": ["male", "", "other"][n % 3],
-        "suspect_ethnicity": ["W2", "", "A5"][n % 3],
-        "victim_ref": f"VIC/T/{n % 4}",
-        "victim_relationship": ["partner", "ex_partner", "", "family"][n % 4],
-        "borough": ["Camden", "Tower Hamlets, East", "", "Line one\nline two"][n % 4],
-        "domestic": ["true", "false", "", "TRUE"][n % 4],
-    }
-    row.update(overrides)
-    return row
-
-
-def csv_bytes(rows: list[dict[str, str]], *, header: list[str] | None = None, bom: bool = False) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header or HEADER, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
-
-
-def upload_of(content: bytes, name: str = "offences.csv") -> Upload:
-    return Upload(stream=io.BytesIO(content), name=name, size=len(content))
 
 
 @pytest.fixture(autouse=True)
-def private_var_dir(settings, tmp_path):
-    """Files waiting for confirmation go under this test's own folder."""
-    settings.VAR_DIR = tmp_path
+def _files_in_this_tests_folder(private_var_dir):
+    """Every import test keeps its waiting files under its own folder."""
 
 
 @pytest.fixture
 def admin_user(make_user):
     return make_user("admin", username="import_admin")
-
-
-@pytest.fixture
-def import_csv(admin_user):
-    """import_csv(content_bytes, dry_run=False, name=...) -> ImportReport, run as the admin."""
-
-    def run(content: bytes, *, dry_run: bool = False, name: str = "offences.csv", by=admin_user):
-        return offences_import(upload=upload_of(content, name), by=by, dry_run=dry_run)
-
-    return run
-
-
-@pytest.fixture
-def import_workbook(admin_user):
-    def run(content: bytes, *, name: str = "Synthetic CCHI", file_name: str = "cchi.xlsx", by=admin_user):
-        return harm_index_import(upload=upload_of(content, file_name), name=name, by=by)
-
-    return run

@@ -1,6 +1,6 @@
 """A process for test_failed_imports: a real offences import that stalls mid-load, to be killed there.
 
-`python -m tests.imports.stalled_import FILE MARKER` imports FILE through the one import service in
+`python -m tests.offenders.imports.stalled_import FILE MARKER` imports FILE through the one import service in
 chunks of two rows; once the first chunk is written (inside the load's transaction, not committed), it
 writes MARKER and sleeps. The test then kills the process with SIGKILL, as an operator or the kernel's
 out-of-memory killer would, and checks what the portal has on record.

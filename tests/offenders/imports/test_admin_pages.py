@@ -8,9 +8,9 @@ from django.test import override_settings
 from offenders.imports.pending import pending_path
 from offenders.models import ImportBatch, Offence
 from scoring.models import ScoringPolicy
-
-from .conftest import CORPUS, csv_bytes, offence_row
-from .workbooks import harm_workbook
+from tests.factories.imports import csv_bytes, offence_row
+from tests.factories.workbooks import harm_workbook
+from tests.offenders.imports.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/offenders/importbatch/"

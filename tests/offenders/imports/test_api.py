@@ -7,8 +7,8 @@ from django.test import override_settings
 
 from offenders.models import ImportBatch, Offence
 from portal.audit.models import AuditEvent
-
-from .conftest import CORPUS, csv_bytes, offence_row
+from tests.factories.imports import csv_bytes, offence_row
+from tests.offenders.imports.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/imports/offences/"

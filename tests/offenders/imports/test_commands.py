@@ -11,9 +11,9 @@ from offenders.models import ImportBatch, Offence
 from portal.audit.models import AuditEvent
 from scoring.models import ScoringPolicy
 from tests.conftest import ROOT, _worker_env
-
-from .conftest import CORPUS, csv_bytes, offence_row
-from .workbooks import harm_workbook
+from tests.factories.imports import csv_bytes, offence_row
+from tests.factories.workbooks import harm_workbook
+from tests.offenders.imports.conftest import CORPUS
 
 
 @pytest.fixture

@@ -27,9 +27,8 @@ from portal.audit.models import AuditEvent
 from scoring.models import ScoringPolicy
 from scoring.services import harm_index as harm_index_service
 from tests.conftest import ROOT, _worker_env, wait_for
-
-from .conftest import csv_bytes, offence_row
-from .workbooks import harm_workbook
+from tests.factories.imports import csv_bytes, offence_row
+from tests.factories.workbooks import harm_workbook
 
 LIST = "/admin/offenders/importbatch/"
 
@@ -173,7 +172,7 @@ def test_a_killed_import_leaves_a_running_batch_that_is_then_marked_failed(
     log = tmp_path / "stalled.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.imports.stalled_import", str(path), str(marker)],
+            [sys.executable, "-m", "tests.offenders.imports.stalled_import", str(path), str(marker)],
             cwd=ROOT, env=_worker_env(), stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:

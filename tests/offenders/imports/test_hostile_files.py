@@ -14,9 +14,9 @@ from django.test import override_settings
 from offenders.models import ImportBatch, Offence, Offender, Victim
 from scoring.models import ScoringPolicy
 from tests.conftest import ROOT, _worker_env
-
-from .conftest import CORPUS, HEADER, csv_bytes, offence_row
-from .workbooks import ROWS, harm_workbook
+from tests.factories.imports import HEADER, csv_bytes, offence_row
+from tests.factories.workbooks import ROWS, harm_workbook
+from tests.offenders.imports.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/imports/offences/"

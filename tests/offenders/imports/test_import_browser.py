@@ -4,7 +4,7 @@ import pytest
 
 from offenders.models import ImportBatch, Offence
 from tests.conftest import browser_login
-from tests.imports.conftest import csv_bytes, offence_row
+from tests.factories.imports import csv_bytes, offence_row
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import pytest
 from offenders.models import ImportBatch, Offence, OffenceType, Offender, Victim
 from portal.audit.models import AuditEvent
 from portal.audit.verify import audit_chain_verify
-
-from .conftest import CORPUS, HEADER, csv_bytes, offence_row
+from tests.factories.imports import HEADER, csv_bytes, offence_row
+from tests.offenders.imports.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db
 

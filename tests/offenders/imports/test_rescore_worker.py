@@ -11,8 +11,7 @@ from offenders.models import Offender
 from portal.celery import app
 from scoring.models import OffenderScore, RescoreRequest
 from tests.conftest import broker_nowhere, wait_for
-
-from .conftest import csv_bytes, offence_row
+from tests.factories.imports import csv_bytes, offence_row
 
 pytestmark = pytest.mark.worker
 

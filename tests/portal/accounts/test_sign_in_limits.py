@@ -13,7 +13,7 @@ from portal.accounts.selectors import sign_in_address_wait
 from portal.accounts.services import token_issue
 from portal.accounts.totp import totp_code, totp_device_enrol, totp_secret_of
 from portal.audit.models import AuditEvent
-from tests.portal.test_login_and_sessions import _last, _login
+from tests.portal.accounts.test_login_and_sessions import _last, _login
 
 
 def _failures(address: str) -> int:

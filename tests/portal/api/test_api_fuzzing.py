@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.accounts.permissions import SYSTEM
 from portal.accounts.services import token_issue
-from tests.portal.conformance_world import build_world, positive_requests
+from tests.portal.api.conformance_world import build_world, positive_requests
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

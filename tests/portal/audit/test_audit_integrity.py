@@ -25,7 +25,7 @@ from portal.audit.models import AuditEvent, AuditHead
 from portal.audit.services import HEAD_PK, audit_record, event_hash, head_seal
 from portal.audit.verify import audit_chain_verify
 from tests.conftest import ROOT, TEST_PASSWORD
-from tests.portal.test_audit_chain import _copy_database
+from tests.portal.audit.test_audit_chain import _copy_database
 
 TRIGGERS_OFF = {
     "sqlite": ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"],

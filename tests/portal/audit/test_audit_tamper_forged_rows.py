@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from portal.audit.models import AuditEvent
 from portal.audit.services import GENESIS_HASH, audit_record
 from portal.audit.verify import audit_chain_verify
-from tests.portal.test_audit_integrity import _events, _swap_ids, _tamper
+from tests.portal.audit.test_audit_integrity import _events, _swap_ids, _tamper
 
 COLUMNS = (
     "id, sequence, occurred_at, actor_id, actor_username, role, action, target_type, target_id, object_repr, "

@@ -4,7 +4,9 @@ import pytest
 
 from portal.oversight.selectors.access import access_report
 from tests.factories import OffenderFactory
-from tests.oversight.conftest import at_noon, days_ago, open_case, period, record_event
+from tests.factories.audit import record_event
+from tests.factories.cases import open_case
+from tests.factories.clock import at_noon, days_ago, period
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from offenders.models import Offence, OffenceType
 from portal.oversight.selectors.data_quality import data_quality_report
 from portal.oversight.selectors.duplicates import Person, duplicate_pairs, match_reason, normalise, soundex
 from tests.factories import OffenceFactory, OffenderFactory
-from tests.oversight.conftest import days_ago, period
+from tests.factories.clock import days_ago, period
 
 
 @pytest.mark.parametrize(

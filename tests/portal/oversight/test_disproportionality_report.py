@@ -5,7 +5,9 @@ import pytest
 
 from portal.oversight.selectors.disproportionality import disproportionality_report
 from tests.factories import OffenderFactory
-from tests.oversight.conftest import at_noon, days_ago, give_score, open_case, period, publish
+from tests.factories.cases import open_case
+from tests.factories.clock import at_noon, days_ago, period
+from tests.factories.scores import give_score, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,9 @@ from portal.oversight.selectors.governance import governance_report
 from portal.oversight.selectors.outcomes import outcomes_report
 from scoring.models import HarmEntry, ScoringPolicy
 from tests.factories import OffenderFactory
-from tests.oversight.conftest import active_policy, at_noon, days_ago, give_score, open_case, period, publish
+from tests.factories.cases import open_case
+from tests.factories.clock import at_noon, days_ago, period
+from tests.factories.scores import active_policy, give_score, publish
 
 pytestmark = pytest.mark.django_db
 

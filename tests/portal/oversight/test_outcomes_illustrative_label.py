@@ -7,7 +7,8 @@ from django.db.models import Max
 from cases.models import Case
 from scoring.models import ScoringPolicy
 from tests.factories import OffenderFactory
-from tests.oversight.conftest import at_noon, days_ago, open_case
+from tests.factories.cases import open_case
+from tests.factories.clock import at_noon, days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from portal.audit.models import AuditEvent
 from portal.oversight.urls import REPORT_PAGES
 from tests.factories import OffenceFactory
-from tests.oversight.conftest import days_ago
+from tests.factories.clock import days_ago
 
 PAGES = ["/oversight/", "/oversight/transparency/"] + [f"/oversight/{name}/" for name in REPORT_PAGES]
 API = [f"/api/v1/reports/{name}/" for name in REPORT_PAGES]

@@ -6,7 +6,10 @@ import pytest
 
 from portal.oversight.urls import REPORT_PAGES
 from tests.factories import OffenceFactory, OffenderFactory
-from tests.oversight.conftest import at_noon, days_ago, give_score, open_case, publish, record_event
+from tests.factories.audit import record_event
+from tests.factories.cases import open_case
+from tests.factories.clock import at_noon, days_ago
+from tests.factories.scores import give_score, publish
 
 SECRETS = ["Zebedee", "Quixotic", "Marmaduke", "Zebadee", "FORCE-REF-8472", "FORCE-REF-8473", "1971-02-03", "03/02/1971",
            "3 February 1971", "1971"]  # fmt: skip

@@ -8,7 +8,10 @@ import pytest
 from portal.oversight.urls import REPORT_PAGES
 from tests.conftest import browser_login
 from tests.factories import OffenceFactory, OffenderFactory
-from tests.oversight.conftest import at_noon, days_ago, give_score, open_case, publish, record_event
+from tests.factories.audit import record_event
+from tests.factories.cases import open_case
+from tests.factories.clock import at_noon, days_ago
+from tests.factories.scores import give_score, publish
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from scoring.models import ScoringPolicy
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_states_the_active_policy_and_its_thresholds(make_user, web_for, settings):
