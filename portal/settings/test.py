@@ -14,7 +14,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_portal.sqlite3")}
 AXES_ENABLED = True
 # Rate limits out of the way: their tests set small rates in a fresh cache of their own, and run
-# servers on the shared default (tests/portal/test_rate_limits.py). One cache per test process.
+# servers on the shared default (tests/portal/api/test_rate_limits.py). One cache per test process.
 _high_rates = dict.fromkeys(("user", "address", "anon"), "100000/minute")
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": _high_rates}
 if "CACHE_URL" not in os.environ:
