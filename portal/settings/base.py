@@ -393,3 +393,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Records review (offenders/review_rules.py, docs/records.md): an offender's record is due for review this
+# many years after his last offence: the longer period when any of his offences has reached one of the
+# serious statuses (charged or convicted), the shorter otherwise. A "retain" review keeps him until at
+# least this many years after the review.
+PORTAL_REVIEW_YEARS = env_positive("PORTAL_REVIEW_YEARS", 2)
+PORTAL_REVIEW_YEARS_CHARGED = env_positive("PORTAL_REVIEW_YEARS_CHARGED", 6)
+PORTAL_REVIEW_CHARGED_STATUSES = env_list("PORTAL_REVIEW_CHARGED_STATUSES", ["charged", "convicted"])
+PORTAL_REVIEW_RETAIN_YEARS = env_positive("PORTAL_REVIEW_RETAIN_YEARS", 1)
