@@ -14,8 +14,8 @@ from django.utils import timezone
 from portal.accounts.permissions import restrict
 
 from . import hooks
-from .choices import OffenderStatus
 from .models import Offender, RecordReview, ReviewOutcome
+from .selectors import record_exists
 
 
 def review_queue(*, user, today: datetime.date | None = None) -> QuerySet[Offender]:
@@ -33,7 +33,7 @@ def record_for(*, user, pk: Any, capability: str) -> Offender:
     offender = restrict(Offender.objects.filter(pk=_int(pk)), user, capability).first()
     if offender is not None:
         return offender
-    if Offender.objects.filter(pk=_int(pk)).exclude(status=OffenderStatus.DISPOSED).exists():
+    if record_exists(model=Offender, pk=pk):
         raise PermissionDenied(f"offender not visible ({capability})")
     raise Http404("No such record.")
 
