@@ -17,6 +17,12 @@ from . import hooks
 from .models import Offender, RecordReview, ReviewOutcome
 from .selectors import record_exists
 
+PERSONAL_LABELS = (
+    ("force_reference", "Force reference"), ("surname", "Surname"), ("forenames", "Forenames"),
+    ("date_of_birth", "Date of birth"), ("sex", "Sex"), ("ethnicity", "Ethnicity (self-defined code)"),
+    ("review_due", "Next review of this record"),
+)  # fmt: skip
+
 
 def review_queue(*, user, today: datetime.date | None = None) -> QuerySet[Offender]:
     """The records whose review date has come (on or before `today`), oldest first, that this user may

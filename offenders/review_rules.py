@@ -56,14 +56,13 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield chunk
 
 
-def review_dates_set(*, offender_ids: Iterable[int]) -> int:
-    """Recompute the review dates of these offenders by the rules; returns how many changed.
+def review_dates_set(*, offender_ids: Iterable[int]) -> None:
+    """Recompute the review dates of these offenders by the rules.
 
     Registered as an `offences_changed` receiver (offenders/apps.py), so it runs in the transaction of the
     write that touched the offences. A disposed record has no review date any more and is left alone.
     """
     charged = Offence.objects.filter(offender=OuterRef("pk"), status__in=settings.PORTAL_REVIEW_CHARGED_STATUSES)
-    changed = 0
     for chunk in _chunks(offender_ids):
         rows = (
             Offender.objects.filter(pk__in=chunk)
@@ -87,5 +86,3 @@ def review_dates_set(*, offender_ids: Iterable[int]) -> int:
                 offender.review_due = due
                 updates.append(offender)
         Offender.objects.bulk_update(updates, ["review_due"], batch_size=BATCH)
-        changed += len(updates)
-    return changed

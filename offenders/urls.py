@@ -12,6 +12,7 @@ urlpatterns = [
     path("offenders/<int:pk>/", views.OffenderProfileView.as_view(), name="offender-detail"),
     path("offenders/<int:pk>/edit/", views.OffenderEditView.as_view(), name="offender-edit"),
     path("offenders/<int:pk>/restricted/", views.OffenderRestrictedView.as_view(), name="offender-restricted"),
+    path("offenders/<int:pk>/subject-access/", views.SubjectAccessPageView.as_view(), name="offender-subject-access"),
     path("offenders/<int:pk>/offences/new/", views.OffenceCreateView.as_view(), name="offence-create"),
     path("offences/<int:pk>/edit/", views.OffenceEditView.as_view(), name="offence-edit"),
     path("offences/<int:pk>/delete/", views.OffenceDeleteView.as_view(), name="offence-delete"),

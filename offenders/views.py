@@ -18,11 +18,11 @@ from portal.accounts.permissions import can
 from portal.audit.targets import audit_snapshot
 from portal.forms import add_service_errors
 
-from . import hooks, selectors
+from . import hooks, records, selectors
 from .filters import OffenderFilter
 from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
 from .models import Offence, Offender
-from .services.access import list_view_record, offender_view_record
+from .services.access import list_view_record, offender_view_record, subject_access_disclose
 from .services.offences import offence_create, offence_delete, offence_update
 from .services.offenders import offender_create, offender_mark_restricted, offender_update
 
@@ -270,3 +270,17 @@ class OffenceDeleteView(CapabilityRequiredMixin, View):
         offence_delete(offence=offence, by=request.user)
         messages.success(request, with_score_note(f"Offence {offence.crime_ref} deleted.", offender_id))
         return redirect("offenders:offender-detail", pk=offender_id)
+
+
+class SubjectAccessPageView(CapabilityRequiredMixin, View):
+    """The subject access bundle as a printable page (admins; audited as a disclosure, like the JSON)."""
+
+    capability = "records.subject_access"
+
+    def get(self, request, pk):
+        offender = records.record_for(user=request.user, pk=pk, capability=self.capability)
+        subject_access_disclose(offender=offender, channel_format="page", by=request.user)
+        bundle = records.subject_access_bundle(offender=offender)
+        personal = [(label, bundle["personal_data"][key]) for key, label in records.PERSONAL_LABELS]
+        context = {"offender": offender, "bundle": bundle, "personal": personal}
+        return render(request, "offenders/subject_access.html", context)

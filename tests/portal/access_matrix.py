@@ -81,6 +81,7 @@ WEB_ROWS = [
     Row("GET", "/offenders/{offender}/edit/", FRONT_LINE),
     Row("POST", "/offenders/{offender}/edit/", FRONT_LINE),
     Row("GET", "/offenders/{restricted_offender}/edit/", FRONT_LINE_RESTRICTED),
+    Row("GET", "/offenders/{offender}/subject-access/", ADMINS),
     Row("POST", "/offenders/{offender}/restricted/", MARK_RESTRICTED, data={"restricted": "true", "reason": "test"}),
     Row("GET", "/offenders/{offender}/offences/new/", FRONT_LINE),
     Row("POST", "/offenders/{offender}/offences/new/", FRONT_LINE),
