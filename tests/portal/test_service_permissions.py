@@ -197,6 +197,7 @@ NO_BY = {
     "portal.audit.services:event_hash", "portal.audit.services:head_seal", "portal.audit.services:scrub",
     "portal.audit.services:chain_tail", "portal.audit.services:head_sealed", "portal.audit.services:chain_event",
     "portal.audit.services:head_advance", "portal.audit.services:audit_record",
+    "portal.audit.services:checkpoint_seal",
     "portal.audit.services:audit_refusal", "portal.audit.services:model_changes",
     # Pure helpers the services share with pages (snapshots, field checks, the rule's wording): no writes.
     "offenders.services.disposal:disposed_reference",

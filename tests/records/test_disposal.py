@@ -12,14 +12,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from offenders.models import Offence, Offender, RecordReview, Victim
+from offenders.models import Offence, Offender, RecordReview, Victim, offender_reference
 from portal.audit.models import AuditEvent
 from tests.factories import OffenceFactory, OffenderFactory
 from tests.portal import access_matrix as matrix
 from tests.portal.test_access_matrix import requester_client
 from tests.portal.test_restricted_absent import _body, _paths
 
-SUBJECT_ID = 90517733
 NAMES = ("Quorncastle", "Ebenezar")
 SUSPECT_REF = "ZQV-SUSPECT-4417"
 DOB = dt.date(1979, 4, 13)
@@ -73,13 +72,12 @@ def disposed_world(make_user, api_for, settings, tmp_path):
         for days, code_of_this in ((20, "19C"), (40, code)):
             OffenceFactory(offender=person, offence_type__code=code_of_this, occurred_on=today - timedelta(days))
     OffenceFactory(offender=ordinary[0], victim__victim_ref=SHARED_VICTIM)
-    OffenderFactory(pk=SUBJECT_ID - 1, surname="Placeholder")  # the next offender made gets his id
     rows = [_his_row(CRIME_REFS[0], today - timedelta(50), LONE_VICTIM),
             _his_row(CRIME_REFS[1], today - timedelta(30), SHARED_VICTIM),
             _his_row(CRIME_REFS[2], today - timedelta(10), LONE_VICTIM)]  # fmt: skip
     assert offences_import(upload=upload_of(_csv(*rows)), by=admin).loaded
     him = Offender.objects.get(suspect_ref=SUSPECT_REF)
-    assert him.pk == SUBJECT_ID
+    subject_id = him.pk
     case = case_open(offender=ordinary[0], lead=lead, team=[], reason="sweep", by=boss)
     plan_action_add(case=case, strand="pursue", description="sweep", owner=lead, due_on=today, by=boss)
     his_case = case_open(offender=him, lead=lead, team=[], reason=f"{NAMES[0]} tasked", by=boss)
@@ -88,29 +86,29 @@ def disposed_world(make_user, api_for, settings, tmp_path):
     first = run_synchronously(by=boss)
     control = _body(api_for(boss).get("/api/v1/offenders/?page_size=500"))  # the sweep's needles do show, before
     assert all(needle.lower().encode() in control for needle in (*NAMES, SUSPECT_REF, DOB.isoformat()))
-    api_for(boss).get(f"/api/v1/offenders/{SUBJECT_ID}/", HTTP_X_ACCESS_PURPOSE="investigation")
+    api_for(boss).get(f"/api/v1/offenders/{subject_id}/", HTTP_X_ACCESS_PURPOSE="investigation")
     refused = api_for(admin).post(
-        f"/api/v1/offenders/{SUBJECT_ID}/review/", {"outcome": "dispose", "reason": "no purpose"}, format="json"
+        f"/api/v1/offenders/{subject_id}/review/", {"outcome": "dispose", "reason": "no purpose"}, format="json"
     )
     assert refused.status_code == 409 and "close it first" in refused.json()["detail"]
-    assert Offender.objects.get(pk=SUBJECT_ID).surname == NAMES[0]  # nothing changed
+    assert Offender.objects.get(pk=subject_id).surname == NAMES[0]  # nothing changed
     case_transition(case=his_case, to="closed", exit_reason="other", reason="done", by=boss)
     before = list(first.snapshot.entries.order_by("rank").values_list("rank", "offender_id", "score"))
-    assert before[0][1] == SUBJECT_ID
+    assert before[0][1] == subject_id
     response = api_for(admin).post(
-        f"/api/v1/offenders/{SUBJECT_ID}/review/",
+        f"/api/v1/offenders/{subject_id}/review/",
         {"outcome": "dispose", "reason": "No policing purpose"},
         format="json",
     )
     assert response.status_code == 201, response.content
     second = run_synchronously(by=boss)
     return {
-        "offenders": [person.pk for person in ordinary] + [SUBJECT_ID],
+        "offenders": [person.pk for person in ordinary] + [subject_id],
         "offences": [ordinary[0].offences.first().pk], "cases": [case.pk, his_case.pk],
         "actions": [case.actions.first().pk], "snapshots": [first.snapshot.pk, second.snapshot.pk],
         "runs": [first.pk, second.pk], "policies": list(ScoringPolicy.objects.values_list("pk", flat=True)),
         "reports": sorted(__import__("portal.oversight.selectors", fromlist=["REPORTS"]).REPORTS),
-        "_case": case, "_hidden_case": his_case, "_before": before, "_admin": admin,
+        "_case": case, "_hidden_case": his_case, "_id": subject_id, "_before": before, "_admin": admin,
     }  # fmt: skip
 
 
@@ -120,10 +118,11 @@ def timedelta(days: int) -> dt.timedelta:
 
 @pytest.mark.parametrize("requester", EVERY_ROLE)
 def test_after_disposal_he_is_nowhere(requester, make_user, disposed_world):
+    subject_id = disposed_world["_id"]
     client, user = requester_client(requester, make_user, disposed_world)
     paths = _paths(disposed_world, user) + [
         "/api/v1/offenders/?page_size=500", f"/api/v1/offenders/?q={NAMES[0]}",
-        "/api/v1/audit/events/?page_size=500", f"/api/v1/audit/events/?target_id={SUBJECT_ID}",
+        "/api/v1/audit/events/?page_size=500", f"/api/v1/audit/events/?target_id={subject_id}",
         "/api/v1/reviews/",
     ]  # fmt: skip
     answered = set()
@@ -137,25 +136,27 @@ def test_after_disposal_he_is_nowhere(requester, make_user, disposed_world):
             assert needle.lower().encode() not in body, f"{requester} found {needle!r} in {path}"
     assert {"/", "/rankings/", "/api/v1/rankings/current/"} <= answered
     for path in (
-        f"/offenders/{SUBJECT_ID}/",
-        f"/api/v1/offenders/{SUBJECT_ID}/",
-        f"/api/v1/offenders/{SUBJECT_ID}/review/",
+        f"/offenders/{subject_id}/",
+        f"/api/v1/offenders/{subject_id}/",
+        f"/api/v1/offenders/{subject_id}/review/",
     ):
         assert path not in answered
 
 
 def test_his_profile_answers_404_and_he_is_off_the_live_list(make_user, api_for, disposed_world):
+    subject_id = disposed_world["_id"]
     officer = make_user("officer", restricted_access=True)
     api = api_for(officer)
-    assert api.get(f"/api/v1/offenders/{SUBJECT_ID}/", HTTP_X_ACCESS_PURPOSE="investigation").status_code == 404
+    assert api.get(f"/api/v1/offenders/{subject_id}/", HTTP_X_ACCESS_PURPOSE="investigation").status_code == 404
     live = api.get("/api/v1/rankings/current/?limit=1000").json()["results"]
-    assert SUBJECT_ID not in [row["offender"]["id"] for row in live]
+    assert subject_id not in [row["offender"]["id"] for row in live]
     admin = api_for(disposed_world["_admin"])
-    assert admin.get(f"/api/v1/offenders/{SUBJECT_ID}/subject-access/").status_code == 404  # refused: disposed
+    assert admin.get(f"/api/v1/offenders/{subject_id}/subject-access/").status_code == 404  # refused: disposed
 
 
 def test_what_is_left_of_him(disposed_world):
-    him = Offender.objects.get(pk=SUBJECT_ID)
+    subject_id = disposed_world["_id"]
+    him = Offender.objects.get(pk=subject_id)
     assert (him.status, him.surname, him.forenames, him.date_of_birth, him.ethnicity) == ("disposed", "", "", None, "")
     assert SUSPECT_REF not in him.suspect_ref and him.review_due is None
     assert not Offence.objects.filter(offender=him).exists()
@@ -164,11 +165,12 @@ def test_what_is_left_of_him(disposed_world):
     assert not hasattr(him, "score") or him.score is None
     assert RecordReview.objects.get(offender=him).outcome == "dispose"
     event = AuditEvent.objects.get(action="offender.dispose")
-    assert event.target_id == str(SUBJECT_ID) and event.changes["counts"]["offences"] == 3
+    assert event.target_id == str(subject_id) and event.changes["counts"]["offences"] == 3
     assert NAMES[0] not in str(event.changes) and SUSPECT_REF not in str(event.changes)
 
 
 def test_the_published_ranking_that_held_him_still_reproduces_its_order(api_for, make_user, disposed_world):
+    subject_id = disposed_world["_id"]
     from scoring.models import RankingSnapshot
 
     first = RankingSnapshot.objects.get(pk=disposed_world["snapshots"][0])
@@ -177,18 +179,20 @@ def test_the_published_ranking_that_held_him_still_reproduces_its_order(api_for,
     entries = api_for(make_user("officer")).get(f"/api/v1/rankings/snapshots/{first.pk}/").json()["entries"]
     assert [(row["rank"], row["offender"]["id"]) for row in entries] == [(r, o) for r, o, _s in after]
     top = entries[0]["offender"]
-    assert top == {"id": SUBJECT_ID, "reference": f"S-{SUBJECT_ID}", "display_name": None}
+    assert top == {"id": subject_id, "reference": offender_reference(subject_id), "display_name": None}
 
 
 def test_the_audit_chain_is_intact_and_still_holds_what_happened(disposed_world):
+    subject_id = disposed_world["_id"]
     out = io.StringIO()
     call_command("verify_audit", stdout=out)  # raises SystemExit on a broken chain
     assert "ok" in out.getvalue().lower() or out.getvalue().strip()
-    create = AuditEvent.objects.filter(target_type="offenders.offender", target_id=str(SUBJECT_ID)).first()
+    create = AuditEvent.objects.filter(target_type="offenders.offender", target_id=str(subject_id)).first()
     assert create is not None  # the events about him stand, unrewritten (shown redacted)
 
 
 def test_re_importing_a_file_that_names_him_makes_a_new_record(disposed_world, settings, tmp_path):
+    subject_id = disposed_world["_id"]
     from offenders.services.imports import offences_import
     from tests.imports.conftest import upload_of
 
@@ -198,6 +202,6 @@ def test_re_importing_a_file_that_names_him_makes_a_new_record(disposed_world, s
                              by=disposed_world["_admin"])  # fmt: skip
     assert report.loaded, report.errors
     new = Offender.objects.get(suspect_ref=SUSPECT_REF)
-    assert new.pk != SUBJECT_ID and new.status == "active" and new.surname == NAMES[0]
-    assert Offender.objects.get(pk=SUBJECT_ID).status == "disposed"
+    assert new.pk != subject_id and new.status == "active" and new.surname == NAMES[0]
+    assert Offender.objects.get(pk=subject_id).status == "disposed"
     assert not RecordReview.objects.filter(offender=new).exists()
