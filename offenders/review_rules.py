@@ -86,3 +86,15 @@ def review_dates_set(*, offender_ids: Iterable[int]) -> None:
                 offender.review_due = due
                 updates.append(offender)
         Offender.objects.bulk_update(updates, ["review_due"], batch_size=BATCH)
+
+
+def review_dates_fill() -> int:
+    """Give a review date to every live record that has none (records made before the rules, or by hand
+    without one): the nightly retention task runs it. Returns how many were missing."""
+    missing = list(
+        Offender.objects.filter(review_due__isnull=True)
+        .exclude(status=OffenderStatus.DISPOSED)
+        .values_list("pk", flat=True)
+    )
+    review_dates_set(offender_ids=missing)
+    return len(missing)

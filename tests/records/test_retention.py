@@ -18,6 +18,7 @@ from portal.audit.models import AuditCheckpoint, AuditEvent
 from portal.audit.retention import audit_log_trim
 from portal.audit.services import audit_record
 from portal.audit.verify import audit_chain_verify
+from tests.factories import OffenderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,5 +118,9 @@ def test_the_schedule_runs_it_nightly():
     assert entry["task"] == "offenders.records_retention"
     from offenders.tasks import records_retention
 
+    undated = OffenderFactory(review_due=None)
     result = records_retention.apply().get()
     assert result["audit_events_removed"] == 0 and result["batches_removed"] == 0
+    assert result["review_dates_set"] == 1
+    undated.refresh_from_db()
+    assert undated.review_due is not None

@@ -31,6 +31,20 @@ def test_the_rule_two_years_after_the_last_offence_six_when_charged():
     )
 
 
+def test_a_new_record_gets_its_date_when_made(make_user):
+    from offenders.services.offenders import offender_create
+
+    made = offender_create(
+        data={"suspect_ref": "NEW-1", "surname": "Newby", "forenames": "Ann"}, by=make_user("officer")
+    )
+    assert made.review_due == years_after(timezone.localdate(), 2)
+    chosen = offender_create(
+        data={"suspect_ref": "NEW-2", "surname": "Newby", "forenames": "Bo", "review_due": "2027-01-01"},
+        by=make_user("officer"),
+    )
+    assert chosen.review_due == dt.date(2027, 1, 1)
+
+
 def test_the_rules_are_configurable(settings):
     settings.PORTAL_REVIEW_YEARS, settings.PORTAL_REVIEW_YEARS_CHARGED = 3, 10
     settings.PORTAL_REVIEW_CHARGED_STATUSES = ["convicted"]
