@@ -129,6 +129,8 @@ ALLOWED_UNPINNED = {
     "scoring/policies/<int:pk>/approve/": FORM,
     "scoring/policies/<int:pk>/activate/": FORM,
     "api/v1/offenders/<int:pk>/review/": FORM,
+    "offenders/<int:pk>/review/": FORM,
+    "reviews/": "the review queue: pinned at merge with the API's (below)",
     "offenders/<int:pk>/subject-access/": "one record's bundle, as the API's (below)",
     "api/v1/offenders/<int:pk>/subject-access/": "one record's bundle (one offender); tests/records/test_subject_access.py",
     "api/v1/reviews/": "the review queue: pinned at merge (the query-count world sets no review dates yet)",

@@ -170,3 +170,34 @@ def test_a_restricted_record_is_refused_without_the_grant_and_a_missing_one_is_4
     body = {"outcome": "retain", "reason": "x"}
     assert api.post(f"/api/v1/offenders/{due_world['hidden'].pk}/review/", body, format="json").status_code == 403
     assert api.post("/api/v1/offenders/987654/review/", body, format="json").status_code == 404
+
+
+def test_the_queue_page_and_the_review_form(make_user, web_for, due_world):
+    client = web_for(make_user("supervisor"))
+    page = client.get("/reviews/").content.decode()
+    for name in ("yesterday", "today"):
+        assert due_world[name].reference in page
+    assert due_world["tomorrow"].reference not in page and due_world["hidden"].reference not in page
+    assert due_world["yesterday"].surname not in page  # by reference only
+    url = f"/offenders/{due_world['today'].pk}/review/"
+    empty = client.post(url, {"outcome": "retain", "reason": ""})
+    assert empty.status_code == 200 and "Give the reason" in empty.content.decode()
+    assert not RecordReview.objects.exists()
+    refused = client.post(url, {"outcome": "dispose", "reason": "no purpose"})
+    assert refused.status_code == 403 and not RecordReview.objects.exists()
+    done = client.post(url, {"outcome": "retain", "reason": "still needed"})
+    assert done.status_code == 302 and done["Location"] == "/reviews/"
+    assert RecordReview.objects.get().outcome == "retain"
+
+
+def test_an_open_case_is_a_form_error_for_the_admin(make_user, web_for, due_world):
+    from cases.services.cases import case_open
+
+    offender = due_world["today"]
+    case_open(offender=offender, lead=make_user("officer"), team=[], reason="x", by=make_user("supervisor"))
+    response = web_for(make_user("admin")).post(
+        f"/offenders/{offender.pk}/review/", {"outcome": "dispose", "reason": "r"}
+    )
+    assert response.status_code == 200 and "close it first" in response.content.decode()
+    offender.refresh_from_db()
+    assert offender.status == "active" and offender.surname and not RecordReview.objects.exists()
