@@ -33,6 +33,7 @@ class Relationship(models.TextChoices):
 class OffenderStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ARCHIVED = "archived", "Archived"
+    DISPOSED = "disposed", "Disposed"  # identity erased after a review (docs/records.md); in no list
 
 
 class Category(models.TextChoices):

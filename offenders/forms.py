@@ -99,3 +99,21 @@ class RestrictedForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
         error_messages={"required": "Give a reason for changing the restricted flag."},
     )
+
+
+class ReviewForm(forms.Form):
+    """A review's outcome: keep the record (with the reason) or dispose of it (admins only: the service decides)."""
+
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("retain", "Retain: still necessary for a policing purpose"), ("dispose", "Dispose of the record")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Recorded and audited.",
+        validators=[rules.REVIEW_REASON.validator()],
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+        error_messages={"required": "Give the reason for the outcome: it is recorded and audited."},
+    )

@@ -11,7 +11,11 @@ its work concerns them:
   (`score_update_waiting`: scoring);
 - the profile page shows the score panel and the cases panel (`profile_panels`, each panel with the
   function that reads its data: scoring, cases);
-- the admin's import pages offer the harm-index workbook beside the offences CSV (`import_pages`: scoring).
+- the admin's import pages offer the harm-index workbook beside the offences CSV (`import_pages`: scoring);
+- disposing of a record (docs/records.md) must be refused while an app above still needs him (an open
+  case: `disposal_blockers`), and must erase what the apps above hold about him (`record_erasers`);
+- the subject access bundle has sections the apps above write (his score and why, his cases:
+  `subject_access_sections`).
 
 Each app above registers its functions here from its AppConfig.ready(); offenders calls only the
 functions below. With nothing registered (the app above not installed) each hook does the least that
@@ -48,6 +52,9 @@ class _Registry:
     profile_panels: dict[str, list[str]] = field(default_factory=dict)
     panel_data: dict[str, PanelData] = field(default_factory=dict)
     import_pages: dict[str, ImportPage] = field(default_factory=dict)
+    disposal_blockers: list[Callable[..., str]] = field(default_factory=list)
+    record_erasers: list[Callable[..., dict[str, int]]] = field(default_factory=list)
+    subject_access_sections: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -61,6 +68,9 @@ def register(
     score_update_waiting: Callable[..., bool] | None = None,
     profile_panel: tuple[str, str, PanelData] | None = None,
     import_page: ImportPage | None = None,
+    disposal_blocker: Callable[..., str] | None = None,
+    record_eraser: Callable[..., dict[str, int]] | None = None,
+    subject_access_section: tuple[str, Callable[..., Any]] | None = None,
 ) -> None:
     """Called by an app above from its AppConfig.ready(), with each thing it provides.
 
@@ -73,7 +83,10 @@ def register(
     offences); `data(user=..., offender=..., score_summary=...)` reads what the panel shows (the profile
     has already read the score summary, so a panel that shows it does not read it again), and the
     template gets it as `data` beside the page's `offender`: templates only format, never read.
-    `import_page`: an ImportPage.
+    `import_page`: an ImportPage. `disposal_blocker(offender=...)`: why he may not be disposed of yet
+    (e.g. "He has an open case: close it first."), or "". `record_eraser(offender=...)`: erase what the app
+    holds about him, inside the disposal's transaction; returns counts for the audit record ({"case notes": 3}).
+    `subject_access_section`: (name, read(offender=...) -> JSON-able data) for the bundle.
     """
     if offences_changed is not None and offences_changed not in _registry.offences_changed:
         _registry.offences_changed.append(offences_changed)
@@ -91,6 +104,21 @@ def register(
         _registry.panel_data[template] = data
     if import_page is not None:
         _registry.import_pages[import_page.name] = import_page
+    _register_records(disposal_blocker, record_eraser, subject_access_section)
+
+
+def _register_records(
+    disposal_blocker: Callable[..., str] | None,
+    record_eraser: Callable[..., dict[str, int]] | None,
+    subject_access_section: tuple[str, Callable[..., Any]] | None,
+) -> None:
+    if disposal_blocker is not None and disposal_blocker not in _registry.disposal_blockers:
+        _registry.disposal_blockers.append(disposal_blocker)
+    if record_eraser is not None and record_eraser not in _registry.record_erasers:
+        _registry.record_erasers.append(record_eraser)
+    if subject_access_section is not None:
+        name, read = subject_access_section
+        _registry.subject_access_sections[name] = read
 
 
 def offences_changed(*, offender_ids: Iterable[int]) -> None:
@@ -128,3 +156,18 @@ def profile_panel_data(*, template: str, user, offender, score_summary: dict[str
 
 def import_pages() -> list[ImportPage]:
     return list(_registry.import_pages.values())
+
+
+def disposal_blockers(*, offender) -> list[str]:
+    """Why the apps above refuse to let this record be disposed of now (empty: nothing stands in the way)."""
+    return [reason for blocker in _registry.disposal_blockers if (reason := blocker(offender=offender))]
+
+
+def record_erasers() -> list[Callable[..., dict[str, int]]]:
+    """The apps above's erasers, in the order they registered (the disposal service runs its own after)."""
+    return list(_registry.record_erasers)
+
+
+def subject_access_sections(*, offender) -> dict[str, Any]:
+    """Each app above's section of the subject access bundle, by name."""
+    return {name: read(offender=offender) for name, read in _registry.subject_access_sections.items()}

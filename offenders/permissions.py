@@ -12,7 +12,10 @@ from .querysets import restricted_q
 
 of_offender = partial(restricted_q, path="offender")  # the rule for rows that belong to one offender
 
-for _capability in ("offender.view", "offender.edit", "offender.mark_restricted", "reports.view"):
+for _capability in (
+    "offender.view", "offender.edit", "offender.mark_restricted", "reports.view",
+    "records.review", "records.dispose", "records.subject_access",
+):  # fmt: skip
     register_rule(_capability, Offender, restricted_q)
 for _capability in ("offence.view", "offence.edit", "reports.view"):
     register_rule(_capability, Offence, of_offender)

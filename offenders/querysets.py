@@ -12,14 +12,22 @@ from django.db.models import Q
 from portal.accounts.models import User
 from portal.accounts.roles import has_restricted_access
 
+from .choices import OffenderStatus
 
-def restricted_q(user: User | None, path: str = "") -> Q:
+DISPOSED = OffenderStatus.DISPOSED
+
+
+def restricted_q(user: User | None, path: str = "", *, include_disposed: bool = False) -> Q:
     """The rows whose offender this user may see: all of them with the grant, else only those whose
-    offender is not restricted. `path` leads from the queried model to the offender ("offender" for an
+    offender is not restricted; never a disposed record's (docs/records.md: after disposal he is in no list,
+    report or export), unless `include_disposed` (a published ranking keeps his pseudonymous row; live
+    scores have none left for him). `path` leads from the queried model to the offender ("offender" for an
     offence or a case; "" for an offender)."""
+    prefix = f"{path}__" if path else ""
+    live = Q() if include_disposed else ~Q(**{f"{prefix}status": DISPOSED})
     if has_restricted_access(user):
-        return Q()
-    return Q(**{f"{path}__restricted" if path else "restricted": False})
+        return live
+    return live & Q(**{f"{prefix}restricted": False})
 
 
 class OffenderQuerySet(models.QuerySet):

@@ -62,6 +62,7 @@ CASE_REASON = TextLimit("reason", 2000)  # why an offender is tasked, why a case
 CASE_NOTE = TextLimit("note", 4000)
 ACTION_DESCRIPTION = TextLimit("description", 1000)
 RESTRICTION_REASON = TextLimit("reason", 500)  # why a record is hidden or revealed (audited)
+REVIEW_REASON = TextLimit("reason", 2000)  # why a reviewed record is kept or disposed of (audited)
 POLICY_NAME = TextLimit("policy name", 200)
 POLICY_NOTES = TextLimit("policy notes", 2000)
 HARM_ENTRY_TITLE = TextLimit("title", 200)

@@ -15,6 +15,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import restrict
 
 from . import hooks
+from .choices import OffenderStatus
 from .models import Offence, Offender
 
 
@@ -36,8 +37,12 @@ def offender_get(*, user, pk: Any, capability: str = "offender.view") -> Offende
 
 
 def record_exists(*, model: type[Offender] | type[Offence], pk: Any) -> bool:
-    """Whether the record exists at all: used only to audit attempts on hidden records, never shown."""
-    return _by_pk(model.objects.only("pk"), pk) is not None
+    """Whether the record exists at all: used only to audit attempts on hidden records, never shown. A
+    disposed offender's record no longer exists as his (docs/records.md): a 404, like a missing id."""
+    queryset = model.objects.only("pk")
+    if model is Offender:
+        queryset = queryset.exclude(status=OffenderStatus.DISPOSED)
+    return _by_pk(queryset, pk) is not None
 
 
 def offence_list(*, user, capability: str = "offence.view") -> QuerySet[Offence]:

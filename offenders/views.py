@@ -18,13 +18,14 @@ from portal.accounts.permissions import can
 from portal.audit.targets import audit_snapshot
 from portal.forms import add_service_errors
 
-from . import hooks, selectors
+from . import hooks, records, selectors
 from .filters import OffenderFilter
-from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm
+from .forms import OffenceForm, OffenderForm, PurposeForm, RestrictedForm, ReviewForm
 from .models import Offence, Offender
-from .services.access import list_view_record, offender_view_record
+from .services.access import list_view_record, offender_view_record, subject_access_disclose
 from .services.offences import offence_create, offence_delete, offence_update
 from .services.offenders import offender_create, offender_mark_restricted, offender_update
+from .services.reviews import offender_review
 
 PURPOSES_SESSION_KEY = "offender_access_purposes"
 SORTABLE_COLUMNS = (
@@ -270,3 +271,56 @@ class OffenceDeleteView(CapabilityRequiredMixin, View):
         offence_delete(offence=offence, by=request.user)
         messages.success(request, with_score_note(f"Offence {offence.crime_ref} deleted.", offender_id))
         return redirect("offenders:offender-detail", pk=offender_id)
+
+
+class SubjectAccessPageView(CapabilityRequiredMixin, View):
+    """The subject access bundle as a printable page (admins; audited as a disclosure, like the JSON)."""
+
+    capability = "records.subject_access"
+
+    def get(self, request, pk):
+        offender = records.record_for(user=request.user, pk=pk, capability=self.capability)
+        subject_access_disclose(offender=offender, channel_format="page", by=request.user)
+        bundle = records.subject_access_bundle(offender=offender)
+        personal = [(label, bundle["personal_data"][key]) for key, label in records.PERSONAL_LABELS]
+        context = {"offender": offender, "bundle": bundle, "personal": personal}
+        return render(request, "offenders/subject_access.html", context)
+
+
+class ReviewQueueView(CapabilityRequiredMixin, ListView):
+    """The records whose review date has come (supervisors and admins), by reference: docs/records.md."""
+
+    capability = "records.review"
+    template_name = "offenders/review_queue.html"
+    context_object_name = "due"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return records.review_queue(user=self.request.user)
+
+
+class OffenderReviewView(CapabilityRequiredMixin, View):
+    """Record a review's outcome; `dispose` is the admins' (the service refuses anyone else)."""
+
+    capability = "records.review"
+
+    def _render(self, request, offender, form):
+        return render(request, "offenders/review_form.html", {"offender": offender, "form": form})
+
+    def get(self, request, pk):
+        offender = records.record_for(user=request.user, pk=pk, capability=self.capability)
+        return self._render(request, offender, ReviewForm())
+
+    def post(self, request, pk):
+        offender = records.record_for(user=request.user, pk=pk, capability=self.capability)
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                review = offender_review(offender=offender, by=request.user, **form.cleaned_data)
+            except ValidationError as error:  # DisposalRefused (an open case) included: nothing changed
+                add_service_errors(form, error)
+            else:
+                done = "disposed of" if review.outcome == "dispose" else "kept; next review set"
+                messages.success(request, f"{offender.reference}: {done}.")
+                return redirect("offenders:review-list")
+        return self._render(request, offender, form)

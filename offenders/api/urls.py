@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from ..imports.api import OffenceImportView
+from .records import OffenderReviewView, ReviewQueueView, SubjectAccessView
 from .views import OffenceViewSet, OffenderViewSet
 
 router = SimpleRouter()
@@ -12,5 +13,8 @@ router.register("offences", OffenceViewSet, basename="offence")
 
 urlpatterns = [
     path("imports/offences/", OffenceImportView.as_view(), name="import-offences"),
+    path("reviews/", ReviewQueueView.as_view(), name="review-list"),
+    path("offenders/<int:pk>/review/", OffenderReviewView.as_view(), name="offender-review"),
+    path("offenders/<int:pk>/subject-access/", SubjectAccessView.as_view(), name="offender-subject-access"),
     path("", include(router.urls)),
 ]

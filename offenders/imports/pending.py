@@ -20,12 +20,20 @@ def pending_dir() -> Path:
 PENDING_MAX_AGE_SECONDS = 24 * 60 * 60
 
 
-def _forget_stale(folder: Path) -> None:
+def _forget_stale(folder: Path) -> int:
     """Previews nobody confirmed within a day are dropped (the person can upload again)."""
     cutoff = time.time() - PENDING_MAX_AGE_SECONDS
+    dropped = 0
     for old in folder.iterdir():
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
+            dropped += 1
+    return dropped
+
+
+def forget_stale_pending() -> int:
+    """The retention task's sweep of the same folder (an upload also sweeps it): how many were dropped."""
+    return _forget_stale(pending_dir())
 
 
 def pending_save(uploaded) -> Path:

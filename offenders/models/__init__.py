@@ -2,6 +2,7 @@
 
 from .imports import ImportBatch
 from .people import PERSONAL_AUDIT_FIELDS, Offence, OffenceType, Offender, Victim, offender_reference
+from .records import RecordReview, ReviewOutcome
 
 __all__ = [
     "ImportBatch",
@@ -10,5 +11,7 @@ __all__ = [
     "OffenceType",
     "Offender",
     "PERSONAL_AUDIT_FIELDS",
+    "RecordReview",
+    "ReviewOutcome",
     "Victim",
 ]

@@ -76,6 +76,7 @@ class Offender(models.Model):
             models.Index(fields=["surname", "forenames"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["restricted"]),
+            models.Index(fields=["review_due"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="offender_sex_valid"),

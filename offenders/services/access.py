@@ -7,6 +7,7 @@ the same function, and the record of a read can never differ between the two.
 from collections.abc import Mapping
 from typing import Literal
 
+from portal.accounts.permissions import require
 from portal.audit.services import audit_record
 
 from ..models import Offender
@@ -22,3 +23,20 @@ def list_view_record(*, subject: Literal["offender", "offence", "case"], query: 
     (The cases app records its list here too: every list of personal data is audited the same way, under
     the `offenders.*` target types the log has always used.)"""
     audit_record(action=f"{subject}.list", target_type=f"offenders.{subject}", changes={"query": dict(query)})
+
+
+SUBJECT_ACCESS_REFUSAL = "Only admins may answer a subject access request."
+
+
+def subject_access_disclose(*, offender: Offender, channel_format: str, by) -> None:
+    """A subject access bundle was produced (docs/records.md): a disclosure of his data outside the
+    portal, so it is audited as one, with the format (`json` or `page`)."""
+    require(by, "records.subject_access", refusal=SUBJECT_ACCESS_REFUSAL)
+    require(by, "records.subject_access", offender, refusal=SUBJECT_ACCESS_REFUSAL)
+    audit_record(
+        action="offender.disclose",
+        target=offender,
+        object_repr=offender.reference,
+        purpose="subject_access",
+        changes={"disclosure": "subject access request", "format": channel_format},
+    )

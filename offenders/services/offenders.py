@@ -16,6 +16,7 @@ from portal.audit.targets import audit_snapshot
 
 from .. import rules
 from ..models import Offender
+from ..review_rules import review_dates_set
 
 
 def _check_suspect_ref_free(suspect_ref: str, *, exclude_pk: int | None = None) -> None:
@@ -61,6 +62,9 @@ def offender_create(*, data: Mapping[str, Any], restricted: bool = False, by) ->
         _check_suspect_ref_free(clean["suspect_ref"])
         offender = Offender(**clean, restricted=restricted)
         _save(offender)
+        if offender.review_due is None:  # every record has a review date (docs/records.md)
+            review_dates_set(offender_ids=[offender.pk])
+            offender.refresh_from_db(fields=["review_due"])
         audit_record(
             action="offender.create",
             target=offender,

@@ -39,6 +39,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, OVERSIGHT}),
     "reports.view": frozenset({SUPERVISOR, ADMIN, OVERSIGHT}),
+    "records.review": frozenset({SUPERVISOR, ADMIN}),
+    "records.dispose": frozenset({ADMIN}),
+    "records.subject_access": frozenset({ADMIN}),
 }
 
 

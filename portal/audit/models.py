@@ -42,3 +42,23 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head at #{self.sequence} (event {self.event_id})"
+
+
+class AuditCheckpoint(models.Model):
+    """Where the log was cut by its retention (docs/decisions/1200): the last event removed (sequence, id,
+    hash), sealed with the audit key. Verification starts from the newest checkpoint instead of the
+    genesis hash, and the database lets DELETE through only for events at or before it."""
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    event_id = models.BigIntegerField()
+    event_hash = models.CharField(max_length=64)
+    event_occurred_at = models.DateTimeField()
+    events_removed = models.PositiveBigIntegerField(default=0)
+    made_at = models.DateTimeField(auto_now_add=True)
+    seal = models.CharField(max_length=64, help_text="HMAC of sequence, event id and hash.")
+
+    class Meta:
+        ordering = ["-sequence"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.sequence} (event {self.event_id})"

@@ -214,6 +214,13 @@ def head_advance(event: AuditEvent) -> None:
         AuditHead.objects.create(pk=HEAD_PK, **values)
 
 
+def checkpoint_seal(*, sequence: int, event_id: int, event_hash: str) -> str:
+    """A retention checkpoint's HMAC (docs/decisions/1200): without the key nobody can forge a checkpoint
+    that lets events be deleted and still passes verification."""
+    message = f"audit-checkpoint|{sequence}|{event_id}|{event_hash}".encode()
+    return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
+
+
 def audit_record(
     *,
     action: str,

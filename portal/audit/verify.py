@@ -12,13 +12,22 @@ had: the last surviving id + 1 (ids are allocated one after another), or 1 when 
 append writes a re-anchoring event, which is itself a break.
 """
 
+import hmac
 import logging
 from dataclasses import dataclass, replace
 
 from django.db import DatabaseError, transaction
 
-from .models import AuditEvent, AuditHead
-from .services import GENESIS_HASH, HEAD_PK, REANCHOR_ACTION, audit_record, event_hash, head_sealed
+from .models import AuditCheckpoint, AuditEvent, AuditHead
+from .services import (
+    GENESIS_HASH,
+    HEAD_PK,
+    REANCHOR_ACTION,
+    audit_record,
+    checkpoint_seal,
+    event_hash,
+    head_sealed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -129,13 +138,32 @@ def _head_report(walk: _Walk, head: AuditHead | None) -> ChainReport | None:
     return ChainReport(True, walk.checked, head_hash=walk.previous_hash)
 
 
+def _start() -> _Walk | ChainReport:
+    """Where the walk starts: the genesis hash, or after the newest retention checkpoint when the log has
+    been trimmed (docs/decisions/1200); a checkpoint whose seal is wrong was forged or edited (perhaps to
+    let events be deleted), and is itself the break."""
+    checkpoint = AuditCheckpoint.objects.order_by("-sequence").first()
+    if checkpoint is None:
+        return _Walk()
+    expected = checkpoint_seal(
+        sequence=checkpoint.sequence, event_id=checkpoint.event_id, event_hash=checkpoint.event_hash
+    )
+    if not hmac.compare_digest(expected, checkpoint.seal):
+        problem = "the retention checkpoint does not match its seal (forged or edited)"
+        return ChainReport(False, 0, checkpoint.event_id, checkpoint.sequence, problem)
+    return _Walk(expected_sequence=checkpoint.sequence + 1, previous_hash=checkpoint.event_hash)
+
+
 def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
     """Walk the whole chain once, in id order; stop at the first broken event; then check the end.
 
     The head is read after the walk (it is written with each append, in the same transaction), so
-    events appended during a long walk are walked too rather than reported.
+    events appended during a long walk are walked too rather than reported. A trimmed log is walked from
+    its newest retention checkpoint (docs/decisions/1200).
     """
-    walk = _Walk()
+    walk = _start()
+    if isinstance(walk, ChainReport):
+        return walk
     while True:
         events = AuditEvent.objects.order_by("pk")
         if walk.checked:  # the first pass has no lower bound: a row forged with id 0 or below is walked too

@@ -393,3 +393,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Records review (offenders/review_rules.py, docs/records.md): an offender's record is due for review this
+# many years after his last offence: the longer period when any of his offences has reached one of the
+# serious statuses (charged or convicted), the shorter otherwise. A "retain" review keeps him until at
+# least this many years after the review.
+PORTAL_REVIEW_YEARS = env_positive("PORTAL_REVIEW_YEARS", 2)
+PORTAL_REVIEW_YEARS_CHARGED = env_positive("PORTAL_REVIEW_YEARS_CHARGED", 6)
+PORTAL_REVIEW_CHARGED_STATUSES = env_list("PORTAL_REVIEW_CHARGED_STATUSES", ["charged", "convicted"])
+PORTAL_REVIEW_RETAIN_YEARS = env_positive("PORTAL_REVIEW_RETAIN_YEARS", 1)
+# Retention (docs/records.md, docs/decisions/1200): audit events and import records older than these are
+# removed each night; the audit log is cut at a sealed checkpoint so `verify_audit` still passes.
+PORTAL_AUDIT_RETENTION_DAYS = env_positive("PORTAL_AUDIT_RETENTION_DAYS", 7 * 365)
+PORTAL_IMPORT_RETENTION_DAYS = env_positive("PORTAL_IMPORT_RETENTION_DAYS", 2 * 365)
+RECORDS_RETENTION_CRON = os.environ.get("RECORDS_RETENTION_CRON", "15 3 * * *")
+CELERY_BEAT_SCHEDULE["records-retention"] = {
+    "task": "offenders.records_retention",
+    "schedule": _crontab(RECORDS_RETENTION_CRON),
+}

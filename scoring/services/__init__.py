@@ -15,10 +15,11 @@ from .runs import (
     snapshot_publish,
     snapshot_view_record,
 )
-from .scores import offenders_rescore, scores_write
+from .scores import offender_scores_erase, offenders_rescore, scores_write
 
 __all__ = [
-    "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve", "policy_create_draft",
+    "offender_scores_erase", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
+    "policy_create_draft",
     "policy_update_draft", "ranking_view_record", "rescore_requests_resend", "run_chunk_execute", "run_fail",
     "run_plan", "run_start", "runs_fail_stale", "scores_write", "snapshot_publish", "snapshot_view_record",
 ]  # fmt: skip

@@ -8,7 +8,7 @@ from django.utils import timezone
 from offenders.models import Offence, Offender
 
 from ..formula import ScoreTerms, offender_aggregates
-from ..models import OffenderScore, ScoringPolicy
+from ..models import OffenderScore, RankingEntry, RescoreRequest, ScoringPolicy
 from ..selectors import active_policy
 
 SCORE_COLUMNS = (
@@ -19,7 +19,7 @@ SCORE_COLUMNS = (
 def _upsert_sql(aggregate_sql: str, where: str) -> str:
     """INSERT ... SELECT ... ON CONFLICT: valid on PostgreSQL and SQLite (3.24+) alike.
 
-    Every offender in the slice gets a row (zero when nothing counts), so the table holds one row per
+    Every offender in the slice but a disposed one gets a row (zero when nothing counts), so the table holds one row per
     offender and a score that fell to nothing is overwritten rather than left stale.
     """
     table = OffenderScore._meta.db_table
@@ -32,7 +32,7 @@ def _upsert_sql(aggregate_sql: str, where: str) -> str:
         f"COALESCE(a.offence_count, 0), COALESCE(a.victim_count, 0), a.last_offence_on, a.days_since_last, "
         f"COALESCE(a.eligible, %s) "
         f"FROM {offenders} o LEFT JOIN ({aggregate_sql}) a ON a.offender_id = o.id "
-        f"WHERE {where} "
+        f"WHERE {where} AND o.status <> 'disposed' "  # a disposed record has no score (docs/records.md)
         f"ON CONFLICT (offender_id) DO UPDATE SET {updates}"
     )
 
@@ -81,3 +81,13 @@ def offenders_rescore(*, offender_ids: list[int], as_of: date | None = None) -> 
         return 0
     with transaction.atomic():
         return scores_write(policy=policy, as_of=as_of or timezone.localdate(), offender_ids=list(offender_ids))
+
+
+def offender_scores_erase(*, offender: Offender) -> dict[str, int]:
+    """A disposed record leaves the live scores (and the rescore outbox); a published ranking keeps his row
+    by reference, rank, score and counts, but not how long ago his last offence was (a date of his, given
+    the ranking's date). Registered as a disposal eraser (offenders/hooks.py, docs/records.md)."""
+    scores, _ = OffenderScore.objects.filter(offender=offender).delete()
+    RescoreRequest.objects.filter(offender_id=offender.pk).delete()
+    entries = RankingEntry.objects.filter(offender=offender).update(days_since_last=None)
+    return {"live_scores": scores, "snapshot_rows_kept": entries}

@@ -58,6 +58,7 @@ ACCOUNTABILITY = roles(DENY, OK, OK, OK)  # supervisor, admin, oversight
 RECOMPUTE = roles(DENY, OK, OK, DENY)
 MARK_RESTRICTED = {**roles(DENY, DENY, DENY, DENY), SUPERVISOR_R: OK}
 PUBLIC = {requester: OK for requester in REQUESTERS}
+REVIEWERS = roles(DENY, OK, OK, DENY)  # records review: supervisors and admins (disposal: admins, in the service)
 
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
@@ -80,6 +81,10 @@ WEB_ROWS = [
     Row("GET", "/offenders/{offender}/edit/", FRONT_LINE),
     Row("POST", "/offenders/{offender}/edit/", FRONT_LINE),
     Row("GET", "/offenders/{restricted_offender}/edit/", FRONT_LINE_RESTRICTED),
+    Row("GET", "/offenders/{offender}/subject-access/", ADMINS),
+    Row("GET", "/reviews/", REVIEWERS),
+    Row("GET", "/offenders/{offender}/review/", REVIEWERS),
+    Row("POST", "/offenders/{offender}/review/", REVIEWERS, note="empty form: shown again with its errors"),
     Row("POST", "/offenders/{offender}/restricted/", MARK_RESTRICTED, data={"restricted": "true", "reason": "test"}),
     Row("GET", "/offenders/{offender}/offences/new/", FRONT_LINE),
     Row("POST", "/offenders/{offender}/offences/new/", FRONT_LINE),
@@ -146,6 +151,9 @@ API_ROWS = [
     Row("GET", f"{API}/offenders/{{restricted_offender}}/", FRONT_LINE_RESTRICTED, headers=PURPOSE),
     Row("PATCH", f"{API}/offenders/{{offender}}/", FRONT_LINE, headers=PURPOSE),
     Row("PATCH", f"{API}/offenders/{{restricted_offender}}/", FRONT_LINE_RESTRICTED, headers=PURPOSE),
+    Row("GET", f"{API}/reviews/", REVIEWERS),
+    Row("POST", f"{API}/offenders/{{offender}}/review/", REVIEWERS, note="empty body: 400 once let through"),
+    Row("GET", f"{API}/offenders/{{offender}}/subject-access/", ADMINS),
     Row("GET", f"{API}/offences/", FRONT_LINE),
     Row("POST", f"{API}/offences/", FRONT_LINE),
     Row("GET", f"{API}/offences/{{offence}}/", FRONT_LINE),

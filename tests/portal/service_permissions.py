@@ -23,9 +23,12 @@ from django.utils import timezone
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
 from offenders.models import ImportBatch
+from offenders.services.access import subject_access_disclose
+from offenders.services.disposal import offender_dispose
 from offenders.services.imports import offences_import, offences_import_confirm, offences_import_preview
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from offenders.services.offenders import offender_create, offender_mark_restricted, offender_update
+from offenders.services.reviews import offender_review
 from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import Role, role_names
 from portal.accounts.services import (
@@ -104,6 +107,11 @@ class World:
     @cached_property
     def hidden(self):
         return OffenderFactory(surname="Hidden", restricted=True)
+
+    @cached_property
+    def untasked(self):
+        """An offender with no case: one a review may dispose of."""
+        return OffenderFactory(surname="Untasked")
 
     @cached_property
     def offence(self):
@@ -234,6 +242,22 @@ OFFENDER_ROWS = [
         _count("offenders.Offence"), FRONT_LINE, ("offence.edit",), prepare=lambda w: w.offence),
 ]  # fmt: skip
 
+REVIEWERS = frozenset({SUPERVISOR, SUPERVISOR_R, ADMIN, AUTHOR})
+RECORD_ROWS = [
+    Row("offender_review, retain",
+        lambda w, by: offender_review(offender=w.untasked, outcome="retain", reason="still needed", by=by),
+        _count("offenders.RecordReview"), REVIEWERS, ("records.review",)),
+    Row("offender_review, dispose",
+        lambda w, by: offender_review(offender=w.untasked, outcome="dispose", reason="no longer needed", by=by),
+        _count("offenders.RecordReview"), ADMINS, ("records.review", "records.dispose")),
+    Row("offender_dispose", lambda w, by: offender_dispose(offender=w.untasked, reason="no longer needed", by=by),
+        _count("offenders.RecordReview"), ADMINS, ("records.dispose",)),
+    Row("subject_access_disclose",
+        lambda w, by: subject_access_disclose(offender=w.untasked, channel_format="json", by=by),
+        lambda w: apps.get_model("audit.AuditEvent").objects.filter(action="offender.disclose").count(), ADMINS,
+        ("records.subject_access",)),
+]  # fmt: skip
+
 IMPORT_ROWS = [
     Row("offences_import", lambda w, by: offences_import(upload=_offences_upload(), by=by),
         _count("offenders.ImportBatch"), ADMINS | {SYSTEM_ACTOR}, ("import.run",)),
@@ -300,7 +324,7 @@ CASE_ROWS = [
         lambda w: _fresh(w.action, "status"), ON_THE_CASE, ("case.work",), prepare=lambda w: w.action),
 ]  # fmt: skip
 
-ROWS = [*OFFENDER_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS]
+ROWS = [*OFFENDER_ROWS, *RECORD_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS]
 
 
 def _renamed(user):

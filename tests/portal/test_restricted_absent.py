@@ -129,11 +129,9 @@ def _body(response) -> bytes:
     return (b"".join(response.streaming_content) if response.streaming else response.content).lower()
 
 
-@pytest.mark.parametrize("requester", WITHOUT_GRANT)
-def test_no_ranking_snapshot_report_or_export_has_a_row_for_him(requester, make_user, hidden_world):
-    client, user = requester_client(requester, make_user, hidden_world)
-    paths = _paths(hidden_world, user)
-    assert {"/rankings/", "/api/v1/rankings/current/", "/oversight/data-quality/?format=csv&table=stale"} <= set(paths)
+def sweep(client, paths: list[str], needles_for, *, who: str) -> set[str]:
+    """GET every path; none may answer 5xx or contain any of `needles_for(path)` (lower-case bytes).
+    Returns the paths answered 200 (the disposal sweep, tests/records/test_disposal.py, shares it)."""
     answered = set()
     for path in paths:
         response = client.get(path, HTTP_X_ACCESS_PURPOSE="investigation")
@@ -141,9 +139,18 @@ def test_no_ranking_snapshot_report_or_export_has_a_row_for_him(requester, make_
         if response.status_code == 200:
             answered.add(path)
         body = _body(response)
-        in_audit_log = path.lstrip("/").startswith(AUDIT_LOG)
-        for needle in _needles(with_ids=not in_audit_log):
-            assert needle not in body, f"{requester} found {needle!r} in {path}"
+        for needle in needles_for(path):
+            assert needle not in body, f"{who} found {needle!r} in {path}"
+    return answered
+
+
+@pytest.mark.parametrize("requester", WITHOUT_GRANT)
+def test_no_ranking_snapshot_report_or_export_has_a_row_for_him(requester, make_user, hidden_world):
+    client, user = requester_client(requester, make_user, hidden_world)
+    paths = _paths(hidden_world, user)
+    assert {"/rankings/", "/api/v1/rankings/current/", "/oversight/data-quality/?format=csv&table=stale"} <= set(paths)
+    answered = sweep(client, paths, lambda path: _needles(with_ids=not path.lstrip("/").startswith(AUDIT_LOG)),
+                     who=requester)  # fmt: skip
     snapshot = f"/rankings/snapshots/{hidden_world['snapshots'][1]}/"
     assert {"/", "/rankings/", "/api/v1/rankings/current/", snapshot} <= answered  # read, not refused
     reports = {path for path in paths if path.startswith(("/oversight/data-quality/", "/api/v1/reports/"))}

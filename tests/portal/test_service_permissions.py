@@ -181,6 +181,8 @@ NO_BY = {
     "offenders.services.imports:import_batches_fail_abandoned",
     # A step of the case services, run after their own check (the last activity on a case).
     "cases.services.cases:case_touch",
+    # A step of the disposal service (offenders.services.disposal), run after its own check.
+    "scoring.services.scores:offender_scores_erase",
     # Records of a read the selector or the view's capability already allowed (docs/access-and-audit.md).
     "offenders.services.access:offender_view_record", "offenders.services.access:list_view_record",
     "scoring.services.runs:snapshot_view_record", "scoring.services.runs:ranking_view_record",
@@ -195,8 +197,10 @@ NO_BY = {
     "portal.audit.services:event_hash", "portal.audit.services:head_seal", "portal.audit.services:scrub",
     "portal.audit.services:chain_tail", "portal.audit.services:head_sealed", "portal.audit.services:chain_event",
     "portal.audit.services:head_advance", "portal.audit.services:audit_record",
+    "portal.audit.services:checkpoint_seal",
     "portal.audit.services:audit_refusal", "portal.audit.services:model_changes",
     # Pure helpers the services share with pages (snapshots, field checks, the rule's wording): no writes.
+    "offenders.services.disposal:disposed_reference",
     "offenders.services.imports:import_stopped_by",
     "scoring.services.policies:parameters_clean", "scoring.services.policies:entries_clean",
     "scoring.services.policies:carries_illustrative_values",

@@ -47,6 +47,43 @@ def method_rows(policy: ScoringPolicy) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def _years(count: int) -> str:
+    return f"{count} year" + ("" if count == 1 else "s")
+
+
+def _days(count: int) -> str:
+    return _years(count // 365) if count % 365 == 0 else f"{count} days"
+
+
+def retention_rows() -> list[tuple[str, str]]:
+    """The review and retention rules in plain words, from the settings that enforce them (docs/records.md)."""
+    statuses = " or ".join(
+        STATUS_LABELS.get(status, status).lower() for status in settings.PORTAL_REVIEW_CHARGED_STATUSES
+    )
+    return [
+        ("When a record is reviewed", f"{_years(settings.PORTAL_REVIEW_YEARS)} after the person's last recorded "
+         f"offence; {_years(settings.PORTAL_REVIEW_YEARS_CHARGED)} when any of his offences was {statuses}. "
+         "A record with no offence is reviewed that long after it was made. The date moves whenever his "
+         "offences change."),
+        ("Who reviews", "A supervisor or an administrator decides whether the record is still needed for a "
+         "policing purpose, and records why."),
+        ("Kept after a review", f"The next review is at least {_years(settings.PORTAL_REVIEW_RETAIN_YEARS)} later."),
+        ("Disposed of after a review", "An administrator erases the person's name, date of birth and other "
+         "personal details, his offences, and any victim linked to no one else. He then appears in no list, "
+         "ranking, report or export. Rankings already published keep only his reference number, rank and "
+         "score, so they can still be checked. A record with an open case is not disposed of until the case "
+         "is closed."),
+        ("What a person may ask for", "Anyone may ask what is held about them (a subject access request). "
+         "The answer gives his personal details, offences, score and why, tasking decisions and case stages; "
+         "it never names a victim and never includes officers' notes."),
+        ("The audit log", f"Kept for {_days(settings.PORTAL_AUDIT_RETENTION_DAYS)}; older entries are removed "
+         "each night in a way that still lets anyone check that nothing was altered."),
+        ("Import records", f"The record of each file imported is kept for "
+         f"{_days(settings.PORTAL_IMPORT_RETENTION_DAYS)}; files are never kept after they are loaded, and "
+         "unconfirmed uploads are deleted after a day."),
+    ]  # fmt: skip
+
+
 def transparency_facts() -> dict:
     """Everything the transparency page states, read now from settings and the active policy."""
     policy = active_policy()
@@ -58,4 +95,5 @@ def transparency_facts() -> dict:
         "history": policy_rows(ScoringPolicy.objects.order_by("-version")[:50]),
         "never_used": NEVER_USED,
         "purposes": settings.PORTAL_ACCESS_PURPOSES,
+        "retention": retention_rows(),
     }
