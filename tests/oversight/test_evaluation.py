@@ -13,6 +13,7 @@ from cases.models import Case
 from offenders.models import Offence, Offender
 from portal.oversight.selectors.evaluation import tasking_evaluation
 from scoring.models import RankingSnapshot
+from tests.conftest import mark_session_mfa_verified
 
 ANCHOR = "2026-06-30"
 TOP_N = 100  # the default list; the planted tests need a full-sized population to be precise
@@ -134,3 +135,23 @@ def test_the_population_is_shaped_like_the_published_figures(db):
     assert 1.5 <= mean_victims <= 3.0, mean_victims
     named_in_year = year.values("offender_id").distinct().count()
     assert 0.45 <= named_in_year / offenders <= 0.75  # 35,000 offenders ~ 20,000 named in any one year
+
+
+def test_the_page_api_and_csv_show_the_evaluation_pseudonymised(db, top_n, make_user, client):
+    seed(3000, "--history-months", "8")
+    oversight = make_user("oversight", username="watcher")
+    client.force_login(oversight)
+    mark_session_mfa_verified(client, oversight)
+    page = client.get("/oversight/evaluation/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Does tasking work?" in body and 'data-table="estimates"' in body
+    assert "DEMO7-P" not in body and Offender.objects.first().surname not in body  # no one is named
+    api = client.get("/api/v1/reports/evaluation/?horizon=180")
+    assert api.status_code == 200
+    assert {"horizon_days", "cohorts", "estimates", "warnings"} <= set(api.json())
+    csv = client.get("/api/v1/reports/evaluation/?format=csv")
+    assert csv.status_code == 200 and b"method,outcome,effect" in b"".join(csv.streaming_content)
+    assert client.get("/api/v1/reports/evaluation/?horizon=abc").status_code == 400
+    client.force_login(make_user("officer", username="constable"))
+    assert client.get("/api/v1/reports/evaluation/").status_code == 403

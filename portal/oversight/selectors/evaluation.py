@@ -26,6 +26,7 @@ from scoring.formula import ScoreTerms
 from scoring.selectors import active_policy
 
 from .. import estimators
+from .base import Chart, Column, Figure, Period, Report, Table
 
 DEFAULT_HORIZON_DAYS = 180
 MIN_COHORTS = 3
@@ -287,3 +288,85 @@ def summary_sentences(answer: dict) -> list[str]:
                 "not an effect of tasking."
             )
     return sentences
+
+
+ESTIMATE_COLUMNS = [
+    Column("method", "Method"),
+    Column("outcome", "Outcome"),
+    Column("effect", "Proportional change", True),
+    Column("ci_low", "95% CI low", True),
+    Column("ci_high", "95% CI high", True),
+    Column("n_treated", "Tasked (or above the cutoff)", True),
+    Column("n_comparison", "Comparison", True),
+]
+GROUP_COLUMNS = [
+    Column("group", "Group"),
+    Column("offenders", "Offenders", True),
+    Column("harm_days_before", "Harm days before (mean)", True),
+    Column("harm_days_after", "Harm days after (mean)", True),
+    Column("harm_days_change", "Change in harm", True),
+    Column("offences_before", "Offences before (mean)", True),
+    Column("offences_after", "Offences after (mean)", True),
+    Column("offences_change", "Change in offences", True),
+]
+COHORT_COLUMNS = [
+    Column("snapshot", "Ranking", True),
+    Column("as_of", "Ranking date"),
+    Column("tasked", "Tasked", True),
+    Column("comparison", "Comparison", True),
+]
+METHOD_NOTE = (
+    "did: difference in differences, tasked offenders against the next ranks down who were not tasked, the "
+    "horizon after the ranking against the horizon before; rdd: regression discontinuity at the rank-N cutoff "
+    "(intent to treat). Changes are proportional (-0.4 is a 40% fall); intervals are 95%. See docs/evaluation.md."
+)
+
+
+def _charts(answer: dict) -> list[Chart]:
+    charts = []
+    if answer["groups"]:
+        labels = [row["group"] for row in answer["groups"]]
+        datasets = [
+            {"label": "Before", "data": [row["harm_days_before"] for row in answer["groups"]]},
+            {"label": "After", "data": [row["harm_days_after"] for row in answer["groups"]]},
+        ]
+        title = f"Mean harm (CCHI days) in the {answer['horizon_days']} days before and after the ranking"
+        charts.append(Chart("evaluation-groups", title, "bar", labels, datasets, "harm days per offender"))
+    if answer["estimates"]:
+        labels = [f"{row['method']} {row['outcome']}" for row in answer["estimates"]]
+        datasets = [
+            {"label": key, "data": [round(row[key] * 100, 1) for row in answer["estimates"]]}
+            for key in ("ci_low", "effect", "ci_high")
+        ]
+        title = "Estimated change from tasking (%), with the 95% interval's ends"
+        charts.append(Chart("evaluation-estimates", title, "bar", labels, datasets, "% change", percent=True))
+    return charts
+
+
+def evaluation_report(*, user, period: Period) -> Report:
+    """The evaluation as an oversight page and CSV (docs/oversight.md): the same answer as the API's."""
+    answer = tasking_evaluation(user=user, today=period.end)
+    actions = answer["actions"]
+    figures = [
+        Figure("Tasking cohorts with full follow-up", len(answer["cohorts"]) or None),
+        Figure("Tasked cases in them", actions["tasked_cases"] or None),
+        Figure("Positive actions per tasked case", actions["positive_actions_per_case"],
+               "arrest, charge, remand, conviction or an order"),
+        Figure("Share of tasked cases with a positive action", actions["cases_with_positive_action"]),
+        Figure("Median days from tasking to the first positive action", actions["median_days_to_first_action"]),
+        Figure("Victims' safeguarding actions done", actions["safeguarding_actions"]),
+    ]  # fmt: skip
+    return Report(
+        name="evaluation",
+        title="Does tasking work?",
+        summary=" ".join(answer["summary"]),
+        period=period,
+        figures=figures,
+        tables=[
+            Table("estimates", "Estimates", ESTIMATE_COLUMNS, answer["estimates"], METHOD_NOTE),
+            Table("groups", "Each group before and after", GROUP_COLUMNS, answer["groups"]),
+            Table("cohorts", "Tasking cohorts", COHORT_COLUMNS, answer["cohorts"]),
+        ],
+        charts=_charts(answer),
+        notes=answer["warnings"],
+    )
