@@ -9,6 +9,7 @@ decisions are recorded in their own right, only `tasking_cohorts` changes.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -72,7 +73,7 @@ def tasking_cohorts(*, top_n: int, offenders: QuerySet, follow_up_until: dt.date
     return [_cohort(row, bounds[row["id"]], ranked[row["id"]], cases, top_n) for row in chosen]
 
 
-def _cohort(row: dict, bounds: tuple, ranked: list[tuple[int, int, float]], cases: list, top_n: int) -> TaskingCohort:
+def _cohort(row: Any, bounds: tuple, ranked: list[tuple[int, int, float]], cases: list, top_n: int) -> TaskingCohort:
     start, end = bounds
     opened_here: dict[int, int] = {}
     already: set[int] = set()

@@ -23,7 +23,7 @@ from offenders.models import Offence
 from offenders.seeding import SeedContext
 from offenders.seeding.bulk import insert_rows, next_id, reset_sequences
 from scoring.formula import ScoreTerms, offender_aggregates
-from scoring.models import RankingEntry, RankingSnapshot
+from scoring.models import RankingEntry, RankingSnapshot, ScoringPolicy
 from scoring.selectors import active_policy
 
 from .models import ActionStatus, Case, CaseStage, CaseStageChange, ExitReason, Outcome, PlanAction, Strand
@@ -47,9 +47,9 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 class HistorySeeder:
     """Month by month: rank, publish, task, then let the planted effect act on the tasked."""
 
-    def __init__(self, context: SeedContext):
+    def __init__(self, context: SeedContext, policy: ScoringPolicy):
         self.context, self.rng = context, context.random("history")
-        self.policy = active_policy()
+        self.policy = policy
         self.top_n = settings.PORTAL_TOP_N
         self.busy_until: dict[int, dt.date] = {}  # offender -> the day his history case closes
         self.counts = {"history rankings": 0, "history cases": 0, "offences changed by the planted effect": 0}
@@ -79,7 +79,8 @@ class HistorySeeder:
             if self.previous
             else {}
         )
-        entries, rank = [], 0
+        entries: list[RankingEntry] = []
+        rank = 0
         for position, row in enumerate(rows, start=1):
             rank = rank if entries and row["score"] == entries[-1].score else position  # ties share a rank
             entries.append(RankingEntry(
@@ -94,7 +95,8 @@ class HistorySeeder:
 
     def task(self, snapshot: RankingSnapshot, ranked: list[dict]) -> list[Case]:
         """Cases opened from this ranking on the top N not already in a case (most of them, not all)."""
-        rng, cases = self.rng, []
+        rng = self.rng
+        cases: list[Case] = []
         for row in ranked:
             if row["rank"] > self.top_n:
                 break
@@ -114,7 +116,7 @@ class HistorySeeder:
                 opened_by=self.supervisor, opened_by_username=self.supervisor.username,
                 opened_at=_at(opened_on), closed_at=_at(closed_on, 16), last_activity_at=_at(closed_on, 16),
             ))  # fmt: skip
-        times = [(case.opened_at, case.closed_at) for case in cases]
+        times = [(case.opened_at, case.last_activity_at) for case in cases]
         Case.objects.bulk_create(cases)
         for case, (opened_at, closed_at) in zip(cases, times, strict=True):  # auto_now_add set them to now
             case.opened_at, case.closed_at, case.last_activity_at = opened_at, closed_at, closed_at
@@ -133,6 +135,7 @@ class HistorySeeder:
                                                exit_reason=case.exit_reason if before else "",
                                                changed_by=self.supervisor,
                                                changed_by_username=self.supervisor.username))  # fmt: skip
+            closed_at = case.last_activity_at  # the day it closed (closed_at, typed optional, is the same)
             for strand, description, outcomes in HISTORY_ACTIONS:
                 done = rng.random() < 0.7
                 completed = case.opened_at + dt.timedelta(days=rng.randint(3, 50))
@@ -141,11 +144,12 @@ class HistorySeeder:
                     due_on=(case.opened_at + dt.timedelta(days=60)).date(), created_by=case.lead,
                     status=ActionStatus.DONE if done else ActionStatus.CANCELLED,
                     outcome=rng.choice(outcomes) if done else "",
-                    completed_at=min(completed, case.closed_at) if done else case.closed_at,
+                    completed_at=min(completed, closed_at) if done else closed_at,
                 ))  # fmt: skip
         CaseStageChange.objects.bulk_create(changes)
         for change in changes:
-            change.changed_at = change.case.opened_at if change.to_stage == CaseStage.TASKED else change.case.closed_at
+            case = change.case
+            change.changed_at = case.opened_at if change.to_stage == CaseStage.TASKED else case.last_activity_at
         CaseStageChange.objects.bulk_update(changes, ["changed_at"])
         PlanAction.objects.bulk_create(actions)
         for action in actions:
@@ -186,9 +190,10 @@ class HistorySeeder:
 
 def seed_history(context: SeedContext) -> dict[str, int]:
     """M months of published rankings and the tasking decided from each (after people, before cases)."""
-    if context.history_months <= 0 or active_policy() is None:
+    policy = active_policy()
+    if context.history_months <= 0 or policy is None:
         return {}
-    seeder = HistorySeeder(context)
+    seeder = HistorySeeder(context, policy)
     for months_ago in range(context.history_months, 0, -1):
         seeder.month(context.anchor - dt.timedelta(days=MONTH_DAYS * months_ago))
     return seeder.counts

@@ -48,7 +48,7 @@ def _proportional(result, column: int, n_treated: int, n_comparison: int) -> Est
     return Estimate(math.expm1(coefficient), math.expm1(low), math.expm1(high), n_treated, n_comparison)
 
 
-def _dummies(codes: np.ndarray) -> np.ndarray:
+def _dummies(codes: np.ndarray) -> np.ndarray | None:
     """One column per cohort after the first (the first is the intercept's)."""
     levels = np.unique(codes)
     return np.column_stack([(codes == level).astype(float) for level in levels[1:]]) if len(levels) > 1 else None

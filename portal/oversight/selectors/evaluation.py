@@ -2,7 +2,7 @@
 
 For each tasking cohort (cases/cohorts.py) with at least the horizon of follow-up, each offender's harm
 (CCHI days under the active policy) and offences in the horizon before the ranking's date and the
-horizon after are summed in the database, one grouped query per cohort. The tasked are compared with
+horizon after are summed in the database (one grouped query for every cohort). The tasked are compared with
 the next ranks down (difference in differences) and, at the rank-N cutoff, by a regression
 discontinuity (portal/oversight/estimators.py). No estimate is given from too little data: a warning
 says why instead. Pseudonymised: only counts, means and estimates leave this module.
@@ -10,6 +10,7 @@ says why instead. Pseudonymised: only counts, means and estimates leave this mod
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,44 +55,51 @@ def _counted_statuses(policy) -> list[str]:
     return ScoreTerms(policy, timezone.localdate()).counted_statuses
 
 
-def cohort_sums(*, policy, offender_ids: list[int], as_of: dt.date, horizon_days: int) -> dict[int, dict[str, float]]:
-    """Each offender's harm days and offences in the horizon before `as_of` (up to and including it) and
-    after it: one grouped query. Harm days sum whatever type the policy's days column has (whole or
+def member_sums(*, policy, members: set[tuple[int, dt.date]], horizon_days: int) -> dict[tuple, dict[str, float]]:
+    """For each (offender, ranking date): harm days and offences in the horizon before the date (up to and
+    including it) and after it. One grouped query sums each offender's counted offences per day in the
+    database (so the page's query count does not grow with the cohorts); the days are then added into
+    each member's two windows. Harm days sum whatever type the policy's days column has (whole or
     decimal); an offence type the policy does not list adds an offence but no harm days."""
-    if not offender_ids:
+    if not members:
         return {}
     horizon = dt.timedelta(days=horizon_days)
+    dates = [as_of for _, as_of in members]
     entry = FilteredRelation("offence_type__harm_entries", condition=Q(offence_type__harm_entries__policy=policy))
-    before = Q(occurred_on__lte=as_of)
     rows = (
         Offence.objects.filter(
-            offender_id__in=offender_ids,
-            occurred_on__gt=as_of - horizon,
-            occurred_on__lte=as_of + horizon,
+            offender_id__in=sorted({offender_id for offender_id, _ in members}),
+            occurred_on__gt=min(dates) - horizon,
+            occurred_on__lte=max(dates) + horizon,
             status__in=_counted_statuses(policy),
         )
         .annotate(policy_entry=entry)
-        .values("offender_id")
-        .annotate(
-            harm_days_before=Sum(F("policy_entry__days"), filter=before),
-            harm_days_after=Sum(F("policy_entry__days"), filter=~before),
-            offences_before=Count("id", filter=before),
-            offences_after=Count("id", filter=~before),
-        )
+        .values("offender_id", "occurred_on")
+        .annotate(harm=Sum(F("policy_entry__days")), offences=Count("id"))
         .order_by()
     )
-    return {
-        row["offender_id"]: {key: float(value or 0) for key, value in row.items() if key != "offender_id"}
-        for row in rows
-    }
+    days: dict[int, list[tuple[dt.date, float, int]]] = defaultdict(list)
+    for row in rows:
+        days[row["offender_id"]].append((row["occurred_on"], float(row["harm"] or 0), row["offences"]))
+    sums = {}
+    for offender_id, as_of in members:
+        total = dict.fromkeys(("harm_days_before", "harm_days_after", "offences_before", "offences_after"), 0.0)
+        for day, harm, offences in days.get(offender_id, ()):
+            side = "before" if as_of - horizon < day <= as_of else "after" if as_of < day <= as_of + horizon else None
+            if side:
+                total[f"harm_days_{side}"] += harm
+                total[f"offences_{side}"] += offences
+        sums[(offender_id, as_of)] = total
+    return sums
 
 
 def build_panel(cohorts: list[TaskingCohort], *, policy, horizon_days: int) -> Panel:
     columns: dict[str, list] = {"cohort": [], "offender": [], "treated": [], "above": [], "distance": []}
     outcomes: dict[str, list[float]] = {f"{key}_{side}": [] for key in OUTCOMES for side in ("before", "after")}
+    everyone = {(offender_id, cohort.as_of) for cohort in cohorts for offender_id in cohort.around_cutoff}
+    sums = member_sums(policy=policy, members=everyone, horizon_days=horizon_days)
     for index, cohort in enumerate(cohorts):
         members = cohort.around_cutoff
-        sums = cohort_sums(policy=policy, offender_ids=list(members), as_of=cohort.as_of, horizon_days=horizon_days)
         scores = [score for score, _ in members.values()]
         spread = (max(scores) - min(scores)) / 2 if scores else 0
         for offender_id, (score, above) in members.items():
@@ -101,7 +109,7 @@ def build_panel(cohorts: list[TaskingCohort], *, policy, horizon_days: int) -> P
             columns["above"].append(1 if above else 0)
             cutoff = cohort.cutoff_score or 0
             columns["distance"].append((score - cutoff) / spread if spread else 0.0)
-            row = sums.get(offender_id, {})
+            row = sums[(offender_id, cohort.as_of)]
             for key in outcomes:
                 outcomes[key].append(row.get(key, 0.0))
     arrays = {key: np.asarray(values) for key, values in columns.items()}
@@ -113,13 +121,13 @@ def build_panel(cohorts: list[TaskingCohort], *, policy, horizon_days: int) -> P
     )  # fmt: skip
 
 
-def _estimate_row(method: str, outcome: str, estimate: estimators.Estimate | None, n: tuple[int, int]) -> dict:
+def _estimate_row(method: str, outcome: str, estimate: estimators.Estimate, n: tuple[int, int]) -> dict:
     return {
         "method": method,
         "outcome": outcome,
-        "effect": None if estimate is None else round(estimate.effect, 4),
-        "ci_low": None if estimate is None else round(estimate.ci_low, 4),
-        "ci_high": None if estimate is None else round(estimate.ci_high, 4),
+        "effect": round(estimate.effect, 4),
+        "ci_low": round(estimate.ci_low, 4),
+        "ci_high": round(estimate.ci_high, 4),
         "n_treated": n[0],
         "n_comparison": n[1],
     }
@@ -127,42 +135,30 @@ def _estimate_row(method: str, outcome: str, estimate: estimators.Estimate | Non
 
 def _estimates(panel: Panel, warnings: list[str]) -> list[dict]:
     did = panel.treated >= 0
-    n_did = (int((panel.treated == 1).sum()), int((panel.treated == 0).sum()))
-    n_rdd = (int(panel.above.sum()), int(len(panel.above) - panel.above.sum()))
+    designs = [
+        ("did", "Difference in differences", "tasked and", "comparison offenders",
+         (int((panel.treated == 1).sum()), int((panel.treated == 0).sum())),
+         lambda outcome: estimators.difference_in_differences(
+             panel.before[outcome][did], panel.after[outcome][did], panel.treated[did], panel.cohort[did],
+             panel.offender[did])),
+        ("rdd", "Regression discontinuity", "above and", "below the cutoff",
+         (int(panel.above.sum()), int(len(panel.above) - panel.above.sum())),
+         lambda outcome: estimators.regression_discontinuity(
+             panel.after[outcome], panel.distance, panel.above, panel.cohort, panel.offender)),
+    ]  # fmt: skip
     rows = []
-    for outcome in OUTCOMES:
-        estimate = None
-        if min(n_did) < MIN_GROUP:
-            if outcome == "harm_days":
-                warnings.append(
-                    f"Difference in differences: {n_did[0]} tasked and {n_did[1]} comparison offenders; "
-                    f"at least {MIN_GROUP} of each are needed, so no estimate is given."
-                )
-        else:
+    for method, name, first, second, sizes, fit in designs:
+        if min(sizes) < MIN_GROUP:
+            warnings.append(
+                f"{name}: {sizes[0]} {first} {sizes[1]} {second}; at least {MIN_GROUP} in each are needed, "
+                "so no estimate is given."
+            )
+            continue
+        for outcome in OUTCOMES:
             try:
-                estimate = estimators.difference_in_differences(
-                    panel.before[outcome][did], panel.after[outcome][did], panel.treated[did],
-                    panel.cohort[did], panel.offender[did],
-                )  # fmt: skip
+                rows.append(_estimate_row(method, outcome, fit(outcome), sizes))
             except estimators.EstimateError as error:
-                warnings.append(f"Difference in differences ({OUTCOMES[outcome]}): no estimate, {error}.")
-        rows.append(_estimate_row("did", outcome, estimate, n_did))
-    for outcome in OUTCOMES:
-        estimate = None
-        if min(n_rdd) < MIN_GROUP:
-            if outcome == "harm_days":
-                warnings.append(
-                    f"Regression discontinuity: {n_rdd[0]} above and {n_rdd[1]} below the cutoff; "
-                    f"at least {MIN_GROUP} on each side are needed, so no estimate is given."
-                )
-        else:
-            try:
-                estimate = estimators.regression_discontinuity(
-                    panel.after[outcome], panel.distance, panel.above, panel.cohort, panel.offender
-                )
-            except estimators.EstimateError as error:
-                warnings.append(f"Regression discontinuity ({OUTCOMES[outcome]}): no estimate, {error}.")
-        rows.append(_estimate_row("rdd", outcome, estimate, n_rdd))
+                warnings.append(f"{name} ({OUTCOMES[outcome]}): no estimate, {error}.")
     return rows
 
 
@@ -176,7 +172,7 @@ def _group_rows(panel: Panel) -> list[dict]:
             after = float(panel.after[outcome][mask].mean()) if mask.any() else None
             row[f"{outcome}_before"] = None if before is None else round(before, 2)
             row[f"{outcome}_after"] = None if after is None else round(after, 2)
-            row[f"{outcome}_change"] = round(after / before - 1, 4) if before else None
+            row[f"{outcome}_change"] = round(after / before - 1, 4) if before and after is not None else None
         rows.append(row)
     return rows
 
@@ -244,7 +240,7 @@ def tasking_evaluation(*, user, horizon_days: int = DEFAULT_HORIZON_DAYS, today:
     else:
         panel = build_panel(cohorts, policy=policy, horizon_days=horizon_days)
         answer["groups"] = _group_rows(panel)
-        answer["estimates"] = [row for row in _estimates(panel, warnings) if row["effect"] is not None]
+        answer["estimates"] = _estimates(panel, warnings)
     answer["summary"] = summary_sentences(answer)
     return answer
 
@@ -302,12 +298,11 @@ ESTIMATE_COLUMNS = [
 GROUP_COLUMNS = [
     Column("group", "Group"),
     Column("offenders", "Offenders", True),
-    Column("harm_days_before", "Harm days before (mean)", True),
-    Column("harm_days_after", "Harm days after (mean)", True),
-    Column("harm_days_change", "Change in harm", True),
-    Column("offences_before", "Offences before (mean)", True),
-    Column("offences_after", "Offences after (mean)", True),
-    Column("offences_change", "Change in offences", True),
+    *[
+        Column(f"{key}_{part}", f"{label} {words}", True)
+        for key, label in (("harm_days", "Harm days"), ("offences", "Offences"))
+        for part, words in (("before", "before (mean)"), ("after", "after (mean)"), ("change", "(proportional change)"))
+    ],
 ]
 COHORT_COLUMNS = [
     Column("snapshot", "Ranking", True),
