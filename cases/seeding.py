@@ -244,6 +244,9 @@ def seed_cases(context: SeedContext) -> dict[str, int]:
     officers, supervisors = case_people(context.faker("cases"))
     seeder = CaseSeeder(context, officers, supervisors)
     already = set(Case.objects.open().values_list("offender_id", flat=True))
+    # and those whose case in the seeded history (cases/history.py) ran into the months these cases start in
+    recent = timezone.make_aware(dt.datetime.combine(context.anchor - dt.timedelta(days=120), dt.time.min))
+    already |= set(Case.objects.filter(closed_at__gte=recent).values_list("offender_id", flat=True))
     top = highest_harm_offenders(anchor=context.anchor, limit=CASES)
     for index, (offender_id, harm) in enumerate(top):
         if offender_id not in already:

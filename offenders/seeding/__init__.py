@@ -25,6 +25,8 @@ class SeedContext:
     offenders: int
     anchor: dt.date
     batch_size: int = 5000
+    history_months: int = 0  # months of past published rankings and tasking (seed_demo --history-months)
+    tasking_effect: float = 0.0  # the planted proportional change in tasked offenders' later harm
     counts: dict[str, int] = field(default_factory=dict)
 
     @property

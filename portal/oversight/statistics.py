@@ -3,8 +3,9 @@
 Pure functions with no Django in them, so every figure can be checked by hand in a test. The relative
 rate index (RRI) compares how often one group passes from one stage to the next with how often everyone
 else does; its 95% confidence interval uses the log method (Katz et al.), which is what the youth-justice
-and policing disproportionality toolkits publish, and 0.8 to 1.25 is the "four-fifths" band outside which
-a figure is flagged for a person to look at.
+and policing disproportionality toolkits publish, and 0.8 to 1.25 is the "four-fifths" band. A group-step
+is flagged for a person to look at only when its whole interval lies outside that band; a small group
+(fewer than five) is "too few to tell" (docs/decisions/1100).
 """
 
 import math
@@ -39,9 +40,24 @@ class RateComparison:
 
     @property
     def flagged(self) -> bool:
-        """Outside 0.8 to 1.25; an index that cannot be computed is not flagged (it is shown as such)."""
-        # Rounded so that 8/100 against 10/100 (0.7999999... in floating point) counts as the 0.8 it is.
+        """The whole 95% interval lies outside 0.8 to 1.25: the index is beyond the band by more than chance.
+
+        An index outside the band whose interval reaches into it is not flagged (on random data about one
+        group-step in ten would be, by chance alone); neither is one without an interval, or from a group
+        too small to tell (`too_few_to_tell`). Rounded so 0.7999999... in floating point counts as 0.8."""
+        if self.too_few_to_tell or self.low is None or self.high is None:
+            return False
+        return round(self.high, 9) < FLAG_LOW or round(self.low, 9) > FLAG_HIGH
+
+    @property
+    def outside_band(self) -> bool:
+        """The index itself (not its interval) is outside 0.8 to 1.25: shown, but not a flag on its own."""
         return self.rri is not None and not (FLAG_LOW <= round(self.rri, 9) <= FLAG_HIGH)
+
+    @property
+    def too_few_to_tell(self) -> bool:
+        """Fewer than five in either count: the index swings on one or two people, so nothing is said."""
+        return self.small_numbers
 
     @property
     def significant(self) -> bool:

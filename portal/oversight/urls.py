@@ -8,7 +8,7 @@ from django.urls import include, path
 
 from . import views
 
-REPORT_PAGES = ("outcomes", "disproportionality", "access", "governance", "data-quality")
+REPORT_PAGES = ("outcomes", "disproportionality", "access", "governance", "data-quality", "evaluation")
 
 urlpatterns = [
     path("", views.OversightIndexView.as_view(), name="oversight-index"),

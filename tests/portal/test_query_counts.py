@@ -24,6 +24,9 @@ from tests.query_counts import Baseline, count_queries, request_key, sql_shapes,
 EVERYONE = ("officer", "supervisor", "admin", "oversight")
 FRONT_LINE = ("officer", "supervisor")
 ACCOUNTABILITY = ("supervisor", "admin", "oversight")
+# The evaluation lists no records: estimates and group means over every cohort, whose rows are summed in
+# one grouped query however many cohorts there are (docs/evaluation.md).
+EVALUATION = "estimates and means, no records listed; one grouped query for every cohort"
 AUDITORS = ("admin", "oversight")
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
@@ -66,7 +69,8 @@ PAGES = [
     Pinned("/scoring/runs/{run}/progress/", EVERYONE),  # polled twice a second while a run goes
     Pinned("/oversight/", ACCOUNTABILITY, fixed="the list of reports"),
     Pinned("/oversight/transparency/", ACCOUNTABILITY),
-    *[Pinned(f"/oversight/{name}/", ACCOUNTABILITY) for name in REPORTS if name != "outcomes"],
+    *[Pinned(f"/oversight/{name}/", ACCOUNTABILITY) for name in REPORTS if name not in ("outcomes", "evaluation")],
+    Pinned("/oversight/evaluation/", ACCOUNTABILITY, fixed=EVALUATION),
     Pinned("/oversight/outcomes/", ACCOUNTABILITY, fixed=FIXED_GROUPS),
     Pinned("/oversight/access/?format=csv", ACCOUNTABILITY, variant="csv"),
     Pinned("/oversight/audit/", AUDITORS, fixed="a full page of 50 events in both worlds (the filtered one grows)"),
@@ -94,12 +98,18 @@ API_REQUESTS = [
     # Verifying reads the whole chain in one streamed query (chunks of 2,000 from one cursor), so its
     # count stays flat while its time grows with the log: the count is pinned here, the time is not.
     Pinned(f"{API}/audit/verify/", AUDITORS, fixed="one answer about the whole chain"),
-    *[Pinned(f"{API}/reports/{name}/", ACCOUNTABILITY, variant=name) for name in REPORTS if name != "outcomes"],
+    *[
+        Pinned(f"{API}/reports/{name}/", ACCOUNTABILITY, variant=name)
+        for name in REPORTS
+        if name not in ("outcomes", "evaluation")
+    ],
     *[
         Pinned(f"{API}/reports/{name}/?format=csv", ACCOUNTABILITY, variant=f"{name}, csv")
         for name in REPORTS
-        if name != "outcomes"
+        if name not in ("outcomes", "evaluation")
     ],
+    Pinned(f"{API}/reports/evaluation/", ACCOUNTABILITY, fixed=EVALUATION),
+    Pinned(f"{API}/reports/evaluation/?format=csv", ACCOUNTABILITY, variant="csv", fixed=EVALUATION),
     Pinned(f"{API}/reports/outcomes/", ACCOUNTABILITY, variant="outcomes", fixed=FIXED_GROUPS),
     Pinned(f"{API}/reports/outcomes/?format=csv", ACCOUNTABILITY, variant="outcomes, csv", fixed=FIXED_GROUPS),
 ]

@@ -13,6 +13,8 @@ from portal.accounts.guards import capability_permission
 from ..exports import csv_response, report_filename, report_rows
 from ..filters import period_from
 from ..selectors import REPORTS, report_build
+from ..selectors.base import Period
+from ..selectors.evaluation import DEFAULT_HORIZON_DAYS, tasking_evaluation
 from ..services import report_access_record
 from .serializers import ReportSerializer
 
@@ -70,3 +72,33 @@ class ReportAPIView(APIView):
             return csv_response(report_rows(report, table_key=table_key), filename=report_filename(report, table_key))
         report_access_record(name=name, period=period, exported=False)
         return Response(ReportSerializer(report).data)
+
+
+class EvaluationAPIView(APIView):
+    """`reports/evaluation/`: does tasking reduce harm? `{horizon_days, cohorts, estimates, warnings}` (JSON),
+    or the estimates as CSV with `?format=csv`. `?horizon=DAYS` (30-730, default 180)."""
+
+    permission_classes = [IsAuthenticated, capability_permission("reports.view")]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="reports_evaluation_retrieve",
+        parameters=[
+            OpenApiParameter("horizon", OpenApiTypes.INT, description="days before and after (default 180)"),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: OpenApiResponse(description="bad horizon")},
+    )
+    def get(self, request):
+        raw = request.query_params.get("horizon") or str(DEFAULT_HORIZON_DAYS)
+        if not raw.isdigit() or not 30 <= int(raw) <= 730:
+            raise ValidationError({"horizon": ["A whole number of days from 30 to 730."]})
+        answer = tasking_evaluation(user=request.user, horizon_days=int(raw))
+        period = Period.default()
+        if request.accepted_renderer.format == "csv":
+            report_access_record(name="evaluation", period=period, exported=True, table="estimates")
+            columns = ["method", "outcome", "effect", "ci_low", "ci_high", "n_treated", "n_comparison"]
+            rows = [columns, *([row[key] for key in columns] for row in answer["estimates"])]
+            return csv_response(rows, filename=f"evaluation-{answer['horizon_days']}-days.csv")
+        report_access_record(name="evaluation", period=period, exported=False)
+        return Response(answer)

@@ -9,6 +9,7 @@ from .access import access_report
 from .base import Period, Report
 from .data_quality import data_quality_report
 from .disproportionality import disproportionality_report
+from .evaluation import evaluation_report
 from .governance import governance_report
 from .outcomes import outcomes_report
 
@@ -20,6 +21,7 @@ REPORTS: dict[str, ReportBuilder] = {
     "access": access_report,
     "governance": governance_report,
     "data-quality": data_quality_report,
+    "evaluation": evaluation_report,
 }
 
 REPORT_TITLES: dict[str, str] = {
@@ -28,6 +30,7 @@ REPORT_TITLES: dict[str, str] = {
     "access": "Access",
     "governance": "Governance",
     "data-quality": "Data quality",
+    "evaluation": "Does tasking work? (evaluation)",
 }
 
 

@@ -1,6 +1,7 @@
 """Disproportionality: is any group over- or under-represented as people move from scored, to eligible
 for ranking, to the top N, to tasked? Shares at each stage, and the relative rate index of each step
-(the group's rate of progressing against everyone else's) with a 95% interval, flagged outside 0.8-1.25.
+(the group's rate of progressing against everyone else's) with a 95% interval, flagged when the whole
+interval lies outside 0.8-1.25.
 
 Stages: every offender with a live score; those eligible for ranking (live); the top N of the ranking
 in force at the end of the period (ties at the boundary included); offenders tasked in the period.
@@ -99,7 +100,9 @@ def rri_rows(dimension, counts) -> list[dict]:
 
 def _rri_row(dimension_title: str, group: str, step: str, result) -> dict:
     flag = ""
-    if result.flagged:
+    if result.too_few_to_tell:
+        flag = "too few to tell"
+    elif result.flagged:
         flag = "above 1.25" if result.rri > statistics.FLAG_HIGH else "below 0.8"
     return {
         "dimension": dimension_title,
@@ -206,7 +209,7 @@ def _rri_chart(rri: list[dict]) -> list[Chart]:
     for bound in (statistics.FLAG_LOW, statistics.FLAG_HIGH):
         datasets.append({"type": "line", "label": f"{bound:g}", "data": [bound] * len(ETHNIC_GROUPS),
                          "pointRadius": 0, "borderDash": [6, 4], "colour": "#505a5f"})  # fmt: skip
-    title = "Relative rate index by ethnic group (flagged outside 0.8 to 1.25)"
+    title = "Relative rate index by ethnic group (the 0.8 to 1.25 band marked)"
     return [Chart("ethnicity-rri", title, "bar", ETHNIC_GROUPS, datasets, "relative rate index")]
 
 
@@ -240,15 +243,17 @@ def _figures(stages: dict, snapshot, all_rri: list[dict], top_n: int) -> list[Fi
         Figure(f"In the top {top_n}", stages["top"].count() if stages["top"] is not None else None,
                published or "no ranking published"),
         Figure("Offenders tasked in the period", stages["tasked"].count() or None),
-        Figure("Group-steps flagged outside 0.8 to 1.25",
-               sum(1 for row in all_rri if row["flag"]) if all_rri else None),
+        Figure("Group-steps flagged (95% interval wholly outside 0.8 to 1.25)",
+               sum(1 for row in all_rri if row["flag"] in FLAGS) if all_rri else None),
     ]  # fmt: skip
 
 
 RRI_NOTE = (
     "Each group's rate of progressing from the stage before, divided by everyone else's; "
-    "95% interval by the log method; flagged outside 0.8 to 1.25."
+    "95% interval by the log method; flagged only when the whole interval lies outside 0.8 to 1.25; "
+    "fewer than five in either count is too few to tell."
 )
+FLAGS = ("above 1.25", "below 0.8")
 STAGES_NOTE = (
     "Scored and eligible are today's live scores; the top N is the ranking in force at the end of the period; "
     "tasked counts cases opened in the period. Ethnicity, sex and age are never inputs to the score: they are "

@@ -51,17 +51,17 @@ def test_eligible_of_scored(scenario):
     # Black: 4/5 against 6/15 others = 2.0; SE = sqrt(1/4 - 1/5 + 1/6 - 1/15) = 0.3873 -> 0.936 .. 4.273
     black = rri(scenario, "Black", "Eligible of scored")
     assert (black["rri"], black["ci_low"], black["ci_high"]) == (2.0, 0.936, 4.273)
-    assert black["flag"] == "above 1.25" and black["significant"] is False and black["group_count"] == "4 of 5"
+    assert black["flag"] == "too few to tell" and black["significant"] is False and black["group_count"] == "4 of 5"
     # White: 6/10 against 4/10 = 1.5; SE = sqrt(1/6 - 1/10 + 1/4 - 1/10) = 0.4655 -> 0.602 .. 3.735
     white = rri(scenario, "White", "Eligible of scored")
     assert (white["rri"], white["ci_low"], white["ci_high"]) == (1.5, 0.602, 3.735)
-    # Not stated: 0/5 against 10/15: index 0, no interval (log of zero), flagged.
+    # Not stated: 0/5 against 10/15: index 0, no interval (log of zero): too few to tell, not flagged.
     unstated = rri(scenario, "Not stated", "Eligible of scored")
     assert (unstated["rri"], unstated["ci_low"], unstated["ci_high"], unstated["flag"]) == (
         0.0,
         None,
         None,
-        "below 0.8",
+        "too few to tell",
     )
 
 
@@ -70,11 +70,16 @@ def test_top_n_of_ranked_and_tasked_of_top_n(scenario):
     black = rri(scenario, "Black", "Top N of ranked")
     assert (black["rri"], black["ci_low"], black["ci_high"]) == (1.5, 0.336, 6.702)
     white = rri(scenario, "White", "Top N of ranked")
-    assert (white["rri"], white["ci_low"], white["ci_high"], white["flag"]) == (0.667, 0.149, 2.979, "below 0.8")
+    assert (white["rri"], white["ci_low"], white["ci_high"], white["flag"]) == (0.667, 0.149, 2.979, "too few to tell")
     # Tasked of the top 4: 1 of 2 each: 1.0 with exp(+-1.96 * 1) -> 0.141 .. 7.099; the white offender
     # tasked from rank 7 is in the tasked share but not in this step.
     tasked = rri(scenario, "Black", "Tasked of top N")
-    assert (tasked["rri"], tasked["ci_low"], tasked["ci_high"], tasked["flag"]) == (1.0, 0.141, 7.099, "")
+    assert (tasked["rri"], tasked["ci_low"], tasked["ci_high"], tasked["flag"]) == (
+        1.0,
+        0.141,
+        7.099,
+        "too few to tell",
+    )
     assert tasked["small_numbers"] is True
     steps = {(r["group"], r["step"]) for r in scenario.table("rri").preview()[0] if r["dimension"].startswith("Eth")}
     assert ("Not stated", "Top N of ranked") not in steps  # nobody not stated was ranked: no base, no index

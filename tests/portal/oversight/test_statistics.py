@@ -18,12 +18,13 @@ def test_relative_rate_index_and_interval_by_hand():
     assert result.flagged and result.significant and not result.small_numbers
 
 
-def test_low_index_is_flagged_and_interval_below_one():
-    # 10/50 = 0.2 against 40/100 = 0.4: RRI 0.5, interval 0.2733 .. 0.9148 (by hand as above).
+def test_low_index_with_an_interval_reaching_the_band_is_not_flagged():
+    # 10/50 = 0.2 against 40/100 = 0.4: RRI 0.5, interval 0.2733 .. 0.9148 (by hand as above): below 1, so
+    # significant, but its top end is inside 0.8 to 1.25, so not flagged.
     result = relative_rate_index(10, 50, 40, 100)
     assert result.rri == pytest.approx(0.5)
     assert (result.low, result.high) == (pytest.approx(0.27328, abs=1e-4), pytest.approx(0.91481, abs=1e-4))
-    assert result.flagged and result.significant
+    assert result.significant and result.outside_band and not result.flagged
 
 
 @pytest.mark.parametrize(
@@ -31,12 +32,17 @@ def test_low_index_is_flagged_and_interval_below_one():
     [
         (8, 100, 10, 100, False),
         (125, 1000, 100, 1000, False),
-        (79, 1000, 100, 1000, True),
-        (126, 1000, 100, 1000, True),
+        (79, 1000, 100, 1000, False),  # index 0.79, but its interval (0.60 .. 1.05) reaches into the band
+        (126, 1000, 100, 1000, False),  # index 1.26, interval 0.99 .. 1.60: inside the band in part
+        (500, 1000, 100, 1000, True),  # 5.0, interval 4.1 .. 6.1: wholly above 1.25
+        (50, 1000, 200, 1000, True),  # 0.25, interval 0.19 .. 0.34: wholly below 0.8
+        (4, 5, 6, 15, False),  # index 2.0 but four people: too few to tell
     ],
 )
-def test_flag_band_is_point_eight_to_one_point_two_five(a, n1, b, n2, flagged):
-    assert relative_rate_index(a, n1, b, n2).flagged is flagged
+def test_flagged_only_when_the_whole_interval_is_outside_the_band(a, n1, b, n2, flagged):
+    result = relative_rate_index(a, n1, b, n2)
+    assert result.flagged is flagged
+    assert result.outside_band is (not 0.8 <= round(result.rri, 9) <= 1.25)
 
 
 def test_equal_rates_interval_contains_one():
