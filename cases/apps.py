@@ -12,4 +12,4 @@ class CasesConfig(AppConfig):
         from . import permissions, selectors  # noqa: F401
 
         # The offender's profile (an offenders page) shows his cases below his offences (ADR 0505).
-        hooks.register(profile_panel=("below", "cases/offender_cases_panel.html", selectors.offender_cases_panel))
+        hooks.register(profile_panel=("beside", "cases/offender_cases_panel.html", selectors.offender_cases_panel))
