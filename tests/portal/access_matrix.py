@@ -128,6 +128,7 @@ WEB_ROWS = [
     ],  # fmt: skip
     Row("GET", "/oversight/access/?format=csv", ACCOUNTABILITY),
     Row("GET", "/oversight/audit/", AUDITORS),
+    Row("GET", "/oversight/audit/export/", AUDITORS, note="CSV of the filtered events; recorded"),
     # the Django admin (users and tokens): every /admin/ URL is behind the same gate
     Row("GET", "/admin/", ADMINS),
     Row("GET", "/admin/accounts/user/", ADMINS),
