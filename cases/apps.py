@@ -12,7 +12,7 @@ class CasesConfig(AppConfig):
         from . import permissions, records, selectors  # noqa: F401
 
         # The offender's profile (an offenders page) shows his cases below his offences (ADR 0505).
-        hooks.register(profile_panel=("below", "cases/offender_cases_panel.html", selectors.offender_cases_panel))
+        hooks.register(profile_panel=("beside", "cases/offender_cases_panel.html", selectors.offender_cases_panel))
         # Records review and disposal (docs/records.md): an open case blocks disposal; disposal erases the
         # cases' free text; the subject access bundle lists his cases' decisions and stages.
         hooks.register(

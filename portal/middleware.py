@@ -1,7 +1,12 @@
 """Request checks that hold for every page and endpoint, before any view (or audit record) sees the input."""
 
-from django.http import JsonResponse
+import logging
+
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 NUL = "\x00"
 NUL_MESSAGE = "Null characters are not allowed."
@@ -26,3 +31,39 @@ class RejectNulQueryMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": NUL_MESSAGE, **{key: [NUL_MESSAGE] for key in named}}, status=400)
         return render(request, "400.html", {"message": NUL_MESSAGE, "parameters": named}, status=400)
+
+
+DEBUG_PAGE_MARK = b"DEBUG = True"  # what Django's technical 404 and 500 pages say of themselves
+logger = logging.getLogger("portal.errors")
+
+
+class FriendlyErrorPagesMiddleware:
+    """The portal's own 404 and 500 pages in every mode the demo runs in, DEBUG included: a stale page
+    number or a mistyped address must not show Django's debug page (it lists every URL pattern, and
+    a traceback shows settings and local values). The API keeps its JSON answers. With DEBUG on, the
+    traceback still goes to the console log; PORTAL_DEBUG_ERROR_PAGES=1 brings Django's pages back for
+    a developer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _applies(self, request) -> bool:
+        return settings.DEBUG and not settings.PORTAL_DEBUG_ERROR_PAGES and not request.path.startswith("/api/")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and self._applies(request) and DEBUG_PAGE_MARK in _content_of(response):
+            return render(request, "404.html", status=404)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404 | PermissionDenied | BadRequest | SuspiciousOperation):
+            return None  # their own handlers (or the 404 replacement above) answer these
+        if not self._applies(request):
+            return None
+        logger.exception("Unhandled error on %s", request.path)
+        return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _content_of(response) -> bytes:
+    return b"" if getattr(response, "streaming", False) else response.content

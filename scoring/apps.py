@@ -17,7 +17,7 @@ class ScoringConfig(AppConfig):
             score_update_waiting=selectors.rescore_waiting,
             offence_codes=selectors.active_policy_codes,
             score_summary=selectors.offender_score_breakdown,
-            profile_panel=("beside", "scoring/offender_score_panel.html", selectors.offender_score_panel),
+            profile_panel=("below", "scoring/offender_score_panel.html", selectors.offender_score_panel),
             record_eraser=services.offender_scores_erase,
             import_page=hooks.ImportPage("upload-harm-index/", admin.harm_index_upload, "upload_harm_index"),
         )

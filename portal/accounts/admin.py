@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 
 from .models import ApiToken, User
 from .roles import ROLES_NEEDING_MFA, Role, holds_grant, role_names, user_role
-from .services import token_revoke, user_access_check, user_deactivate, user_password_set, user_update
+from .services import token_revoke, totp_reset, user_access_check, user_deactivate, user_password_set, user_update
 from .totp import totp_device_of
 
 # The administrator on the "change password" page: Django's view builds the form without the request.
@@ -109,6 +109,19 @@ class UserAccessCreationForm(AccessFieldsMixin, AdminUserCreationForm):
     pass
 
 
+def _each(request, users, service) -> int:
+    """Call `service(user=..., by=administrator)` for each selected user; returns how many succeeded,
+    and shows each refusal as an error message."""
+    done = 0
+    for user in users:
+        try:
+            service(user=user, by=request.user)
+            done += 1
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return done
+
+
 @admin.register(User)
 class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
     change_password_form = AuditedPasswordChangeForm
@@ -128,7 +141,7 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
     filter_horizontal = ()
     list_display = ("username", "first_name", "last_name", "is_active", "last_login")
     list_filter = ("groups", "is_active")
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_authenticator"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -144,24 +157,24 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
 
     @admin.action(description="Deactivate: end their sessions and revoke their tokens")
     def deactivate(self, request, queryset):
-        done = 0
-        for user in queryset.filter(is_active=True):
-            try:
-                user_deactivate(user=user, by=request.user)
-                done += 1
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+        done = _each(request, queryset.filter(is_active=True), user_deactivate)
         if done:
             messages.success(request, f"Deactivated {done}; their sessions and tokens no longer work.")
+
+    @admin.action(description="Reset authenticator: they set up a new one at their next sign-in")
+    def reset_authenticator(self, request, queryset):
+        done = _each(request, queryset, totp_reset)
+        if done:
+            messages.success(request, f"Reset {done}; each sets up an authenticator at their next sign-in.")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         user_update(user=obj, role=data["role"], restricted_access=data["restricted_access"], by=request.user)
         if user_role(obj) in ROLES_NEEDING_MFA and totp_device_of(obj) is None:
-            messages.warning(
+            messages.info(
                 request,
-                f"{obj.username} has no authenticator enrolled, so cannot sign in; admin and oversight "
-                "accounts are created with `manage.py createuser`, which enrols one.",
+                f"{obj.username} has no authenticator yet: at their first sign-in, after their password, "
+                "the portal shows them a QR code and key to set one up.",
             )
 
 

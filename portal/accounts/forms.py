@@ -1,4 +1,5 @@
-"""The sign-in form: password, and a TOTP code for admin and oversight (or anyone enrolled)."""
+"""The sign-in form: password, and a TOTP code for admin and oversight (or anyone enrolled); and the
+code that confirms an authenticator being enrolled."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -21,8 +22,8 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "otp_required": "Enter the six-digit code from your authenticator app.",
         "otp_invalid": "That authenticator code is wrong or has expired.",
-        "otp_not_enrolled": "Your account needs an authenticator app; ask an administrator to enrol one.",
     }
+    enrolment_needed = False  # set by clean(): the password was right and an authenticator is to be enrolled
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -38,8 +39,9 @@ class LoginForm(AuthenticationForm):
             return cleaned
         device = totp_device_of(user)
         if device is None:
-            if user_role(user) in ROLES_NEEDING_MFA:
-                self._otp_failed("otp_not_enrolled")
+            # First sign-in (or after an administrator's reset): the person enrols their own authenticator
+            # next (views.TotpEnrolView), and is signed in only once it gives a right code.
+            self.enrolment_needed = user_role(user) in ROLES_NEEDING_MFA
             return cleaned
         token = (cleaned.get("otp_token") or "").strip()
         if not token:
@@ -57,3 +59,26 @@ class LoginForm(AuthenticationForm):
         )
         self.user_cache = None
         raise forms.ValidationError(self.error_messages[code], code=code)
+
+
+class TotpEnrolForm(forms.Form):
+    otp_token = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the six-digit code your authenticator app shows."},
+    )
+
+
+GOVUK_SELECT = "govuk-select"
+
+
+class TokenIssueForm(forms.Form):
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label="Person", empty_label="Choose a person", widget=forms.Select(attrs={"class": GOVUK_SELECT})
+    )
+    days = forms.IntegerField(label="Lasts (days)", min_value=1, max_value=366, initial=30)
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = holders

@@ -32,3 +32,17 @@ def sign_in_address_wait(*, address: str, now: datetime | None = None) -> int:
     if len(latest) < limit or latest[0] - latest[-1] >= period:
         return 0
     return max(0, math.ceil((latest[0] + period - now).total_seconds()))
+
+
+def api_tokens_listed(*, limit: int = 200):
+    """The API tokens an administrator manages on the tokens page: newest first, with their holders."""
+    from .models import ApiToken
+
+    return ApiToken.objects.select_related("user").order_by("-created_at", "-pk")[:limit]
+
+
+def token_holders():
+    """The active people a token may be issued to (any role: a token acts with its holder's rights)."""
+    from .models import User
+
+    return User.objects.filter(is_active=True).order_by("username")

@@ -19,9 +19,9 @@ from django.utils import timezone
 from portal.audit.services import audit_record, model_changes
 
 from .models import ApiToken, User
-from .permissions import person_of, require
+from .permissions import person_of, refuse, require
 from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role, holds_grant, role_names
-from .totp import totp_device_enrol, totp_secret_of
+from .totp import totp_device_enrol, totp_device_of, totp_secret_of
 
 MANAGE_REFUSAL = "Only an administrator may manage users, their roles and their tokens."
 AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
@@ -310,3 +310,50 @@ def session_end(*, request, reason: str) -> None:
     user = request.user
     audit_record(action="auth.session_ended", target=user, object_repr=user.username, changes={"reason": reason})
     logout(request)
+
+
+def totp_enrolment_begin(*, user, by):
+    """The authenticator a person is enrolling at their first sign-in (password checked, no code yet):
+    an unconfirmed TOTP device, the same one on every reload until it is confirmed. `by` is that person;
+    nobody else may enrol for them (an administrator resets, the person enrols)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if by.pk != user.pk or totp_device_of(user) is not None:
+        refuse(person_of(by), "An authenticator is enrolled by its owner, once.", capability="mfa.enrol", target=user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        with transaction.atomic():
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+            audit_record(action="user.totp_enrol_start", target=user, object_repr=user.username)
+    return device
+
+
+def totp_enrolment_confirm(*, device, token: str, by) -> bool:
+    """Confirm an enrolling authenticator with a code from it; returns whether the code was right. The
+    secret itself is never recorded, only that the person enrolled."""
+    if by.pk != device.user_id or device.confirmed:
+        refuse(person_of(by), "An authenticator is enrolled by its owner, once.", capability="mfa.enrol")
+    if not device.verify_token(token.strip()):
+        return False
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        type(device).objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+        audit_record(action="user.totp_enrol", target=device.user, object_repr=device.user.username)
+    return True
+
+
+def totp_reset(*, user, by) -> None:
+    """Remove a person's authenticator (lost phone): they enrol a new one at their next sign-in, and
+    every session they hold ends now. An administrator, never for themselves."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require(by, "users.manage", refusal=MANAGE_REFUSAL)
+    if by.pk == user.pk:
+        raise ValidationError("You cannot reset your own authenticator; ask another administrator.")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        user.sessions_valid_after = timezone.now()
+        user.save(update_fields=["sessions_valid_after"])
+        _sessions_delete(user)
+        audit_record(action="user.totp_reset", target=user, object_repr=user.username, changes={"devices": removed})

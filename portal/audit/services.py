@@ -302,3 +302,9 @@ def audit_log_read(*, filters: dict[str, Any], page: Any = None) -> AuditEvent:
     """Reading the audit log is itself recorded (who looked at whose trail)."""
     used = {name: str(value) for name, value in filters.items() if value not in (None, "")}
     return audit_record(action="audit.read", target_type="audit.auditevent", changes={"filters": used, "page": page})
+
+
+def audit_log_exported(*, filters: dict[str, Any]) -> AuditEvent:
+    """An export of the audit log (CSV) is recorded with the filters that chose its events."""
+    used = {name: str(value) for name, value in filters.items() if value not in (None, "")}
+    return audit_record(action="audit.export", target_type="audit.auditevent", changes={"filters": used})

@@ -17,5 +17,6 @@ urlpatterns = [
         path(f"{name}/", views.ReportView.as_view(report_name=name), name=f"oversight-report-{name}")
         for name in REPORT_PAGES
     ],
+    path("audit/export/", views.AuditExportView.as_view(), name="audit-export"),
     path("", include("portal.audit.urls")),  # /oversight/audit/ (access-and-audit work)
 ]

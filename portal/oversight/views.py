@@ -8,6 +8,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.accounts.guards import CapabilityRequiredMixin
+from portal.audit.selectors import audit_export_rows
+from portal.audit.services import audit_log_exported
+from portal.audit.views import audit_log_filter, filters_used
 
 from .exports import csv_response, report_filename, report_rows
 from .filters import PeriodForm, period_from
@@ -91,3 +94,20 @@ class TransparencyView(CapabilityRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "facts": transparency_facts()}
+
+
+class AuditExportView(CapabilityRequiredMixin, View):
+    """/oversight/audit/export/: the audit page's filtered events as CSV (references, personal values
+    redacted as on the page), streamed; the export itself is recorded with its filters."""
+
+    capability = "audit.view"
+
+    def get(self, request):
+        params = request.GET.copy()
+        params.pop("page", None)
+        filterset = audit_log_filter(params, user=request.user)
+        if not filterset.is_valid():
+            return HttpResponseBadRequest("Those filters are not valid.", content_type="text/plain")
+        audit_log_exported(filters=filters_used(params))
+        events = filterset.qs.order_by("sequence")
+        return csv_response(audit_export_rows(events=events), filename="audit-log.csv")

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.FriendlyErrorPagesMiddleware",  # the portal's 404 and 500 pages under DEBUG too
     "django_otp.middleware.OTPMiddleware",
     "portal.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,6 +115,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Django's own debug 404 and 500 pages instead of the portal's, for a developer with DEBUG on.
+PORTAL_DEBUG_ERROR_PAGES = env_bool("PORTAL_DEBUG_ERROR_PAGES", False)
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 

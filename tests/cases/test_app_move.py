@@ -81,7 +81,7 @@ def test_the_morning_job_keeps_its_registered_name():
 
 def test_scoring_and_cases_register_their_hooks():
     panels = hooks.profile_panels()
-    assert panels == {"beside": ["scoring/offender_score_panel.html"], "below": ["cases/offender_cases_panel.html"]}
+    assert panels == {"beside": ["cases/offender_cases_panel.html"], "below": ["scoring/offender_score_panel.html"]}
     assert [page.name for page in hooks.import_pages()] == ["upload_harm_index"]
     assert apps.get_app_config("cases").verbose_name == "Cases"
 

@@ -68,6 +68,9 @@ WEB_ROWS = [
     Row("POST", "/accounts/login/", PUBLIC, note="an empty form: errors, no sign-in"),
     Row("GET", "/accounts/logout/", PUBLIC, note="a page with the sign-out button; changes nothing"),
     Row("POST", "/accounts/logout/", PUBLIC),
+    Row("GET", "/accounts/login/authenticator/", EVERYONE, note="enrolment: only after a password, else to sign-in"),
+    Row("GET", "/accounts/tokens/", ADMINS),
+    Row("POST", "/accounts/tokens/", ADMINS, note="an empty form: errors, no token"),
     Row("GET", "/", EVERYONE),
     # offenders and offences
     Row("GET", "/offenders/", FRONT_LINE),
@@ -130,6 +133,7 @@ WEB_ROWS = [
     ],  # fmt: skip
     Row("GET", "/oversight/access/?format=csv", ACCOUNTABILITY),
     Row("GET", "/oversight/audit/", AUDITORS),
+    Row("GET", "/oversight/audit/export/", AUDITORS, note="CSV of the filtered events; recorded"),
     # the Django admin (users and tokens): every /admin/ URL is behind the same gate
     Row("GET", "/admin/", ADMINS),
     Row("GET", "/admin/accounts/user/", ADMINS),

@@ -34,6 +34,7 @@ from portal.accounts.roles import Role, role_names
 from portal.accounts.services import (
     token_issue,
     token_revoke,
+    totp_reset,
     user_access_set,
     user_create,
     user_deactivate,
@@ -41,6 +42,7 @@ from portal.accounts.services import (
     user_role_set,
     user_update,
 )
+from portal.accounts.totp import totp_device_enrol
 from scoring.models import ScoringPolicy
 from scoring.services.harm_index import harm_index_import
 from scoring.services.policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
@@ -185,6 +187,12 @@ def _offence_data(offender, crime_ref: str = "CR-SP-NEW") -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _totp_devices(user) -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user).count()
+
+
 def _fresh(model_instance, *fields):
     model_instance.refresh_from_db()
     return tuple(getattr(model_instance, name) for name in fields)
@@ -302,6 +310,8 @@ ACCOUNT_ROWS = [
         _count("accounts.ApiToken"), ADMINS | {SYSTEM_ACTOR}, ("users.manage",), prepare=lambda w: w.account),
     Row("token_revoke", lambda w, by: token_revoke(token=w.token, by=by),
         lambda w: _fresh(w.token, "revoked_at"), ADMINS, ("users.manage",), prepare=lambda w: w.token),
+    Row("totp_reset", lambda w, by: totp_reset(user=w.account, by=by),
+        lambda w: _totp_devices(w.account), ADMINS, ("users.manage",), prepare=lambda w: totp_device_enrol(user=w.account)),
 ]  # fmt: skip
 
 CASE_ROWS = [

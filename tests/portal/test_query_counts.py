@@ -122,6 +122,9 @@ FORM = "a form or a write for one record: no list to grow, and its queries are t
 ALLOWED_UNPINNED = {
     "accounts/login/": "sign-in: no list; its queries are the lockout's (tests/portal/test_login_and_sessions.py)",
     "accounts/logout/": "sign-out: no list",
+    "accounts/login/authenticator/": "first sign-in: one person's authenticator, no list",
+    "oversight/audit/export/": "the audit page's filter streamed as CSV (iterator): the audit page's pin covers it",
+    "accounts/tokens/": "an administrator's token page: a form and at most 200 tokens, two queries",
     "offenders/new/": FORM,
     "offenders/<int:pk>/edit/": FORM,
     "offenders/<int:pk>/restricted/": FORM,

@@ -71,8 +71,9 @@ def test_the_profile_page_and_api_show_the_same_score(ranked, make_user, api_for
     assert [row["crime_ref"] for row in api["breakdown"]] == [row["crime_ref"] for row in summary["breakdown"]]
     assert [o["crime_ref"] for o in api["offences"]] == [o.crime_ref for o in profile.offences]
     assert set(profile.panels) == {"beside", "below"}
-    [score_panel] = profile.panels["beside"]
+    [score_panel] = profile.panels["below"]  # full width, under the details and the cases beside them
     assert score_panel.data["summary"] is summary and score_panel.data["history"]["labels"]
+    assert sum(entry["harm"] for entry in score_panel.data["by_type"]) == pytest.approx(summary["score"], abs=0.05)
     assert offender_profile(user=officer, offender=offender, panels=False).panels == {}
 
 

@@ -18,6 +18,8 @@ from .base import Chart, Column, Figure, Period, Report, Table
 OFFENDER_TARGET = "offenders.offender"
 CASE_TARGET = "offenders.case"
 REFUSAL = "access.refused"
+SIGN_IN_FAILED = "auth.login_failed"
+USER_TARGET = "accounts.user"
 WITHHELD = "restricted record"
 # An offender's, offence's or case's id in a page or API address, as /offenders/12/ or the admin's
 # /offender/12/: the id of a record this reader may not see is shown as WITHHELD instead.
@@ -69,10 +71,26 @@ def _daily(events):
         }
 
 
+def _failed_sign_ins(events) -> dict[str, int]:
+    """Failed sign-ins per existing account in the period, by its username. A failure has no actor (nobody
+    is signed in yet): the account is the event's target. Attempts at names that are no account are not
+    listed (a password typed into the username box must not reach a report)."""
+    rows = (
+        events.filter(action=SIGN_IN_FAILED, target_type=USER_TARGET)
+        .exclude(target_id="")
+        .values("object_repr")
+        .annotate(n=Count("id"))
+    )
+    return {row["object_repr"]: row["n"] for row in rows}
+
+
 def per_user_totals(events) -> list[dict]:
-    """Events per user, with days active, exports and refusals, and whether they stand out from peers."""
+    """Events per person, with days active, exports, refusals and failed sign-ins, and whether they stand
+    out from their peers. People are compared with people: the portal's own events (no actor: tasks,
+    commands, sign-in attempts) are no one's and are left out."""
+    people = events.exclude(actor_username="")
     totals = list(
-        events.values("actor_username", "role")
+        people.values("actor_username", "role")
         .annotate(
             events=Count("id"),
             days=Count(TruncDate("occurred_at"), distinct=True),
@@ -81,18 +99,26 @@ def per_user_totals(events) -> list[dict]:
         )
         .order_by("-events", "actor_username")
     )
+    failed = _failed_sign_ins(events)
+    listed = {row["actor_username"] for row in totals}
+    totals += [
+        {"actor_username": name, "role": "", "events": 0, "days": 0, "exports": 0, "refusals": 0}
+        for name in sorted(failed)
+        if name not in listed
+    ]
     by_role: dict[str, dict[str, int]] = defaultdict(dict)
     for row in totals:
         by_role[row["role"]][row["actor_username"]] = row["events"]
-    flags = {role: statistics.outliers_among_peers(counts) for role, counts in by_role.items()}
+    flags = {role: statistics.outliers_among_peers(counts) if role else {} for role, counts in by_role.items()}
     return [
         {
-            "user": row["actor_username"] or "(system)",
-            "role": row["role"],
+            "user": row["actor_username"],
+            "role": row["role"] or "(no sign-in)",
             "events": row["events"],
             "days_active": row["days"],
             "exports": row["exports"],
             "refusals": row["refusals"],
+            "failed_sign_ins": failed.get(row["actor_username"], 0),
             "peer_median": statistics.median(
                 [v for u, v in by_role[row["role"]].items() if u != row["actor_username"]]
             ),
@@ -194,6 +220,7 @@ USER_COLUMNS = [
     Column("days_active", "Days active", True),
     Column("exports", "Exports", True),
     Column("refusals", "Refusals", True),
+    Column("failed_sign_ins", "Failed sign-ins", True),
     Column("peer_median", "Peers' median", True),
     Column("flag", "Stands out"),
 ]
@@ -213,9 +240,10 @@ PURPOSE_COLUMNS = [Column("purpose", "Purpose"), Column("events", "Events", True
 def _figures(events, totals: list[dict]) -> list[Figure]:
     summary = events.aggregate(
         total=Count("id"),
-        users=Count("actor_username", distinct=True),
+        users=Count("actor_username", distinct=True, filter=~Q(actor_username="")),
         refusals=Count("id", filter=Q(action=REFUSAL)),
         exports=Count("id", filter=Q(action__endswith=".export")),
+        failed=Count("id", filter=Q(action=SIGN_IN_FAILED)),
     )
     if not summary["total"]:
         summary = dict.fromkeys(summary)  # no events at all: every figure is "no data", not 0
@@ -224,6 +252,7 @@ def _figures(events, totals: list[dict]) -> list[Figure]:
         Figure("People active", summary["users"]),
         Figure("Refusals", summary["refusals"]),
         Figure("Exports", summary["exports"]),
+        Figure("Failed sign-ins", summary["failed"], "every failed attempt, whether or not the name is an account"),
         Figure(
             "People far above their peers",
             sum(1 for row in totals if row["flag"]) if summary["total"] else None,
@@ -243,7 +272,10 @@ def access_report(*, user, period: Period) -> Report:
     events = _events(user=user, period=period)
     hidden = withheld_ids(user=user)
     totals = per_user_totals(events)
-    peers_note = "Each person compared with the others in the same role (at least two peers needed)."
+    peers_note = (
+        "Each person compared with the others in the same role (at least two peers needed); the portal's "
+        "own events (tasks, commands) are no one's and are left out."
+    )
     tables = [
         Table("users", "Events per user", USER_COLUMNS, totals, peers_note),
         Table("daily", "Events per user and day", DAILY_COLUMNS, lambda: _daily(events)),

@@ -122,3 +122,28 @@ def test_an_empty_period_says_no_data_not_zero(make_user):
     assert all(figure.value is None for figure in report.figures)
     assert report.charts == []
     assert rows(report, "users") == [] and report.table("users").empty_message == "No data for this period."
+
+
+def test_people_are_compared_with_people_and_failed_sign_ins_count(make_user):
+    """The portal's own events (no actor) are no one's: never a row, never "far above peers"; failed
+    sign-ins count against the account tried, and a name that is no account is never listed."""
+    day = days_ago(5)
+    officers = [make_user("officer", username=f"pc_{n}") for n in range(4)]
+    for officer in officers:
+        record_event(user=officer, action="offender.view", when=at_noon(day), target=OffenderFactory())
+    for _ in range(200):  # the nightly recompute and friends
+        record_event(action="run.chunk", when=at_noon(day), target_type="scoring.scoringrun", target_id="1")
+    for _ in range(3):
+        record_event(action="auth.login_failed", when=at_noon(day), target_type="accounts.user",
+                     target_id=str(officers[0].pk), object_repr="pc_0", changes={"reason": "bad credentials"})  # fmt: skip
+    record_event(action="auth.login_failed", when=at_noon(day), target_type="accounts.user", object_repr="hunter2!")
+    supervisor = make_user("supervisor", username="sgt_reader")
+    report = access_report(user=supervisor, period=period(day, day))
+    by_user = {row["user"]: row for row in rows(report, "users")}
+    assert set(by_user) == {"pc_0", "pc_1", "pc_2", "pc_3"}
+    assert by_user["pc_0"]["failed_sign_ins"] == 3 and by_user["pc_1"]["failed_sign_ins"] == 0
+    assert not any(row["flag"] for row in by_user.values())
+    figures = {figure.label: figure.value for figure in report.figures}
+    assert figures["People active"] == 4 and figures["Failed sign-ins"] == 4
+    assert figures["People far above their peers"] == 0
+    assert "hunter2" not in str(rows(report, "users"))
