@@ -39,6 +39,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, OVERSIGHT}),
     "reports.view": frozenset({SUPERVISOR, ADMIN, OVERSIGHT}),
+    "meeting.view": EVERYONE,  # admin and oversight read meetings pseudonymised
+    "meeting.chair": frozenset({SUPERVISOR}),
 }
 
 
