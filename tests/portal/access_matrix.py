@@ -91,6 +91,13 @@ WEB_ROWS = [
     Row("POST", "/offences/{offence}/delete/", FRONT_LINE),
     Row("POST", "/offences/{restricted_offence}/delete/", FRONT_LINE_RESTRICTED),
     # cases (oversight sees aggregates only, in reports)
+    Row("GET", "/meetings/", EVERYONE),
+    Row("POST", "/meetings/", SUPERVISORS),
+    Row("GET", "/meetings/{meeting}/", EVERYONE),
+    Row("POST", "/meetings/{meeting}/items/", SUPERVISORS),
+    Row("POST", "/meetings/{meeting}/items/{meeting_item}/decision/", SUPERVISORS),
+    Row("POST", "/meetings/{meeting}/close/", SUPERVISORS, note="409: an item is undecided"),
+    Row("GET", "/meetings/{meeting}/minutes/", EVERYONE),
     Row("GET", "/cases/", FRONT_LINE),
     Row("GET", "/cases/new/?offender={untasked_offender}", SUPERVISORS),
     Row("POST", "/cases/new/", SUPERVISORS, data={"offender": "{untasked_offender}"}),
