@@ -42,8 +42,8 @@ def _team_field() -> PeopleChoiceField:
         queryset=case_workers(),
         label="Team",
         required=False,
-        help_text="Officers who will work the plan with the lead (hold Ctrl to choose several).",
-        widget=forms.SelectMultiple(attrs={"class": "govuk-select portal-select-multiple", "size": 6}),
+        help_text="Tick everyone who will work the plan with the lead.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
     )
 
 
