@@ -92,3 +92,18 @@ def test_a_referral_by_reference(web_for, supervisor, ranked, today):
     assert meeting.items.filter(offender=outsider, kind="referral").exists()
     unknown = web.post(f"/meetings/{meeting.pk}/items/", {"reference": "S-999999", "reason": "x"})
     assert unknown.status_code == 400 and "No offender you may see" in unknown.content.decode()
+
+
+def test_the_case_page_shows_the_score_since_tasking(web_for, supervisor, lead, open_case):
+    from scoring.models import OffenderScore, ScoringPolicy
+
+    offender = OffenderFactory(surname="Trajectory")
+    policy = ScoringPolicy.objects.get(status="active")
+    OffenderScore.objects.create(offender=offender, policy=policy, score=1000, harm_days=1000, offence_count=2,
+                                 victim_count=1, eligible=True, as_of=dt.date.today(), computed_at="2026-01-01T00:00Z")  # fmt: skip
+    web = web_for(supervisor)
+    case = open_case(offender, lead=lead)
+    assert 'data-testid="trajectory-empty"' in web.get(f"/cases/{case.pk}/").content.decode()
+    publish([OffenderFactory(), offender])  # rank 2, score 900: down 10% since tasking
+    page = web.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="trajectory"' in page and "-10.0%" in page and "trajectory-data" in page

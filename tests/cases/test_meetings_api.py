@@ -310,3 +310,30 @@ def test_reading_a_meeting_costs_the_same_however_long_its_agenda(api_for, super
         )
     assert MeetingItem.objects.filter(meeting_id=meeting["id"]).count() == 7
     assert counts() == before
+
+
+@pytest.mark.parametrize("rule", ["outside_top_n", "score_fall"])
+def test_the_policy_exit_rule_proposes_exits(settings, open_case, supervisor, lead, rule, today):
+    """Outside the top N for K consecutive snapshots since tasking, or a score fallen by X% since tasking:
+    the case is proposed for exit (a person still decides)."""
+    from scoring.models import OffenderScore, ScoringPolicy
+
+    settings.PORTAL_TOP_N = 1
+    leader, tasked = OffenderFactory(), OffenderFactory()
+    OffenderScore.objects.create(offender=tasked, policy=ScoringPolicy.objects.get(status="active"), score=2000,
+                                 harm_days=2000, offence_count=2, victim_count=1, eligible=True, as_of=today,
+                                 computed_at="2026-01-01T00:00Z")  # fmt: skip
+    case = open_case(tasked, lead=lead, review_due=today + dt.timedelta(days=20))
+    parts = {"outside_top_n": {"exit_outside_top_n_snapshots": 2, "exit_score_fall_percent": None},
+             "score_fall": {"exit_outside_top_n_snapshots": None, "exit_score_fall_percent": 50}}[rule]  # fmt: skip
+    ScoringPolicy.objects.filter(status="active").update(exit_in_custody=False, **parts)
+    publish([leader, tasked])  # 2000 -> 900: down 55%; outside the top 1 once
+    kinds = {i.offender_id: i.kind for i in meeting_open(held_on=today, chair=supervisor, by=supervisor).items.all()}
+    if rule == "score_fall":
+        assert kinds[tasked.pk] == "exit_proposed"
+    else:
+        assert tasked.pk not in kinds  # one snapshot outside is not yet two
+        publish([leader, tasked])
+        again = meeting_open(held_on=today, chair=supervisor, by=supervisor)
+        assert again.items.get(offender=tasked).kind == "exit_proposed"
+    assert Case.objects.get(pk=case.pk).stage == "tasked"  # proposing never exits anyone
