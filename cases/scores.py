@@ -26,7 +26,7 @@ class LiveScore:
 
 @dataclass(frozen=True)
 class RankPoint:
-    published_at: object
+    published_at: dt.datetime
     snapshot_id: int
     rank: int
     score: float

@@ -8,10 +8,11 @@ from offenders.choices import OffenceStatus
 
 ZERO_FACTOR_STATUSES = (OffenceStatus.CANCELLED, OffenceStatus.ACQUITTED)
 # The policy's numeric settings, as the API, the edit form and the change log name them.
-PARAMETER_NAMES = ("window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift")
 # The exit rule: when a tasking meeting proposes that a case ends (never the score alone: a person decides).
 EXIT_RULE_NAMES = ("exit_outside_top_n_snapshots", "exit_score_fall_percent", "exit_in_custody")
-PARAMETER_NAMES += EXIT_RULE_NAMES
+PARAMETER_NAMES: tuple[str, ...] = (
+    "window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift", *EXIT_RULE_NAMES,
+)  # fmt: skip
 
 
 def default_status_factors() -> dict[str, float]:
