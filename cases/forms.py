@@ -8,7 +8,7 @@ from offenders import rules
 from offenders.models import Offender
 from offenders.selectors import offender_list
 
-from .models import ActionStatus, CaseStage, ExitReason, Outcome, Strand
+from .models import ActionStatus, CaseStage, DecisionKind, ExitReason, Outcome, Strand
 from .selectors import case_workers
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 3}
@@ -42,8 +42,8 @@ def _team_field() -> PeopleChoiceField:
         queryset=case_workers(),
         label="Team",
         required=False,
-        help_text="Officers who will work the plan with the lead (hold Ctrl to choose several).",
-        widget=forms.SelectMultiple(attrs={"class": "govuk-select portal-select-multiple", "size": 6}),
+        help_text="Tick everyone who will work the plan with the lead.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
     )
 
 
@@ -135,4 +135,57 @@ class ActionUpdateForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note", validators=[rules.CASE_NOTE.validator()], widget=forms.Textarea(attrs=TEXTAREA), required=False
+    )
+
+
+class MeetingOpenForm(forms.Form):
+    """Open a tasking meeting: its date and its chair (a supervisor)."""
+
+    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    chair = PersonChoiceField(queryset=None, label="Chair", widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args, chairs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = chairs
+
+
+class MeetingDecisionForm(forms.Form):
+    """The one decision on an agenda item, with its reason; the other fields serve one decision each."""
+
+    decision = forms.ChoiceField(
+        label="Decision", choices=DecisionKind.choices, widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"})
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        help_text="Required for every decision: the decision is yours, the score only advises.",
+        validators=[rules.CASE_REASON.validator()],
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    lead = _lead_field(required=False)
+    team = _team_field()
+    review_due = _review_field()
+    until = forms.DateField(
+        label="Deferred until", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
+    exit_reason = forms.ChoiceField(
+        label="Why the case ends", required=False, choices=[("", "Choose"), *ExitReason.choices],
+        widget=forms.Select(attrs=SELECT),
+    )  # fmt: skip
+
+    def decide_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["team"] = list(data.get("team") or [])
+        return data
+
+
+class MeetingReferralForm(forms.Form):
+    """Add an offender to the agenda by hand, by his reference."""
+
+    reference = forms.CharField(
+        label="Offender reference", max_length=rules.REFERENCE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Why is he referred?", validators=[rules.CASE_REASON.validator()], widget=forms.Textarea(attrs=TEXTAREA)
     )

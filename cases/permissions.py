@@ -8,7 +8,7 @@ from offenders.permissions import of_offender
 from portal.accounts.permissions import register_rule
 from portal.accounts.roles import Role, user_role
 
-from .models import Case
+from .models import Case, MeetingItem
 
 
 def _case_work_rule(user) -> Q:
@@ -22,3 +22,5 @@ def _case_work_rule(user) -> Q:
 for _capability in ("case.view", "case.manage", "reports.view"):
     register_rule(_capability, Case, of_offender)
 register_rule("case.work", Case, _case_work_rule)
+for _capability in ("meeting.view", "meeting.chair"):
+    register_rule(_capability, MeetingItem, of_offender)

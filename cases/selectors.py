@@ -172,6 +172,7 @@ class CaseDetail:
     timeline: list[TimelineItem] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
     rank_history: list[scores.RankPoint] = field(default_factory=list)
+    trajectory: dict[str, Any] = field(default_factory=dict)
     may_work: bool = False
     may_manage: bool = False
 
@@ -194,9 +195,31 @@ def case_detail(*, user: User, case: Case, panels: bool = True) -> CaseDetail:
         timeline=case_timeline(case=case),
         notes=list(case.notes.all()),
         rank_history=scores.rank_history(offender=case.offender),
+        trajectory=score_trajectory(case=case),
         may_work=case.is_open and can(user, "case.work", case),
         may_manage=case.is_open and can(user, "case.manage", case),
     )
+
+
+def score_trajectory(*, case: Case) -> dict[str, Any]:
+    """The offender's score in every snapshot published since he was tasked, beside the score at tasking:
+    the fall in harm MATAC measures. `rows` for the table, `labels` and `values` for the chart."""
+    points = scores.score_trajectory(offender=case.offender, since=case.opened_at)
+    if case.closed_at is not None:
+        points = [point for point in points if point.published_at <= case.closed_at]
+    base = case.score_at_tasking
+    rows = [
+        {
+            "published_at": point.published_at,
+            "rank": point.rank,
+            "score": point.score,
+            "change_percent": round((point.score - base) / base * 100, 1) if base else None,
+        }
+        for point in points
+    ]
+    labels = ["Tasked", *(point.published_at.date().isoformat() for point in points)]
+    values = [base, *(point.score for point in points)]
+    return {"rows": rows, "labels": labels, "values": values, "at_tasking": base}
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import meeting_pages, views
 
 app_name = "cases"
 
@@ -19,4 +19,14 @@ urlpatterns = [
         views.CaseActionUpdatePage.as_view(),
         name="case-action-update",
     ),
+    path("meetings/", meeting_pages.MeetingListPage.as_view(), name="meeting-list"),
+    path("meetings/<int:pk>/", meeting_pages.MeetingDetailPage.as_view(), name="meeting-detail"),
+    path("meetings/<int:pk>/items/", meeting_pages.MeetingReferralPage.as_view(), name="meeting-referral"),
+    path(
+        "meetings/<int:pk>/items/<int:item_id>/decision/",
+        meeting_pages.MeetingDecisionPage.as_view(),
+        name="meeting-decision",
+    ),
+    path("meetings/<int:pk>/close/", meeting_pages.MeetingClosePage.as_view(), name="meeting-close"),
+    path("meetings/<int:pk>/minutes/", meeting_pages.MeetingMinutesPage.as_view(), name="meeting-minutes"),
 ]

@@ -50,6 +50,21 @@ class PolicyEditForm(forms.Form):
         required=False, min_value=0, max_value=10, help_text="Blank: no uplift per extra victim.",
         widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
     )  # fmt: skip
+    exit_outside_top_n_snapshots = forms.IntegerField(
+        label="Exit rule: snapshots outside the top N", required=False, min_value=1, max_value=24,
+        help_text="Propose an exit after this many consecutive published rankings outside the top N. Blank: off.",
+        widget=forms.NumberInput(attrs=INPUT),
+    )  # fmt: skip
+    exit_score_fall_percent = forms.FloatField(
+        label="Exit rule: score fallen by (%)", required=False, min_value=1, max_value=100,
+        help_text="Propose an exit when the score has fallen this much since tasking. Blank: off.",
+        widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+    )  # fmt: skip
+    exit_in_custody = forms.BooleanField(
+        label="Exit rule: in custody", required=False,
+        help_text="Propose an exit when a remand is recorded on the case.",
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )  # fmt: skip
     entries = forms.CharField(
         help_text="One harm entry per line: code,title,days,provenance",
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 16}),
@@ -94,6 +109,9 @@ class PolicyEditForm(forms.Form):
             "min_offences": data["min_offences"],
             "recency_half_life_days": data["recency_half_life_days"],
             "victim_uplift": data["victim_uplift"],
+            "exit_outside_top_n_snapshots": data["exit_outside_top_n_snapshots"],
+            "exit_score_fall_percent": data["exit_score_fall_percent"],
+            "exit_in_custody": data["exit_in_custody"],
             "status_factors": {s.value: data[f"factor_{s.value}"] for s in OffenceStatus},
         }
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 urlpatterns = [
     path("cases/", views.CaseListCreate.as_view(), name="api-case-list"),
@@ -15,4 +15,13 @@ urlpatterns = [
         name="api-case-action-detail",
     ),
     path("cases/<int:case_id>/notes/", views.CaseNoteList.as_view(), name="api-case-notes"),
+    path("meetings/", meeting_views.MeetingListCreate.as_view(), name="api-meeting-list"),
+    path("meetings/<int:meeting_id>/", meeting_views.MeetingDetail.as_view(), name="api-meeting-detail"),
+    path("meetings/<int:meeting_id>/items/", meeting_views.MeetingItemList.as_view(), name="api-meeting-items"),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/decision/",
+        meeting_views.MeetingItemDecision.as_view(),
+        name="api-meeting-decision",
+    ),
+    path("meetings/<int:meeting_id>/close/", meeting_views.MeetingCloseView.as_view(), name="api-meeting-close"),
 ]

@@ -42,6 +42,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "records.review": frozenset({SUPERVISOR, ADMIN}),
     "records.dispose": frozenset({ADMIN}),
     "records.subject_access": frozenset({ADMIN}),
+    "meeting.view": EVERYONE,  # admin and oversight read meetings pseudonymised
+    "meeting.chair": frozenset({SUPERVISOR}),
 }
 
 

@@ -8,7 +8,11 @@ from offenders.choices import OffenceStatus
 
 ZERO_FACTOR_STATUSES = (OffenceStatus.CANCELLED, OffenceStatus.ACQUITTED)
 # The policy's numeric settings, as the API, the edit form and the change log name them.
-PARAMETER_NAMES = ("window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift")
+# The exit rule: when a tasking meeting proposes that a case ends (never the score alone: a person decides).
+EXIT_RULE_NAMES = ("exit_outside_top_n_snapshots", "exit_score_fall_percent", "exit_in_custody")
+PARAMETER_NAMES: tuple[str, ...] = (
+    "window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift", *EXIT_RULE_NAMES,
+)  # fmt: skip
 
 
 def default_status_factors() -> dict[str, float]:
@@ -44,6 +48,23 @@ class ScoringPolicy(models.Model):
     status_factors = models.JSONField(default=default_status_factors)
     recency_half_life_days = models.PositiveIntegerField(null=True, blank=True)
     victim_uplift = models.FloatField(null=True, blank=True)
+    # The exit rule (a tasking meeting proposes an exit when any part holds; a person decides).
+    # Nullable, no default (blank: that part of the rule is off): SQLite adds such columns in place, with
+    # no table rebuild (which the immutability triggers of migration 0003 do not survive). Migration
+    # 0009 sets the usual rule (3 snapshots, in custody) on the policies that existed before.
+    exit_outside_top_n_snapshots = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Propose an exit after this many consecutive snapshots outside the top N."
+    )
+    exit_score_fall_percent = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Propose an exit when the score has fallen by at least this much since tasking.",
+    )
+    exit_in_custody = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Propose an exit when a done action on the case recorded a remand (in custody).",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -78,6 +78,23 @@ def parameters_clean(parameters: Any, *, base: dict[str, Any]) -> dict[str, Any]
             "recency_half_life_days", merged["recency_half_life_days"], low=1, high=3650, nullable=True
         ),
         "victim_uplift": _number("victim_uplift", merged["victim_uplift"], low=0, high=10, nullable=True),
+        **_exit_rule_clean(merged),
+    }
+
+
+def _exit_rule_clean(merged: dict[str, Any]) -> dict[str, Any]:
+    """The exit rule's parts; each may be off (null)."""
+    custody = merged.get("exit_in_custody")
+    if custody is not None and not isinstance(custody, bool):
+        raise ValidationError({"exit_in_custody": "must be true, false or null"})
+    return {
+        "exit_outside_top_n_snapshots": _whole_number(
+            "exit_outside_top_n_snapshots", merged.get("exit_outside_top_n_snapshots"), low=1, high=24, nullable=True
+        ),
+        "exit_score_fall_percent": _number(
+            "exit_score_fall_percent", merged.get("exit_score_fall_percent"), low=1, high=100, nullable=True
+        ),
+        "exit_in_custody": custody,
     }
 
 

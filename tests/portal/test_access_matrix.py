@@ -57,12 +57,17 @@ def world(make_user):
         policy=policy_create_draft(name="Matrix approved", by=author, based_on=active), by=approver
     )
     run = run_synchronously(by=supervisor)
+    from cases.services.meetings import meeting_open, meeting_refer
+
+    meeting = meeting_open(held_on=timezone.localdate(), chair=supervisor, by=supervisor)
+    referral = meeting_refer(meeting=meeting, offender=untasked, reason="matrix", by=supervisor)
     return {
         "offender": offender.pk, "untasked_offender": untasked.pk, "restricted_offender": hidden.pk, "restricted_surname": hidden.surname,
         "offence": offences[0].pk, "restricted_offence": offences[2].pk, "case": case.pk,
         "restricted_case": hidden_case.pk, "action": action.pk, "policy_active": active.pk,
         "policy_draft": draft.pk, "policy_approved": approved.pk, "run": run.pk,
         "snapshot": run.snapshot.pk if hasattr(run, "snapshot") else 0, "officer_user": lead.pk,
+        "meeting": meeting.pk, "meeting_item": referral.pk,
         "_case": case, "_hidden_case": hidden_case,
     }  # fmt: skip
 
@@ -133,7 +138,8 @@ def _route_patterns(patterns, prefix=""):
 def test_every_url_pattern_is_in_the_matrix(db):
     sample = dict.fromkeys(
         ("offender", "untasked_offender", "restricted_offender", "offence", "restricted_offence", "case", "restricted_case", "action",
-         "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user"), 1,
+         "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "meeting",
+         "meeting_item"), 1,
     )  # fmt: skip
     sample["restricted_surname"] = "x"
     reached = {resolve(row.path.format(**sample).split("?")[0]).route for row in matrix.ROWS}

@@ -119,6 +119,7 @@ KEYS = list(BY_KEY)
 
 # Routes deliberately left unpinned, each with the reason. Everything else the URL conf serves is pinned.
 FORM = "a form or a write for one record: no list to grow, and its queries are the service's (tested there)"
+MEETINGS = "tasking meetings: their N+1 guard is tests/cases/test_meetings_api.py (more items, same count)"
 ALLOWED_UNPINNED = {
     "accounts/login/": "sign-in: no list; its queries are the lockout's (tests/portal/test_login_and_sessions.py)",
     "accounts/logout/": "sign-out: no list",
@@ -151,6 +152,17 @@ ALLOWED_UNPINNED = {
     "api/v1/cases/<int:case_id>/transition/": FORM,
     "api/v1/scoring/policies/<int:pk>/approve/": FORM,
     "api/v1/scoring/policies/<int:pk>/activate/": FORM,
+    "api/v1/meetings/<int:meeting_id>/items/<int:item_id>/decision/": FORM,
+    "api/v1/meetings/<int:meeting_id>/close/": FORM,
+    "api/v1/meetings/": MEETINGS,
+    "meetings/": MEETINGS,
+    "meetings/<int:pk>/": MEETINGS,
+    "meetings/<int:pk>/minutes/": MEETINGS,
+    "meetings/<int:pk>/items/": FORM,
+    "meetings/<int:pk>/items/<int:item_id>/decision/": FORM,
+    "meetings/<int:pk>/close/": FORM,
+    "api/v1/meetings/<int:meeting_id>/": MEETINGS,
+    "api/v1/meetings/<int:meeting_id>/items/": MEETINGS,
     "api/schema/": "the OpenAPI document, generated from the code: no rows",
     "api/docs/": "a static page that loads the schema: no rows",
 }
