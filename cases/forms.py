@@ -9,7 +9,7 @@ from offenders.models import Offender
 from offenders.selectors import offender_list
 
 from .models import ActionStatus, CaseStage, ExitReason, Outcome, Strand
-from .selectors import case_workers
+from .selectors import case_workers, team_candidates
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 3}
 DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
@@ -39,10 +39,11 @@ def _lead_field(required: bool = True) -> PersonChoiceField:
 
 def _team_field() -> PeopleChoiceField:
     return PeopleChoiceField(
-        queryset=case_workers(),
+        queryset=team_candidates(),
         label="Team",
         required=False,
-        help_text="Officers who will work the plan with the lead (hold Ctrl to choose several).",
+        help_text="Officers, and partners from other agencies, who will work the plan with the lead "
+        "(hold Ctrl to choose several).",
         widget=forms.SelectMultiple(attrs={"class": "govuk-select portal-select-multiple", "size": 6}),
     )
 
@@ -106,8 +107,8 @@ class TransitionForm(forms.Form):
             self.fields["to"].widget.choices = [(v, CaseStage(v).label) for v in CaseStage.values if v in allowed]
 
 
-class ActionForm(forms.Form):
-    """Add an action to one strand of the plan."""
+class PartnerActionForm(forms.Form):
+    """Add an action to one strand of the plan; a partner's is owned by the partner."""
 
     strand = forms.ChoiceField(label="Strand", choices=Strand.choices, widget=forms.Select(attrs=SELECT))
     description = forms.CharField(
@@ -116,8 +117,16 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
         required=False,
     )
-    owner = PersonChoiceField(queryset=case_workers(), label="Owner", required=False, widget=forms.Select(attrs=SELECT))
     due_on = forms.DateField(label="Due", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+
+
+class ActionForm(PartnerActionForm):
+    """Add an action to one strand of the plan, owned by anyone on the case."""
+
+    owner = PersonChoiceField(
+        queryset=team_candidates(), label="Owner", required=False, widget=forms.Select(attrs=SELECT)
+    )
+    field_order = ["strand", "description", "owner", "due_on"]
 
 
 class ActionUpdateForm(forms.Form):
@@ -135,4 +144,10 @@ class ActionUpdateForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note", validators=[rules.CASE_NOTE.validator()], widget=forms.Textarea(attrs=TEXTAREA), required=False
+    )
+    shared_with_partners = forms.BooleanField(
+        label="Share with partners on the team",
+        required=False,
+        help_text="Notes are police-only unless you tick this.",
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )

@@ -9,10 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from offenders.models import Offender
+from offenders.models import Offence, Offender
+from scoring.formula import ScoreTerms, counted_offences
 from scoring.models import OffenderScore, RankingEntry, RankingSnapshot
-from scoring.selectors import eligible_scores, illustrative_versions, offender_rank
+from scoring.selectors import active_policy, eligible_scores, illustrative_versions, offender_rank
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,13 @@ def new_entrant_ids(*, limit: int | None = None) -> list[int]:
         return list(entries.order_by("rank").values_list("offender_id", flat=True))
     before = RankingEntry.objects.filter(snapshot_id=latest.previous_id, rank__lte=limit).values("offender_id")
     return list(entries.exclude(offender_id__in=before).order_by("rank").values_list("offender_id", flat=True))
+
+
+def offender_counted_offences(*, offender: Offender) -> QuerySet[Offence]:
+    """The offender's offences that count in his score today under the active policy (all of them when
+    no policy is active yet): whose victims a case's safety panel lists."""
+    offences = Offence.objects.filter(offender_id=offender.pk)
+    policy = active_policy()
+    if policy is None:
+        return offences
+    return counted_offences(ScoreTerms(policy=policy, as_of=timezone.localdate()), offences)

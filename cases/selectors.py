@@ -18,9 +18,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from offenders.models import Offender
-from portal.accounts.models import User
+from portal.accounts.models import SharingAgreement, User
 from portal.accounts.permissions import can, restrict
 from portal.accounts.roles import Role
+from portal.accounts.selectors import is_partner
 
 from . import scores
 from .models import Case, CaseNote, CaseQuerySet, CaseStageChange, PlanAction, Strand
@@ -65,6 +66,37 @@ def action_get(*, case: Case, action_id: Any) -> PlanAction:
 def case_actions(*, case: Case) -> QuerySet[PlanAction]:
     """The plan's actions, soonest due first, each flagged `is_overdue`."""
     return PlanAction.objects.filter(case=case).select_related("owner").with_overdue_flag().order_by("due_on", "id")
+
+
+def case_notes(*, case: Case, user: User) -> QuerySet[CaseNote]:
+    """The case's notes this user may read: all of them for the police, only those marked for partners
+    for a partner (docs/partners.md)."""
+    notes = case.notes.all()
+    return notes.shared_with_partners() if is_partner(user) else notes
+
+
+def partner_case(*, case: Case, user: User) -> Case:
+    """The case as a partner on its team reads it: `partner_actions` (the whole plan) and `partner_notes`
+    (only those marked for partners) set on it for PartnerCaseDetailSerializer."""
+    case.partner_actions = list(case_actions(case=case))  # type: ignore[attr-defined]
+    case.partner_notes = list(case_notes(case=case, user=user))  # type: ignore[attr-defined]
+    return case
+
+
+def team_candidates() -> QuerySet[User]:
+    """People who may join a case's team or own an action: active officers and supervisors, and partners
+    whose organisation's agreement is in force (the service checks each again)."""
+    in_force = SharingAgreement.objects.in_force().values("organisation_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__name__in=[Role.OFFICER, Role.SUPERVISOR])
+            | Q(groups__name=Role.PARTNER, organisation_id__in=in_force)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def case_workers() -> QuerySet[User]:
@@ -192,7 +224,7 @@ def case_detail(*, user: User, case: Case, panels: bool = True) -> CaseDetail:
         ),
         plan=case_plan(case=case),
         timeline=case_timeline(case=case),
-        notes=list(case.notes.all()),
+        notes=list(case_notes(case=case, user=user)),
         rank_history=scores.rank_history(offender=case.offender),
         may_work=case.is_open and can(user, "case.work", case),
         may_manage=case.is_open and can(user, "case.manage", case),

@@ -149,10 +149,43 @@ class PlanActionUpdateSerializer(serializers.Serializer):
 
 class CaseNoteCreateSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, validators=[rules.CASE_NOTE.validator()])
+    shared_with_partners = serializers.BooleanField(
+        required=False, default=False, help_text="Police-only unless true: partners on the team see only these."
+    )
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseNote
-        fields = ["id", "case", "text", "author_username", "created_at"]
+        fields = ["id", "case", "text", "author_username", "created_at", "shared_with_partners"]
+        read_only_fields = fields
+
+
+class PartnerCaseSerializer(serializers.ModelSerializer):
+    """A case as a partner on its team reads it (docs/partners.md): the offender's name and reference, who
+    leads it, where it stands; never his offences, crime references, ethnicity, score or the tasking reason."""
+
+    offender = CaseOffenderSerializer(read_only=True)
+    lead = PersonSerializer(read_only=True)
+    team = PersonSerializer(many=True, read_only=True)
+    open_action_count = serializers.IntegerField(read_only=True)
+    overdue_action_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "offender", "lead", "team", "stage", "review_due", "opened_at", "closed_at",
+            "open_action_count", "overdue_action_count",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PartnerCaseDetailSerializer(PartnerCaseSerializer):
+    """A partner's case with the plan's actions and the notes marked for partners."""
+
+    actions = PlanActionSerializer(many=True, read_only=True, source="partner_actions")
+    notes = CaseNoteSerializer(many=True, read_only=True, source="partner_notes")
+
+    class Meta(PartnerCaseSerializer.Meta):
+        fields = [*PartnerCaseSerializer.Meta.fields, "actions", "notes"]
         read_only_fields = fields

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from offenders import rules
-from portal.accounts.permissions import can
+from portal.accounts.permissions import can, refuse
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
@@ -21,8 +21,15 @@ from ..models import ActionStatus, Case, Outcome, PlanAction, Strand
 from .cases import UNSET, case_require, case_require_open, case_touch, case_worker_error
 
 
-def _owner_error(owner, case: Case) -> str | None:
-    """Why `owner` cannot own an action on `case`: an officer must be the lead or on the team."""
+def _owner_error(owner, case: Case, *, by) -> str | None:
+    """Why `owner` cannot own an action on `case`: an officer or a partner must be the lead or on the team,
+    and a partner adds actions only for themselves."""
+    if user_role(by) == Role.PARTNER and owner != by:
+        return "A partner adds actions they own themselves."
+    if user_role(owner) == Role.PARTNER:
+        if not can(owner, "case.act", case):
+            return f"{owner.get_username()} is not on the team of this case; add them to the team first."
+        return None
     if problem := case_worker_error(owner, case.offender):
         return problem
     if user_role(owner) == Role.OFFICER and not can(owner, "case.work", case):
@@ -32,7 +39,7 @@ def _owner_error(owner, case: Case) -> str | None:
 
 def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on: dt.date | None, by) -> PlanAction:
     """Add an action to one strand of the plan (the lead, the team and supervisors)."""
-    case_require(by=by, capability="case.work", case=case)
+    case_require(by=by, capability="case.act", case=case)
     case_require_open(case)
     errors: dict[str, list[str]] = {}
     if strand not in Strand.values:
@@ -42,7 +49,7 @@ def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on:
     )
     if owner is None:
         errors["owner"] = ["Every action needs an owner."]
-    elif problem := _owner_error(owner, case):
+    elif problem := _owner_error(owner, case, by=by):
         errors["owner"] = [problem]
     if due_on is None:
         errors["due_on"] = ["Every action needs a due date."]
@@ -68,7 +75,9 @@ def plan_action_add(*, case: Case, strand: str, description: str, owner, due_on:
 def plan_action_update(*, action: PlanAction, by, status: str = UNSET, outcome: str = UNSET) -> PlanAction:
     """Complete (with an outcome) or cancel an open action; a finished action is not reopened."""
     case = action.case
-    case_require(by=by, capability="case.work", case=case)
+    case_require(by=by, capability="case.act", case=case)
+    if user_role(by) == Role.PARTNER and action.owner_id != by.pk:
+        refuse(by, "A partner completes only the actions they own.", capability="case.act", target=action)
     case_require_open(case)
     new_status = action.status if status is UNSET else status
     new_outcome = action.outcome if outcome is UNSET else (outcome or "")

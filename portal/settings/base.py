@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "portal.accounts.middleware.SessionLimitMiddleware",
     "portal.accounts.middleware.MfaRequiredMiddleware",
+    "portal.accounts.middleware.PartnerAgreementMiddleware",
     "portal.accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -16,10 +16,11 @@ Sample ids in {braces} are filled from the records the test builds (test_access_
 from dataclasses import dataclass, field
 
 OK, DENY, HIDE, LOGIN = "ok", "deny", "hide", "login"
-ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT = (
+ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT, PARTNER = (
     "anonymous", "officer", "officer+restricted", "supervisor", "supervisor+restricted", "admin", "oversight",
+    "partner",
 )  # fmt: skip
-REQUESTERS = (ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT)
+REQUESTERS = (ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT, PARTNER)
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,12 @@ class Row:
     fmt: str = "json"  # API request body format
 
 
-def roles(officer, supervisor, admin, oversight, *, anonymous=LOGIN, restricted_target=False) -> dict[str, str]:
-    """Expand the four role answers to every requester. On a restricted record the roles' OK turns
-    into HIDE without the grant; the grant itself never opens anything to admin or oversight."""
+def roles(
+    officer, supervisor, admin, oversight, *, partner=DENY, anonymous=LOGIN, restricted_target=False
+) -> dict[str, str]:
+    """Expand the role answers to every requester. On a restricted record the roles' OK turns
+    into HIDE without the grant; the grant itself never opens anything to admin or oversight. A partner
+    (on the sample case's team, with an agreement in force) is refused unless a row says otherwise."""
     hidden = (lambda outcome: HIDE if outcome == OK else outcome) if restricted_target else (lambda outcome: outcome)
     return {
         ANON: anonymous,
@@ -45,6 +49,7 @@ def roles(officer, supervisor, admin, oversight, *, anonymous=LOGIN, restricted_
         SUPERVISOR_R: supervisor,
         ADMIN: admin,
         OVERSIGHT: oversight,
+        PARTNER: partner,
     }
 
 
@@ -58,6 +63,7 @@ ACCOUNTABILITY = roles(DENY, OK, OK, OK)  # supervisor, admin, oversight
 RECOMPUTE = roles(DENY, OK, OK, DENY)
 MARK_RESTRICTED = {**roles(DENY, DENY, DENY, DENY), SUPERVISOR_R: OK}
 PUBLIC = {requester: OK for requester in REQUESTERS}
+ON_TEAM = roles(OK, OK, DENY, DENY, partner=OK)  # officers, supervisors and a partner on the case's team
 
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
@@ -67,7 +73,7 @@ WEB_ROWS = [
     Row("POST", "/accounts/login/", PUBLIC, note="an empty form: errors, no sign-in"),
     Row("GET", "/accounts/logout/", PUBLIC, note="a page with the sign-out button; changes nothing"),
     Row("POST", "/accounts/logout/", PUBLIC),
-    Row("GET", "/", EVERYONE),
+    Row("GET", "/", {**EVERYONE, PARTNER: OK}, note="a partner is sent on to their cases"),
     # offenders and offences
     Row("GET", "/offenders/", FRONT_LINE),
     Row("GET", "/offenders/?q={restricted_surname}", FRONT_LINE),
@@ -91,17 +97,17 @@ WEB_ROWS = [
     Row("POST", "/offences/{offence}/delete/", FRONT_LINE),
     Row("POST", "/offences/{restricted_offence}/delete/", FRONT_LINE_RESTRICTED),
     # cases (oversight sees aggregates only, in reports)
-    Row("GET", "/cases/", FRONT_LINE),
+    Row("GET", "/cases/", ON_TEAM),
     Row("GET", "/cases/new/?offender={untasked_offender}", SUPERVISORS),
     Row("POST", "/cases/new/", SUPERVISORS, data={"offender": "{untasked_offender}"}),
-    Row("GET", "/cases/{case}/", FRONT_LINE),
+    Row("GET", "/cases/{case}/", ON_TEAM, note="a partner: the redacted page"),
     Row("GET", "/cases/{restricted_case}/", FRONT_LINE_RESTRICTED),
     Row("GET", "/cases/{case}/edit/", SUPERVISORS),
     Row("POST", "/cases/{case}/edit/", SUPERVISORS),
     Row("POST", "/cases/{case}/transition/", SUPERVISORS, data={"to": "active", "reason": "matrix"}),
     Row("POST", "/cases/{case}/notes/", FRONT_LINE, data={"text": "matrix note"}, note="officer is on the team"),
-    Row("POST", "/cases/{case}/actions/", FRONT_LINE),
-    Row("POST", "/cases/{case}/actions/{action}/", FRONT_LINE),
+    Row("POST", "/cases/{case}/actions/", ON_TEAM, note="a partner adds actions they own"),
+    Row("POST", "/cases/{case}/actions/{action}/", ON_TEAM, note="empty form: errors; a partner's own only"),
     # rankings and scoring
     Row("GET", "/rankings/", EVERYONE, note="admin and oversight pseudonymised"),
     Row("GET", "/rankings/snapshots/{snapshot}/", EVERYONE),
@@ -134,8 +140,8 @@ WEB_ROWS = [
 ]
 
 API_ROWS = [
-    Row("GET", "/api/schema/", EVERYONE, note="deny by default: the API's description is for signed-in users"),
-    Row("GET", "/api/docs/", EVERYONE),
+    Row("GET", "/api/schema/", {**EVERYONE, PARTNER: OK}, note="the API's description is for signed-in users"),
+    Row("GET", "/api/docs/", {**EVERYONE, PARTNER: OK}),
     Row("GET", f"{API}/rankings/current/", EVERYONE),
     Row("GET", f"{API}/rankings/snapshots/", EVERYONE),
     Row("GET", f"{API}/rankings/snapshots/{{snapshot}}/", EVERYONE),
@@ -153,17 +159,17 @@ API_ROWS = [
     Row("PATCH", f"{API}/offences/{{offence}}/", FRONT_LINE),
     Row("DELETE", f"{API}/offences/{{offence}}/", FRONT_LINE),
     Row("DELETE", f"{API}/offences/{{restricted_offence}}/", FRONT_LINE_RESTRICTED),
-    Row("GET", f"{API}/cases/", FRONT_LINE),
+    Row("GET", f"{API}/cases/", ON_TEAM),
     Row("POST", f"{API}/cases/", SUPERVISORS),
-    Row("GET", f"{API}/cases/{{case}}/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/", ON_TEAM),
     Row("GET", f"{API}/cases/{{restricted_case}}/", FRONT_LINE_RESTRICTED),
     Row("PATCH", f"{API}/cases/{{case}}/", SUPERVISORS),
     Row("POST", f"{API}/cases/{{case}}/transition/", SUPERVISORS),
-    Row("GET", f"{API}/cases/{{case}}/actions/", FRONT_LINE),
-    Row("POST", f"{API}/cases/{{case}}/actions/", FRONT_LINE),
-    Row("GET", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE),
-    Row("PATCH", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE),
-    Row("GET", f"{API}/cases/{{case}}/notes/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/actions/", ON_TEAM),
+    Row("POST", f"{API}/cases/{{case}}/actions/", ON_TEAM),
+    Row("GET", f"{API}/cases/{{case}}/actions/{{action}}/", ON_TEAM),
+    Row("PATCH", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE, note="a partner: not their action"),
+    Row("GET", f"{API}/cases/{{case}}/notes/", ON_TEAM, note="a partner: the notes shared with partners"),
     Row("POST", f"{API}/cases/{{case}}/notes/", FRONT_LINE),
     Row("GET", f"{API}/scoring/policies/", EVERYONE),
     Row("POST", f"{API}/scoring/policies/", ADMINS),
@@ -182,6 +188,12 @@ API_ROWS = [
     ],  # fmt: skip
     Row("GET", f"{API}/reports/access/?format=csv", ACCOUNTABILITY),
     Row("POST", f"{API}/imports/offences/", ADMINS, fmt="multipart", note="no file: 400"),
+    Row("GET", f"{API}/organisations/", ADMINS),
+    Row("POST", f"{API}/organisations/", ADMINS),
+    Row("GET", f"{API}/sharing-agreements/", ADMINS),
+    Row("POST", f"{API}/sharing-agreements/", ADMINS),
+    Row("GET", f"{API}/sharing-agreements/{{agreement}}/", ADMINS),
+    Row("PATCH", f"{API}/sharing-agreements/{{agreement}}/", ADMINS),
 ]
 
 ROWS = WEB_ROWS + API_ROWS

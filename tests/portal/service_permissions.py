@@ -26,9 +26,13 @@ from offenders.models import ImportBatch
 from offenders.services.imports import offences_import, offences_import_confirm, offences_import_preview
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from offenders.services.offenders import offender_create, offender_mark_restricted, offender_update
+from portal.accounts.models import Organisation, SharingAgreement
 from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import Role, role_names
 from portal.accounts.services import (
+    organisation_create,
+    sharing_agreement_create,
+    sharing_agreement_update,
     token_issue,
     token_revoke,
     user_access_set,
@@ -134,6 +138,20 @@ class World:
             case=self.case, strand="pursue", description="sample", owner=self.actor(LEAD), due_on=soon,
             by=self.actor(LEAD),
         )  # fmt: skip
+
+    @cached_property
+    def organisation(self):
+        return Organisation.objects.create(name="Northside IDVA Service")
+
+    @cached_property
+    def agreement(self):
+        return SharingAgreement.objects.create(
+            organisation=self.organisation,
+            purpose="MATAC",
+            legal_basis="DPA s.35",
+            starts_on=_soon(0),
+            ends_on=_soon(60),
+        )
 
     @cached_property
     def account(self):
@@ -278,6 +296,15 @@ ACCOUNT_ROWS = [
         _count("accounts.ApiToken"), ADMINS | {SYSTEM_ACTOR}, ("users.manage",), prepare=lambda w: w.account),
     Row("token_revoke", lambda w, by: token_revoke(token=w.token, by=by),
         lambda w: _fresh(w.token, "revoked_at"), ADMINS, ("users.manage",), prepare=lambda w: w.token),
+    Row("organisation_create", lambda w, by: organisation_create(name="Probation North", by=by),
+        _count("accounts.Organisation"), ADMINS | {SYSTEM_ACTOR}, ("partners.manage",)),
+    Row("sharing_agreement_create",
+        lambda w, by: sharing_agreement_create(organisation=w.organisation, purpose="MATAC", legal_basis="DPA s.35",
+                                               starts_on=_soon(0), ends_on=_soon(90), by=by),
+        _count("accounts.SharingAgreement"), ADMINS, ("partners.manage",), prepare=lambda w: w.organisation),
+    Row("sharing_agreement_update",
+        lambda w, by: sharing_agreement_update(agreement=w.agreement, ends_on=_soon(30), by=by),
+        lambda w: _fresh(w.agreement, "ends_on"), ADMINS, ("partners.manage",), prepare=lambda w: w.agreement),
 ]  # fmt: skip
 
 CASE_ROWS = [
@@ -295,9 +322,9 @@ CASE_ROWS = [
     Row("plan_action_add",
         lambda w, by: plan_action_add(case=w.case, strand="prevent", description="visit", owner=w.actor(LEAD),
                                       due_on=_soon(), by=by),
-        _count("cases.PlanAction"), ON_THE_CASE, ("case.work",), prepare=lambda w: w.case),
+        _count("cases.PlanAction"), ON_THE_CASE, ("case.act",), prepare=lambda w: w.case),
     Row("plan_action_update", lambda w, by: plan_action_update(action=w.action, status="cancelled", by=by),
-        lambda w: _fresh(w.action, "status"), ON_THE_CASE, ("case.work",), prepare=lambda w: w.action),
+        lambda w: _fresh(w.action, "status"), ON_THE_CASE, ("case.act",), prepare=lambda w: w.action),
 ]  # fmt: skip
 
 ROWS = [*OFFENDER_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS]
