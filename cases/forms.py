@@ -8,7 +8,17 @@ from offenders import rules
 from offenders.models import Offender
 from offenders.selectors import offender_list
 
-from .models import ActionStatus, CaseStage, ExitReason, Outcome, Strand
+from .models import (
+    ActionKind,
+    ActionStatus,
+    CaseStage,
+    DisclosureDecision,
+    DisclosureRoute,
+    ExitReason,
+    Outcome,
+    RiskGrade,
+    Strand,
+)
 from .selectors import case_workers, team_candidates
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 3}
@@ -123,10 +133,19 @@ class PartnerActionForm(forms.Form):
 class ActionForm(PartnerActionForm):
     """Add an action to one strand of the plan, owned by anyone on the case."""
 
+    kind = forms.TypedChoiceField(
+        label="Kind",
+        choices=ActionKind.choices,
+        initial=ActionKind.GENERAL,
+        required=False,
+        empty_value=ActionKind.GENERAL,
+        help_text="Enforcement actions wait for a recent safety check with any high-risk victim.",
+        widget=forms.Select(attrs=SELECT),
+    )
     owner = PersonChoiceField(
         queryset=team_candidates(), label="Owner", required=False, widget=forms.Select(attrs=SELECT)
     )
-    field_order = ["strand", "description", "owner", "due_on"]
+    field_order = ["strand", "kind", "description", "owner", "due_on"]
 
 
 class ActionUpdateForm(forms.Form):
@@ -139,6 +158,34 @@ class ActionUpdateForm(forms.Form):
         required=False,
         widget=forms.Select(attrs=SELECT),
     )
+    override_reason = forms.CharField(
+        label="Override the safety gate (supervisors): why", required=False, max_length=1000
+    )
+
+
+class SafetyCheckForm(forms.Form):
+    """Record a safety check with one victim of the case."""
+
+    victim = forms.TypedChoiceField(label="Victim", coerce=int, choices=(), widget=forms.Select(attrs=SELECT))
+    checked_on = forms.DateField(label="Checked on", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    risk_grade = forms.ChoiceField(
+        label="Risk grade (DASH/DARA)", choices=RiskGrade.choices, widget=forms.Select(attrs=SELECT)
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, victims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["victim"].choices = [(row.victim.pk, row.victim.victim_ref) for row in victims]
+
+
+class ClaresLawForm(forms.Form):
+    """Record a Clare's Law (Domestic Violence Disclosure Scheme) decision."""
+
+    route = forms.ChoiceField(label="Route", choices=DisclosureRoute.choices, widget=forms.Select(attrs=SELECT))
+    decision = forms.ChoiceField(
+        label="Decision", choices=DisclosureDecision.choices, widget=forms.Select(attrs=SELECT)
+    )
+    decided_on = forms.DateField(label="Decided on", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
 
 class NoteForm(forms.Form):

@@ -19,4 +19,6 @@ urlpatterns = [
         views.CaseActionUpdatePage.as_view(),
         name="case-action-update",
     ),
+    path("cases/<int:pk>/safety-checks/", views.CaseSafetyCheckPage.as_view(), name="case-safety-check"),
+    path("cases/<int:pk>/clares-law/", views.CaseClaresLawPage.as_view(), name="case-clares-law"),
 ]

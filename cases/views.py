@@ -25,11 +25,22 @@ from .forms import (
     ActionUpdateForm,
     CaseEditForm,
     CaseOpenForm,
+    ClaresLawForm,
     NoteForm,
     PartnerActionForm,
+    SafetyCheckForm,
     TransitionForm,
 )
-from .selectors import action_get, case_detail, case_get_or_refuse, case_list, case_open_for_offender
+from .selectors import (
+    action_get,
+    case_detail,
+    case_get_or_refuse,
+    case_list,
+    case_open_for_offender,
+    case_protect_panel,
+    case_victim_get,
+    case_victims,
+)
 from .services.cases import (
     ALLOWED_TRANSITIONS,
     case_note_add,
@@ -40,6 +51,7 @@ from .services.cases import (
     partner_disclosure_record,
 )
 from .services.plan_actions import plan_action_add, plan_action_update
+from .services.safety import clares_law_record, safety_check_record
 
 
 class CaseListView(CapabilityRequiredMixin, ListView):
@@ -104,8 +116,21 @@ def _case_page(request, case, *, status: int = 200, **forms):
         "update_form": forms.get("update_form"),
         "update_action_id": forms.get("update_action_id"),
         "outcome_form": ActionUpdateForm(),
+        **_protect_context(request, case, **forms),
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _protect_context(request, case, **forms) -> dict:
+    """The Protect panel (victims' safety, Clare's Law) for the case team; nothing for anyone else."""
+    panel = case_protect_panel(user=request.user, case=case)
+    if panel is None:
+        return {"protect": None}
+    return {
+        "protect": panel,
+        "safety_form": forms.get("safety_form") or SafetyCheckForm(victims=panel["victims"]),
+        "clares_form": forms.get("clares_form") or ClaresLawForm(),
+    }
 
 
 class CaseDetailView(CapabilityRequiredMixin, View):
@@ -247,7 +272,30 @@ class CaseActionUpdatePage(CasePostView):
 
     def act(self, request, case, data, *, action_id):
         action = action_get(case=case, action_id=action_id)
-        plan_action_update(action=action, by=request.user, status=data["status"], outcome=data["outcome"])
+        plan_action_update(action=action, by=request.user, **data)
+
+
+class CaseSafetyCheckPage(CasePostView):
+    capability = "case.safety"
+    form_name = "safety_form"
+    success = "Safety check recorded."
+
+    def make_form(self, request, case):
+        return SafetyCheckForm(request.POST, victims=case_victims(case=case))
+
+    def act(self, request, case, data, **kwargs):
+        victim = case_victim_get(case=case, victim_id=data.pop("victim"))
+        safety_check_record(case=case, victim=victim, by=request.user, **data)
+
+
+class CaseClaresLawPage(CasePostView):
+    capability = "case.safety"
+    form_class = ClaresLawForm
+    form_name = "clares_form"
+    success = "Clare's Law decision recorded."
+
+    def act(self, request, case, data, **kwargs):
+        clares_law_record(case=case, by=request.user, **data)
 
 
 class CaseEditView(CapabilityRequiredMixin, View):

@@ -15,4 +15,10 @@ urlpatterns = [
         name="api-case-action-detail",
     ),
     path("cases/<int:case_id>/notes/", views.CaseNoteList.as_view(), name="api-case-notes"),
+    path("cases/<int:case_id>/victims/", views.CaseVictimList.as_view(), name="api-case-victims"),
+    path(
+        "cases/<int:case_id>/victims/<int:victim_id>/safety-checks/",
+        views.CaseSafetyCheckCreate.as_view(),
+        name="api-case-safety-checks",
+    ),
 ]

@@ -23,6 +23,8 @@ from ..selectors import (
     case_get_or_refuse,
     case_list,
     case_notes,
+    case_victim_get,
+    case_victims,
     partner_case,
 )
 from ..services.cases import (
@@ -34,6 +36,7 @@ from ..services.cases import (
     partner_disclosure_record,
 )
 from ..services.plan_actions import plan_action_add, plan_action_update
+from ..services.safety import SafetyGateClosed, safety_check_days, safety_check_record, victims_view_record
 from .serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -41,11 +44,14 @@ from .serializers import (
     CaseNoteSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
+    CaseVictimSerializer,
     PartnerCaseDetailSerializer,
     PartnerCaseSerializer,
     PlanActionCreateSerializer,
     PlanActionSerializer,
     PlanActionUpdateSerializer,
+    SafetyCheckCreateSerializer,
+    SafetyCheckSerializer,
     TransitionSerializer,
 )
 
@@ -192,7 +198,10 @@ class CaseActionDetail(CaseApiMixin, APIView):
         action = action_get(case=case, action_id=action_id)
         incoming = PlanActionUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        action = plan_action_update(action=action, by=request.user, **incoming.validated_data)
+        try:
+            action = plan_action_update(action=action, by=request.user, **incoming.validated_data)
+        except SafetyGateClosed as closed:
+            return Response({"detail": closed.detail, "victims": closed.victim_refs}, status=status.HTTP_409_CONFLICT)
         action = action_get(case=case, action_id=action.pk)  # read back with `is_overdue`
         return Response(PlanActionSerializer(action).data)
 
@@ -217,3 +226,31 @@ class CaseNoteList(CaseApiMixin, generics.ListAPIView):
         incoming.is_valid(raise_exception=True)
         note = case_note_add(case=case, by=request.user, **incoming.validated_data)
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class CaseVictimList(CaseApiMixin, generics.ListAPIView):
+    """GET the victims of the offender's counted offences with their safety (the case team only)."""
+
+    permission_classes = [capability_permission("case.safety")]
+    serializer_class = CaseVictimSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        case = self.get_case_to_change()
+        victims_view_record(case=case)
+        return case_victims(case=case, days=safety_check_days())
+
+
+class CaseSafetyCheckCreate(CaseApiMixin, APIView):
+    """POST {"checked_on", "risk_grade", "notes"} (optionally "marac", "idva"): a safety check with one victim."""
+
+    permission_classes = [capability_permission("case.safety")]
+
+    @extend_schema(request=SafetyCheckCreateSerializer, responses={201: SafetyCheckSerializer, **REFUSALS})
+    def post(self, request, case_id, victim_id):
+        case = self.get_case_to_change()
+        victim = case_victim_get(case=case, victim_id=victim_id)
+        incoming = SafetyCheckCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        check = safety_check_record(case=case, victim=victim, by=request.user, **incoming.validated_data)
+        return Response(SafetyCheckSerializer(check).data, status=status.HTTP_201_CREATED)

@@ -108,6 +108,8 @@ WEB_ROWS = [
     Row("POST", "/cases/{case}/notes/", FRONT_LINE, data={"text": "matrix note"}, note="officer is on the team"),
     Row("POST", "/cases/{case}/actions/", ON_TEAM, note="a partner adds actions they own"),
     Row("POST", "/cases/{case}/actions/{action}/", ON_TEAM, note="empty form: errors; a partner's own only"),
+    Row("POST", "/cases/{case}/safety-checks/", FRONT_LINE, note="the case team; empty form: errors"),
+    Row("POST", "/cases/{case}/clares-law/", FRONT_LINE),
     # rankings and scoring
     Row("GET", "/rankings/", EVERYONE, note="admin and oversight pseudonymised"),
     Row("GET", "/rankings/snapshots/{snapshot}/", EVERYONE),
@@ -171,6 +173,8 @@ API_ROWS = [
     Row("PATCH", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE, note="a partner: not their action"),
     Row("GET", f"{API}/cases/{{case}}/notes/", ON_TEAM, note="a partner: the notes shared with partners"),
     Row("POST", f"{API}/cases/{{case}}/notes/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/victims/", FRONT_LINE, note="the case team only; never a partner"),
+    Row("POST", f"{API}/cases/{{case}}/victims/{{victim}}/safety-checks/", FRONT_LINE),
     Row("GET", f"{API}/scoring/policies/", EVERYONE),
     Row("POST", f"{API}/scoring/policies/", ADMINS),
     Row("GET", f"{API}/scoring/policies/{{policy_active}}/", EVERYONE),

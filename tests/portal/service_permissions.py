@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
+from cases.services.safety import clares_law_record, safety_check_record
 from offenders.models import ImportBatch
 from offenders.services.imports import offences_import, offences_import_confirm, offences_import_preview
 from offenders.services.offences import offence_create, offence_delete, offence_update
@@ -325,6 +326,14 @@ CASE_ROWS = [
         _count("cases.PlanAction"), ON_THE_CASE, ("case.act",), prepare=lambda w: w.case),
     Row("plan_action_update", lambda w, by: plan_action_update(action=w.action, status="cancelled", by=by),
         lambda w: _fresh(w.action, "status"), ON_THE_CASE, ("case.act",), prepare=lambda w: w.action),
+    Row("safety_check_record",
+        lambda w, by: safety_check_record(case=w.case, victim=w.offence.victim, checked_on=_soon(0), risk_grade="high",
+                                          by=by),
+        _count("cases.SafetyCheck"), ON_THE_CASE, ("case.safety",), prepare=lambda w: (w.offence, w.case)),
+    Row("clares_law_record",
+        lambda w, by: clares_law_record(case=w.case, route="right_to_ask", decision="pending", decided_on=_soon(0),
+                                        by=by),
+        _count("cases.ClaresLawDisclosure"), ON_THE_CASE, ("case.safety",), prepare=lambda w: w.case),
 ]  # fmt: skip
 
 ROWS = [*OFFENDER_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS]

@@ -73,7 +73,7 @@ def world(make_user):
         "restricted_case": hidden_case.pk, "action": action.pk, "policy_active": active.pk,
         "policy_draft": draft.pk, "policy_approved": approved.pk, "run": run.pk,
         "snapshot": run.snapshot.pk if hasattr(run, "snapshot") else 0, "officer_user": lead.pk,
-        "agreement": agreement.pk, "_case": case, "_hidden_case": hidden_case, "_organisation": organisation,
+        "agreement": agreement.pk, "victim": offences[0].victim_id, "_case": case, "_hidden_case": hidden_case, "_organisation": organisation,
     }  # fmt: skip
 
 
@@ -144,7 +144,7 @@ def _route_patterns(patterns, prefix=""):
 def test_every_url_pattern_is_in_the_matrix(db):
     sample = dict.fromkeys(
         ("offender", "untasked_offender", "restricted_offender", "offence", "restricted_offence", "case", "restricted_case", "action",
-         "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "agreement"), 1,
+         "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "agreement", "victim"), 1,
     )  # fmt: skip
     sample["restricted_surname"] = "x"
     reached = {resolve(row.path.format(**sample).split("?")[0]).route for row in matrix.ROWS}
