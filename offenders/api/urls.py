@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from ..imports.api import OffenceImportView
+from . import orders
 from .views import OffenceViewSet, OffenderViewSet
 
 router = SimpleRouter()
@@ -12,5 +13,8 @@ router.register("offences", OffenceViewSet, basename="offence")
 
 urlpatterns = [
     path("imports/offences/", OffenceImportView.as_view(), name="import-offences"),
+    path("orders/", orders.OrderList.as_view(), name="api-order-list"),
+    path("orders/<int:order_id>/", orders.OrderDetail.as_view(), name="api-order-detail"),
+    path("orders/<int:order_id>/breaches/", orders.OrderBreachCreate.as_view(), name="api-order-breaches"),
     path("", include(router.urls)),
 ]

@@ -192,6 +192,12 @@ API_ROWS = [
     ],  # fmt: skip
     Row("GET", f"{API}/reports/access/?format=csv", ACCOUNTABILITY),
     Row("POST", f"{API}/imports/offences/", ADMINS, fmt="multipart", note="no file: 400"),
+    Row("GET", f"{API}/orders/", FRONT_LINE),
+    Row("POST", f"{API}/orders/", FRONT_LINE),
+    Row("GET", f"{API}/orders/{{order}}/", FRONT_LINE),
+    Row("PATCH", f"{API}/orders/{{order}}/", FRONT_LINE),
+    Row("GET", f"{API}/orders/{{restricted_order}}/", FRONT_LINE_RESTRICTED),
+    Row("POST", f"{API}/orders/{{order}}/breaches/", FRONT_LINE),
     Row("GET", f"{API}/organisations/", ADMINS),
     Row("POST", f"{API}/organisations/", ADMINS),
     Row("GET", f"{API}/sharing-agreements/", ADMINS),

@@ -27,6 +27,7 @@ from offenders.models import ImportBatch
 from offenders.services.imports import offences_import, offences_import_confirm, offences_import_preview
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from offenders.services.offenders import offender_create, offender_mark_restricted, offender_update
+from offenders.services.orders import order_breach_record, order_create, order_update
 from portal.accounts.models import Organisation, SharingAgreement
 from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import Role, role_names
@@ -141,6 +142,14 @@ class World:
         )  # fmt: skip
 
     @cached_property
+    def order(self):
+        boss = self.person("supervisor", username="order_boss")
+        return order_create(
+            offender=self.offender, kind="restraining", starts_on=_soon(-20), protected_victims=[self.offence.victim],
+            by=boss,
+        )  # fmt: skip
+
+    @cached_property
     def organisation(self):
         return Organisation.objects.create(name="Northside IDVA Service")
 
@@ -251,6 +260,14 @@ OFFENDER_ROWS = [
         lambda w: _fresh(w.hidden_offence, "status"), GRANTED, ("offence.edit",)),
     Row("offence_delete", lambda w, by: offence_delete(offence=w.offence, by=by),
         _count("offenders.Offence"), FRONT_LINE, ("offence.edit",), prepare=lambda w: w.offence),
+    Row("order_create",
+        lambda w, by: order_create(offender=w.offender, kind="dapo", starts_on=_soon(-10), by=by),
+        _count("offenders.ProtectiveOrder"), FRONT_LINE, ("order.edit",)),
+    Row("order_update", lambda w, by: order_update(order=w.order, ends_on=_soon(30), by=by),
+        lambda w: _fresh(w.order, "ends_on"), FRONT_LINE, ("order.edit",), prepare=lambda w: w.order),
+    Row("order_breach_record",
+        lambda w, by: order_breach_record(order=w.order, occurred_on=_soon(-1), crime_ref="CR-SP-BREACH", by=by),
+        _count("offenders.OrderBreach"), FRONT_LINE, ("order.edit", "offender.edit"), prepare=lambda w: w.order),
 ]  # fmt: skip
 
 IMPORT_ROWS = [

@@ -35,6 +35,7 @@ def world(make_user):
     run and its published ranking."""
     from cases.services.cases import case_open
     from cases.services.plan_actions import plan_action_add
+    from offenders.services.orders import order_create
     from portal.accounts.models import Organisation, SharingAgreement
     from scoring.models import ScoringPolicy
     from scoring.services.policies import policy_approve, policy_create_draft
@@ -59,6 +60,8 @@ def world(make_user):
         policy=policy_create_draft(name="Matrix approved", by=author, based_on=active), by=approver
     )
     run = run_synchronously(by=supervisor)
+    order = order_create(offender=offender, kind="dapo", starts_on=soon - timedelta(days=60), by=supervisor)
+    hidden_order = order_create(offender=hidden, kind="dapo", starts_on=soon - timedelta(days=60), by=supervisor)
     organisation = Organisation.objects.create(name="Matrix IDVA")
     agreement = SharingAgreement.objects.create(
         organisation=organisation,
@@ -73,7 +76,8 @@ def world(make_user):
         "restricted_case": hidden_case.pk, "action": action.pk, "policy_active": active.pk,
         "policy_draft": draft.pk, "policy_approved": approved.pk, "run": run.pk,
         "snapshot": run.snapshot.pk if hasattr(run, "snapshot") else 0, "officer_user": lead.pk,
-        "agreement": agreement.pk, "victim": offences[0].victim_id, "_case": case, "_hidden_case": hidden_case, "_organisation": organisation,
+        "agreement": agreement.pk, "victim": offences[0].victim_id, "order": order.pk,
+        "restricted_order": hidden_order.pk, "_case": case, "_hidden_case": hidden_case, "_organisation": organisation,
     }  # fmt: skip
 
 
@@ -144,7 +148,7 @@ def _route_patterns(patterns, prefix=""):
 def test_every_url_pattern_is_in_the_matrix(db):
     sample = dict.fromkeys(
         ("offender", "untasked_offender", "restricted_offender", "offence", "restricted_offence", "case", "restricted_case", "action",
-         "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "agreement", "victim"), 1,
+         "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "agreement", "victim", "order", "restricted_order"), 1,
     )  # fmt: skip
     sample["restricted_surname"] = "x"
     reached = {resolve(row.path.format(**sample).split("?")[0]).route for row in matrix.ROWS}

@@ -205,6 +205,8 @@ NO_BY = {
     "cases.services.cases:case_worker_error", "cases.services.cases:team_member_error",
     # The safety gate: a step of plan_action_update, run after its own check (case.act); the gate's setting.
     "cases.services.safety:safety_gate_check", "cases.services.safety:safety_check_days",
+    # The harm-index code a breach of a kind of order is recorded as: a lookup, no write.
+    "offenders.services.orders:breach_offence_code",
 }  # fmt: skip
 
 
