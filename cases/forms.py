@@ -8,8 +8,19 @@ from offenders import rules
 from offenders.models import Offender
 from offenders.selectors import offender_list
 
-from .models import ActionStatus, CaseStage, DecisionKind, ExitReason, Outcome, Strand
-from .selectors import case_workers
+from .models import (
+    ActionKind,
+    ActionStatus,
+    CaseStage,
+    DecisionKind,
+    DisclosureDecision,
+    DisclosureRoute,
+    ExitReason,
+    Outcome,
+    RiskGrade,
+    Strand,
+)
+from .selectors import case_workers, team_candidates
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 3}
 DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
@@ -39,10 +50,10 @@ def _lead_field(required: bool = True) -> PersonChoiceField:
 
 def _team_field() -> PeopleChoiceField:
     return PeopleChoiceField(
-        queryset=case_workers(),
+        queryset=team_candidates(),
         label="Team",
         required=False,
-        help_text="Tick everyone who will work the plan with the lead.",
+        help_text="Tick everyone who will work the plan with the lead: officers, and partners from other agencies.",
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
     )
 
@@ -106,8 +117,8 @@ class TransitionForm(forms.Form):
             self.fields["to"].widget.choices = [(v, CaseStage(v).label) for v in CaseStage.values if v in allowed]
 
 
-class ActionForm(forms.Form):
-    """Add an action to one strand of the plan."""
+class PartnerActionForm(forms.Form):
+    """Add an action to one strand of the plan; a partner's is owned by the partner."""
 
     strand = forms.ChoiceField(label="Strand", choices=Strand.choices, widget=forms.Select(attrs=SELECT))
     description = forms.CharField(
@@ -116,8 +127,25 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
         required=False,
     )
-    owner = PersonChoiceField(queryset=case_workers(), label="Owner", required=False, widget=forms.Select(attrs=SELECT))
     due_on = forms.DateField(label="Due", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+
+
+class ActionForm(PartnerActionForm):
+    """Add an action to one strand of the plan, owned by anyone on the case."""
+
+    kind = forms.TypedChoiceField(
+        label="Kind",
+        choices=ActionKind.choices,
+        initial=ActionKind.GENERAL,
+        required=False,
+        empty_value=ActionKind.GENERAL,
+        help_text="Enforcement actions wait for a recent safety check with any high-risk victim.",
+        widget=forms.Select(attrs=SELECT),
+    )
+    owner = PersonChoiceField(
+        queryset=team_candidates(), label="Owner", required=False, widget=forms.Select(attrs=SELECT)
+    )
+    field_order = ["strand", "kind", "description", "owner", "due_on"]
 
 
 class ActionUpdateForm(forms.Form):
@@ -130,11 +158,45 @@ class ActionUpdateForm(forms.Form):
         required=False,
         widget=forms.Select(attrs=SELECT),
     )
+    override_reason = forms.CharField(
+        label="Override the safety gate (supervisors): why", required=False, max_length=1000
+    )
+
+
+class SafetyCheckForm(forms.Form):
+    """Record a safety check with one victim of the case."""
+
+    victim = forms.TypedChoiceField(label="Victim", coerce=int, choices=(), widget=forms.Select(attrs=SELECT))
+    checked_on = forms.DateField(label="Checked on", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    risk_grade = forms.ChoiceField(
+        label="Risk grade (DASH/DARA)", choices=RiskGrade.choices, widget=forms.Select(attrs=SELECT)
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, victims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["victim"].choices = [(row.victim.pk, row.victim.victim_ref) for row in victims]
+
+
+class ClaresLawForm(forms.Form):
+    """Record a Clare's Law (Domestic Violence Disclosure Scheme) decision."""
+
+    route = forms.ChoiceField(label="Route", choices=DisclosureRoute.choices, widget=forms.Select(attrs=SELECT))
+    decision = forms.ChoiceField(
+        label="Decision", choices=DisclosureDecision.choices, widget=forms.Select(attrs=SELECT)
+    )
+    decided_on = forms.DateField(label="Decided on", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note", validators=[rules.CASE_NOTE.validator()], widget=forms.Textarea(attrs=TEXTAREA), required=False
+    )
+    shared_with_partners = forms.BooleanField(
+        label="Share with partners on the team",
+        required=False,
+        help_text="Notes are police-only unless you tick this.",
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
 
 

@@ -10,10 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from offenders.models import Offender
+from offenders.models import Offence, Offender
+from scoring.formula import ScoreTerms, counted_offences
 from scoring.models import OffenderScore, RankingEntry, RankingSnapshot, ScoringPolicy
-from scoring.selectors import eligible_scores, illustrative_versions, offender_rank
+from scoring.selectors import active_policy, eligible_scores, illustrative_versions, offender_rank
 
 
 @dataclass(frozen=True)
@@ -166,3 +169,13 @@ def score_trajectory(*, offender: Offender, since) -> list[RankPoint]:
         RankPoint(published_at=e.snapshot.published_at, snapshot_id=e.snapshot_id, rank=e.rank, score=e.score)
         for e in entries
     ]
+
+
+def offender_counted_offences(*, offender: Offender) -> QuerySet[Offence]:
+    """The offender's offences that count in his score today under the active policy (all of them when
+    no policy is active yet): whose victims a case's safety panel lists."""
+    offences = Offence.objects.filter(offender_id=offender.pk)
+    policy = active_policy()
+    if policy is None:
+        return offences
+    return counted_offences(ScoreTerms(policy=policy, as_of=timezone.localdate()), offences)

@@ -11,19 +11,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from offenders.models import Offender
-from portal.accounts.models import User
+from offenders.models import Offender, Victim
+from portal.accounts.models import SharingAgreement, User
 from portal.accounts.permissions import can, restrict
-from portal.accounts.roles import Role
+from portal.accounts.roles import Role, user_role
+from portal.accounts.selectors import is_partner
 
 from . import scores
-from .models import Case, CaseNote, CaseQuerySet, CaseStageChange, PlanAction, Strand
+from .models import Case, CaseNote, CaseQuerySet, CaseStageChange, PlanAction, RiskGrade, Strand, VictimSafety
 
 INACTIVE_DAYS = 28
 
@@ -65,6 +68,37 @@ def action_get(*, case: Case, action_id: Any) -> PlanAction:
 def case_actions(*, case: Case) -> QuerySet[PlanAction]:
     """The plan's actions, soonest due first, each flagged `is_overdue`."""
     return PlanAction.objects.filter(case=case).select_related("owner").with_overdue_flag().order_by("due_on", "id")
+
+
+def case_notes(*, case: Case, user: User) -> QuerySet[CaseNote]:
+    """The case's notes this user may read: all of them for the police, only those marked for partners
+    for a partner (docs/partners.md)."""
+    notes = case.notes.all()
+    return notes.shared_with_partners() if is_partner(user) else notes
+
+
+def partner_case(*, case: Case, user: User) -> Case:
+    """The case as a partner on its team reads it: `partner_actions` (the whole plan) and `partner_notes`
+    (only those marked for partners) set on it for PartnerCaseDetailSerializer."""
+    case.partner_actions = list(case_actions(case=case))  # type: ignore[attr-defined]
+    case.partner_notes = list(case_notes(case=case, user=user))  # type: ignore[attr-defined]
+    return case
+
+
+def team_candidates() -> QuerySet[User]:
+    """People who may join a case's team or own an action: active officers and supervisors, and partners
+    whose organisation's agreement is in force (the service checks each again)."""
+    in_force = SharingAgreement.objects.in_force().values("organisation_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__name__in=[Role.OFFICER, Role.SUPERVISOR])
+            | Q(groups__name=Role.PARTNER, organisation_id__in=in_force)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def case_workers() -> QuerySet[User]:
@@ -193,7 +227,7 @@ def case_detail(*, user: User, case: Case, panels: bool = True) -> CaseDetail:
         ),
         plan=case_plan(case=case),
         timeline=case_timeline(case=case),
-        notes=list(case.notes.all()),
+        notes=list(case_notes(case=case, user=user)),
         rank_history=scores.rank_history(offender=case.offender),
         trajectory=score_trajectory(case=case),
         may_work=case.is_open and can(user, "case.work", case),
@@ -240,3 +274,79 @@ def digests_collect(*, today: dt.date) -> dict[int, Digest]:
     for case in due.order_by("lead_id", "review_due", "id").iterator(chunk_size=500):
         digests[case.lead_id].reviews_due.append(case)
     return digests
+
+
+def case_victim_ids(*, case: Case) -> set[int]:
+    """The victims of the offender's counted offences: who the case's safety panel is about."""
+    offences = scores.offender_counted_offences(offender=case.offender)
+    return set(offences.values_list("victim_id", flat=True))
+
+
+@dataclass
+class CaseVictim:
+    """One victim on the case with what the team knows of her safety (blank until a first check)."""
+
+    victim: Victim
+    risk_grade: str | None
+    marac: str
+    idva: User | None
+    last_safety_check_on: dt.date | None
+    needs_check: bool
+
+
+def case_victims(*, case: Case, today: dt.date | None = None, days: int = 7) -> list[CaseVictim]:
+    """The case's victims, by force reference, each with risk grade, MARAC, IDVA and last check, and
+    whether the safety gate waits on her (high risk, no check in the last `days` days)."""
+    since = (today or timezone.localdate()) - dt.timedelta(days=days)
+    victims = Victim.objects.filter(pk__in=case_victim_ids(case=case)).order_by("victim_ref")
+    safety = {s.victim_id: s for s in VictimSafety.objects.filter(case=case).select_related("idva")}
+    waiting = {pk for pk, s in safety.items() if s.risk_grade == RiskGrade.HIGH and not _checked_since(s, since)}
+    rows = []
+    for victim in victims:
+        known = safety.get(victim.pk)
+        rows.append(
+            CaseVictim(
+                victim=victim,
+                risk_grade=(known.risk_grade or None) if known else None,
+                marac=known.marac if known else "none",
+                idva=known.idva if known else None,
+                last_safety_check_on=known.last_safety_check_on if known else None,
+                needs_check=victim.pk in waiting,
+            )
+        )
+    return rows
+
+
+def _checked_since(safety: VictimSafety, since: dt.date) -> bool:
+    """The loaded row's side of victims_needing_check: a check on or after `since`."""
+    return safety.last_safety_check_on is not None and safety.last_safety_check_on >= since
+
+
+def case_victim_get(*, case: Case, victim_id: Any) -> Victim:
+    """One victim of the case's counted offences, or 404 (no victim of this case has that id)."""
+    return get_object_or_404(Victim.objects.filter(pk__in=case_victim_ids(case=case)), pk=victim_id)
+
+
+def victims_needing_check(*, case: Case, today: dt.date, days: int) -> list[VictimSafety]:
+    """The high-risk victims of the case with no safety check in the last `days` days (the safety gate)."""
+    since = today - dt.timedelta(days=days)
+    return list(
+        VictimSafety.objects.filter(case=case, risk_grade=RiskGrade.HIGH, victim_id__in=case_victim_ids(case=case))
+        .filter(Q(last_safety_check_on__isnull=True) | Q(last_safety_check_on__lt=since))
+        .select_related("victim")
+        .order_by("victim__victim_ref")
+    )
+
+
+def case_protect_panel(*, user: User, case: Case) -> dict[str, Any] | None:
+    """The case page's Protect panel for the case team (None for anyone else): the victims with their
+    safety, and the Clare's Law decisions. Supervisors may override the safety gate."""
+    if not can(user, "case.safety", case):
+        return None
+    return {
+        "victims": case_victims(case=case, days=settings.PORTAL_SAFETY_CHECK_DAYS),
+        "days": settings.PORTAL_SAFETY_CHECK_DAYS,
+        "disclosures": list(case.disclosures.all()),
+        "may_override": user_role(user) == Role.SUPERVISOR,
+        "may_record": case.is_open,
+    }

@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/close/", meeting_pages.MeetingClosePage.as_view(), name="meeting-close"),
     path("meetings/<int:pk>/minutes/", meeting_pages.MeetingMinutesPage.as_view(), name="meeting-minutes"),
+    path("cases/<int:pk>/safety-checks/", views.CaseSafetyCheckPage.as_view(), name="case-safety-check"),
+    path("cases/<int:pk>/clares-law/", views.CaseClaresLawPage.as_view(), name="case-clares-law"),
 ]

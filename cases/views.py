@@ -15,6 +15,7 @@ from django.views.generic import ListView
 from offenders.selectors import record_get_or_refuse
 from offenders.services.access import list_view_record
 from portal.accounts.guards import CapabilityRequiredMixin
+from portal.accounts.selectors import is_partner
 from portal.forms import add_service_errors
 
 from . import scores
@@ -24,10 +25,22 @@ from .forms import (
     ActionUpdateForm,
     CaseEditForm,
     CaseOpenForm,
+    ClaresLawForm,
     NoteForm,
+    PartnerActionForm,
+    SafetyCheckForm,
     TransitionForm,
 )
-from .selectors import action_get, case_detail, case_get_or_refuse, case_list, case_open_for_offender
+from .selectors import (
+    action_get,
+    case_detail,
+    case_get_or_refuse,
+    case_list,
+    case_open_for_offender,
+    case_protect_panel,
+    case_victim_get,
+    case_victims,
+)
 from .services.cases import (
     ALLOWED_TRANSITIONS,
     case_note_add,
@@ -35,8 +48,10 @@ from .services.cases import (
     case_transition,
     case_update,
     case_view_record,
+    partner_disclosure_record,
 )
 from .services.plan_actions import plan_action_add, plan_action_update
+from .services.safety import clares_law_record, safety_check_record
 
 
 class CaseListView(CapabilityRequiredMixin, ListView):
@@ -52,6 +67,9 @@ class CaseListView(CapabilityRequiredMixin, ListView):
         params.setdefault("scope", "all")
         self.filterset = CaseFilter(params, queryset=case_list(user=self.request.user), request=self.request)
         list_view_record(subject="case", query=self.request.GET.dict())
+        if is_partner(self.request.user):
+            shown = list(self.filterset.qs.values_list("pk", flat=True)) if self.filterset.is_valid() else []
+            partner_disclosure_record(user=self.request.user, what="case list", case_ids=shown)
         return self.filterset.qs.order_by("review_due", "id") if self.filterset.is_valid() else case_list(user=None)
 
     def get_context_data(self, **kwargs):
@@ -66,9 +84,29 @@ class CaseListView(CapabilityRequiredMixin, ListView):
         return context
 
 
+def _partner_case_page(request, case, *, status: int = 200, **forms):
+    """A partner's case page (docs/partners.md): the offender's name and reference, the team, the plan and
+    the notes marked for partners; they add and complete their own actions."""
+    detail = case_detail(user=request.user, case=case)
+    context = {
+        "case": case,
+        "team": detail.team,
+        "plan": detail.plan,
+        "notes": detail.notes,
+        "may_act": case.is_open,
+        "action_form": forms.get("action_form") or PartnerActionForm(),
+        "update_form": forms.get("update_form"),
+        "update_action_id": forms.get("update_action_id"),
+        "outcome_form": ActionUpdateForm(),
+    }
+    return render(request, "cases/partner_case_detail.html", context, status=status)
+
+
 def _case_page(request, case, *, status: int = 200, **forms):
     """Render the case page; `forms` replaces the blank forms with bound ones that carry errors."""
     user = request.user
+    if is_partner(user):
+        return _partner_case_page(request, case, status=status, **forms)
     context = {
         **vars(case_detail(user=user, case=case)),  # case, live_score, plan, timeline, may_work...
         "action_form": forms.get("action_form") or ActionForm(initial={"owner": user.pk}),
@@ -78,8 +116,21 @@ def _case_page(request, case, *, status: int = 200, **forms):
         "update_form": forms.get("update_form"),
         "update_action_id": forms.get("update_action_id"),
         "outcome_form": ActionUpdateForm(),
+        **_protect_context(request, case, **forms),
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _protect_context(request, case, **forms) -> dict:
+    """The Protect panel (victims' safety, Clare's Law) for the case team; nothing for anyone else."""
+    panel = case_protect_panel(user=request.user, case=case)
+    if panel is None:
+        return {"protect": None}
+    return {
+        "protect": panel,
+        "safety_form": forms.get("safety_form") or SafetyCheckForm(victims=panel["victims"]),
+        "clares_form": forms.get("clares_form") or ClaresLawForm(),
+    }
 
 
 class CaseDetailView(CapabilityRequiredMixin, View):
@@ -90,6 +141,7 @@ class CaseDetailView(CapabilityRequiredMixin, View):
     def get(self, request, pk):
         case = case_get_or_refuse(user=request.user, case_id=pk)
         case_view_record(case=case)
+        partner_disclosure_record(user=request.user, what="case page", case=case)
         return _case_page(request, case)
 
 
@@ -196,17 +248,21 @@ class CaseNotePage(CasePostView):
 
 
 class CaseActionAddPage(CasePostView):
-    capability = "case.work"
+    capability = "case.act"
     form_class = ActionForm
     form_name = "action_form"
     success = "Action added to the plan."
 
+    def make_form(self, request, case):
+        return (PartnerActionForm if is_partner(request.user) else ActionForm)(request.POST)
+
     def act(self, request, case, data, **kwargs):
-        plan_action_add(case=case, by=request.user, **data)
+        owner = data.pop("owner", None) if not is_partner(request.user) else request.user
+        plan_action_add(case=case, by=request.user, owner=owner, **data)
 
 
 class CaseActionUpdatePage(CasePostView):
-    capability = "case.work"
+    capability = "case.act"
     form_class = ActionUpdateForm
     form_name = "update_form"
     success = "Action updated."
@@ -216,7 +272,30 @@ class CaseActionUpdatePage(CasePostView):
 
     def act(self, request, case, data, *, action_id):
         action = action_get(case=case, action_id=action_id)
-        plan_action_update(action=action, by=request.user, status=data["status"], outcome=data["outcome"])
+        plan_action_update(action=action, by=request.user, **data)
+
+
+class CaseSafetyCheckPage(CasePostView):
+    capability = "case.safety"
+    form_name = "safety_form"
+    success = "Safety check recorded."
+
+    def make_form(self, request, case):
+        return SafetyCheckForm(request.POST, victims=case_victims(case=case))
+
+    def act(self, request, case, data, **kwargs):
+        victim = case_victim_get(case=case, victim_id=data.pop("victim"))
+        safety_check_record(case=case, victim=victim, by=request.user, **data)
+
+
+class CaseClaresLawPage(CasePostView):
+    capability = "case.safety"
+    form_class = ClaresLawForm
+    form_name = "clares_form"
+    success = "Clare's Law decision recorded."
+
+    def act(self, request, case, data, **kwargs):
+        clares_law_record(case=case, by=request.user, **data)
 
 
 class CaseEditView(CapabilityRequiredMixin, View):

@@ -30,6 +30,36 @@ class Relationship(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class OrderKind(models.TextChoices):
+    """Protective orders and conditions officers use to protect a victim (docs/offenders.md)."""
+
+    DAPN = "dapn", "Domestic abuse protection notice"
+    DAPO = "dapo", "Domestic abuse protection order"
+    SPO = "spo", "Stalking protection order"
+    SHPO = "shpo", "Sexual harm prevention order"
+    SRO = "sro", "Sexual risk order"
+    NON_MOLESTATION = "non_molestation", "Non-molestation order"
+    RESTRAINING = "restraining", "Restraining order"
+    BAIL_CONDITIONS = "bail_conditions", "Bail conditions"
+
+
+# The offence a breach of each kind of order is recorded as: a harm-index row titled "Breach of a ... order"
+# (category domestic in the illustrative index). The index has rows for the restraining and the
+# non-molestation order only, so the other kinds map to the nearer of the two until it has their own:
+# illustrative, and configurable (PORTAL_BREACH_OFFENCE_CODES).
+BREACH_OF_RESTRAINING_ORDER, BREACH_OF_NON_MOLESTATION_ORDER = "008/31", "066/39"
+BREACH_OFFENCE_CODES: dict[str, str] = {
+    OrderKind.DAPN: BREACH_OF_NON_MOLESTATION_ORDER,
+    OrderKind.DAPO: BREACH_OF_NON_MOLESTATION_ORDER,
+    OrderKind.NON_MOLESTATION: BREACH_OF_NON_MOLESTATION_ORDER,
+    OrderKind.RESTRAINING: BREACH_OF_RESTRAINING_ORDER,
+    OrderKind.SPO: BREACH_OF_RESTRAINING_ORDER,
+    OrderKind.SHPO: BREACH_OF_RESTRAINING_ORDER,
+    OrderKind.SRO: BREACH_OF_RESTRAINING_ORDER,
+    OrderKind.BAIL_CONDITIONS: BREACH_OF_RESTRAINING_ORDER,
+}
+
+
 class OffenderStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ARCHIVED = "archived", "Archived"

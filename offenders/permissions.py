@@ -7,7 +7,7 @@ from functools import partial
 
 from portal.accounts.permissions import register_rule
 
-from .models import Offence, Offender
+from .models import Offence, Offender, ProtectiveOrder
 from .querysets import restricted_q
 
 of_offender = partial(restricted_q, path="offender")  # the rule for rows that belong to one offender
@@ -19,3 +19,5 @@ for _capability in (
     register_rule(_capability, Offender, restricted_q)
 for _capability in ("offence.view", "offence.edit", "reports.view"):
     register_rule(_capability, Offence, of_offender)
+for _capability in ("order.view", "order.edit"):
+    register_rule(_capability, ProtectiveOrder, of_offender)

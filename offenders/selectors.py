@@ -16,7 +16,7 @@ from portal.accounts.permissions import restrict
 
 from . import hooks
 from .choices import OffenderStatus
-from .models import Offence, Offender
+from .models import Offence, Offender, ProtectiveOrder
 
 
 def offender_list(*, user, capability: str = "offender.view") -> QuerySet[Offender]:
@@ -121,3 +121,26 @@ def offender_profile(*, user: User, offender: Offender, panels: bool = True) -> 
         score_summary=score_summary,
         panels=by_slot,
     )
+
+
+def order_list(*, user) -> QuerySet[ProtectiveOrder]:
+    """The protective orders this user may read (a restricted offender's only with the grant)."""
+    orders = ProtectiveOrder.objects.select_related("offender").prefetch_related(
+        "protected_victims", "breaches__offence"
+    )
+    return restrict(orders, user, "order.view")
+
+
+def order_get_or_refuse(*, user, pk: Any, capability: str = "order.view") -> ProtectiveOrder:
+    """One order through `restrict()`: hidden from this user, 403 (audited); missing, 404."""
+    order = restrict(order_list(user=user), user, capability).filter(pk=pk).first()
+    if order is None:
+        if ProtectiveOrder.objects.filter(pk=pk).exists():
+            raise PermissionDenied(f"order not visible ({capability})")
+        raise Http404("No such order.")
+    return order
+
+
+def offender_orders(*, user, offender: Offender) -> list[ProtectiveOrder]:
+    """The offender's orders for his profile and his case page, newest first."""
+    return list(order_list(user=user).filter(offender=offender))

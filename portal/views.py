@@ -1,16 +1,19 @@
 """Project-wide pages: the dashboard and the refusal page."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from cases.dashboard import dashboard_panels
 from cases.services.cases import dashboard_view_record
+from portal.accounts.selectors import is_partner
 from portal.audit.services import audit_refusal
 
 
 @login_required
 def dashboard(request):
     """Each role's starting page; the panels come from the apps that own the work."""
+    if is_partner(request.user):  # a partner has no dashboard: their starting page is their cases
+        return redirect("cases:case-list")
     panels = dashboard_panels(user=request.user)
     dashboard_view_record(panels=panels)
     return render(request, "portal/dashboard.html", panels)

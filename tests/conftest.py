@@ -188,6 +188,7 @@ def reference_data(transactional_db):
 
     for module, function in (
         ("portal.accounts.migrations.0002_roles", "create_roles"),
+        ("portal.accounts.migrations.0003_i13_partners", "create_partner_role"),
         ("offenders.migrations.0002_offence_types", "load_offence_types"),
         ("scoring.migrations.0002_illustrative_policy", "create_illustrative_policy"),
     ):

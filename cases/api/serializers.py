@@ -7,7 +7,20 @@ from offenders import rules
 from offenders.models import Offender
 from offenders.selectors import offender_list
 
-from ..models import ActionStatus, Case, CaseNote, CaseStage, CaseStageChange, ExitReason, Outcome, PlanAction
+from ..models import (
+    ActionKind,
+    ActionStatus,
+    Case,
+    CaseNote,
+    CaseStage,
+    CaseStageChange,
+    ExitReason,
+    MaracStatus,
+    Outcome,
+    PlanAction,
+    RiskGrade,
+    SafetyCheck,
+)
 from ..models import Strand as StrandChoices
 
 
@@ -129,7 +142,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanAction
         fields = [
-            "id", "case", "strand", "description", "owner", "due_on", "status", "outcome", "completed_at",
+            "id", "case", "strand", "kind", "description", "owner", "due_on", "status", "outcome", "completed_at",
             "is_overdue", "overdue_marked_on", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -137,6 +150,12 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
 class PlanActionCreateSerializer(serializers.Serializer):
     strand = serializers.ChoiceField(choices=StrandChoices.choices)
+    kind = serializers.ChoiceField(
+        choices=ActionKind.choices,
+        required=False,
+        default=ActionKind.GENERAL,
+        help_text="enforcement: arrest, search, order application, disruption visit (the safety gate applies).",
+    )
     description = serializers.CharField(allow_blank=True, validators=[rules.ACTION_DESCRIPTION.validator()])
     owner = serializers.PrimaryKeyRelatedField(queryset=_people())
     due_on = serializers.DateField()
@@ -145,14 +164,84 @@ class PlanActionCreateSerializer(serializers.Serializer):
 class PlanActionUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="A supervisor's reason to complete an enforcement action past the victims' safety gate.",
+    )
+
+
+class CaseVictimSerializer(serializers.Serializer):
+    """A victim on the case, by the force's reference, with what the case team knows of her safety."""
+
+    id = serializers.IntegerField(source="victim.pk", read_only=True)
+    reference = serializers.CharField(source="victim.victim_ref", read_only=True)
+    risk_grade = serializers.ChoiceField(choices=RiskGrade.choices, allow_null=True, read_only=True)
+    marac = serializers.ChoiceField(choices=MaracStatus.choices, read_only=True)
+    idva: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    last_safety_check_on = serializers.DateField(allow_null=True, read_only=True)
+    needs_check = serializers.BooleanField(
+        read_only=True, help_text="High risk with no safety check in the configured days: the safety gate waits."
+    )
+
+
+class SafetyCheckCreateSerializer(serializers.Serializer):
+    checked_on = serializers.DateField()
+    risk_grade = serializers.ChoiceField(choices=RiskGrade.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    marac = serializers.ChoiceField(choices=MaracStatus.choices, required=False)
+    idva = serializers.PrimaryKeyRelatedField(queryset=_people(), required=False, allow_null=True)
+
+
+class SafetyCheckSerializer(serializers.ModelSerializer):
+    victim = serializers.IntegerField(source="safety.victim_id", read_only=True)
+
+    class Meta:
+        model = SafetyCheck
+        fields = ["id", "victim", "checked_on", "risk_grade", "notes", "checked_by_username", "created_at"]
+        read_only_fields = fields
 
 
 class CaseNoteCreateSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, validators=[rules.CASE_NOTE.validator()])
+    shared_with_partners = serializers.BooleanField(
+        required=False, default=False, help_text="Police-only unless true: partners on the team see only these."
+    )
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseNote
-        fields = ["id", "case", "text", "author_username", "created_at"]
+        fields = ["id", "case", "text", "author_username", "created_at", "shared_with_partners"]
+        read_only_fields = fields
+
+
+class PartnerCaseSerializer(serializers.ModelSerializer):
+    """A case as a partner on its team reads it (docs/partners.md): the offender's name and reference, who
+    leads it, where it stands; never his offences, crime references, ethnicity, score or the tasking reason."""
+
+    offender = CaseOffenderSerializer(read_only=True)
+    lead = PersonSerializer(read_only=True)
+    team = PersonSerializer(many=True, read_only=True)
+    open_action_count = serializers.IntegerField(read_only=True)
+    overdue_action_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "offender", "lead", "team", "stage", "review_due", "opened_at", "closed_at",
+            "open_action_count", "overdue_action_count",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PartnerCaseDetailSerializer(PartnerCaseSerializer):
+    """A partner's case with the plan's actions and the notes marked for partners."""
+
+    actions = PlanActionSerializer(many=True, read_only=True, source="partner_actions")
+    notes = CaseNoteSerializer(many=True, read_only=True, source="partner_notes")
+
+    class Meta(PartnerCaseSerializer.Meta):
+        fields = [*PartnerCaseSerializer.Meta.fields, "actions", "notes"]
         read_only_fields = fields

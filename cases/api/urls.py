@@ -24,4 +24,10 @@ urlpatterns = [
         name="api-meeting-decision",
     ),
     path("meetings/<int:meeting_id>/close/", meeting_views.MeetingCloseView.as_view(), name="api-meeting-close"),
+    path("cases/<int:case_id>/victims/", views.CaseVictimList.as_view(), name="api-case-victims"),
+    path(
+        "cases/<int:case_id>/victims/<int:victim_id>/safety-checks/",
+        views.CaseSafetyCheckCreate.as_view(),
+        name="api-case-safety-checks",
+    ),
 ]

@@ -12,11 +12,31 @@ from rest_framework.views import APIView
 
 from offenders.services.access import list_view_record
 from portal.accounts.guards import capability_permission
+from portal.accounts.selectors import is_partner
 
 from ..filters import CaseFilter
-from ..selectors import action_get, case_actions, case_detail, case_get, case_get_or_refuse, case_list
-from ..services.cases import case_note_add, case_open, case_transition, case_update, case_view_record
+from ..selectors import (
+    action_get,
+    case_actions,
+    case_detail,
+    case_get,
+    case_get_or_refuse,
+    case_list,
+    case_notes,
+    case_victim_get,
+    case_victims,
+    partner_case,
+)
+from ..services.cases import (
+    case_note_add,
+    case_open,
+    case_transition,
+    case_update,
+    case_view_record,
+    partner_disclosure_record,
+)
 from ..services.plan_actions import plan_action_add, plan_action_update
+from ..services.safety import SafetyGateClosed, safety_check_days, safety_check_record, victims_view_record
 from .serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -24,9 +44,14 @@ from .serializers import (
     CaseNoteSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
+    CaseVictimSerializer,
+    PartnerCaseDetailSerializer,
+    PartnerCaseSerializer,
     PlanActionCreateSerializer,
     PlanActionSerializer,
     PlanActionUpdateSerializer,
+    SafetyCheckCreateSerializer,
+    SafetyCheckSerializer,
     TransitionSerializer,
 )
 
@@ -54,7 +79,10 @@ class CaseApiMixin:
 
 
 def _detail(case, request) -> dict:
-    """The case as the API detail answers it, from the case page's own selector (without its panels)."""
+    """The case as the API detail answers it, from the case page's own selector (without its panels); a
+    partner's redacted view (docs/partners.md) for a partner."""
+    if is_partner(request.user):
+        return PartnerCaseDetailSerializer(partner_case(case=case, user=request.user)).data
     if not hasattr(case, "open_action_count"):  # just written: read it back with the counts every case carries
         case = case_get(user=request.user, case_id=case.pk)
     detail = case_detail(user=request.user, case=case, panels=False)
@@ -71,9 +99,16 @@ class CaseListCreate(CaseApiMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         return case_list(user=self.request.user).prefetch_related("team")
 
+    def get_serializer_class(self):
+        return PartnerCaseSerializer if is_partner(self.request.user) else CaseSerializer
+
     def list(self, request, *args, **kwargs):
         list_view_record(subject="case", query=request.GET.dict())
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        if is_partner(request.user):
+            shown = [row["id"] for row in response.data.get("results", [])]
+            partner_disclosure_record(user=request.user, what="case list", case_ids=shown)
+        return response
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer, **REFUSALS})
     def post(self, request, *args, **kwargs):
@@ -95,6 +130,7 @@ class CaseDetail(CaseApiMixin, APIView):
     def get(self, request, case_id):
         case = self.get_case()
         case_view_record(case=case, purpose=request.headers.get("X-Access-Purpose", "").strip()[:64])
+        partner_disclosure_record(user=request.user, what="case", case=case)
         return Response(_detail(case, request))
 
     @extend_schema(request=CaseUpdateSerializer, responses={200: CaseDetailSerializer, **REFUSALS})
@@ -121,14 +157,18 @@ class CaseTransitionView(CaseApiMixin, APIView):
 
 
 class CaseActionList(CaseApiMixin, generics.ListAPIView):
-    """GET the plan's actions (paginated like every list); POST a new action (the lead, the team, supervisors)."""
+    """GET the plan's actions (paginated like every list); POST a new action (the lead, the team, supervisors;
+    a partner on the team, for themselves)."""
 
-    permission_classes = [capability_permission("case.view", "case.work")]
+    permission_classes = [capability_permission("case.view", "case.act")]
     serializer_class = PlanActionSerializer
     filter_backends: list = []
 
     def get_queryset(self):
-        return case_actions(case=self.get_case())
+        case = self.get_case()
+        if self.request.method == "GET":
+            partner_disclosure_record(user=self.request.user, what="actions", case=case)
+        return case_actions(case=case)
 
     @extend_schema(request=PlanActionCreateSerializer, responses={201: PlanActionSerializer, **REFUSALS})
     def post(self, request, case_id):
@@ -141,13 +181,15 @@ class CaseActionList(CaseApiMixin, generics.ListAPIView):
 
 
 class CaseActionDetail(CaseApiMixin, APIView):
-    """GET one action; PATCH its status and outcome (done needs an outcome)."""
+    """GET one action; PATCH its status and outcome (done needs an outcome; a partner: their own actions)."""
 
-    permission_classes = [capability_permission("case.view", "case.work")]
+    permission_classes = [capability_permission("case.view", "case.act")]
 
     @extend_schema(responses={200: PlanActionSerializer, **REFUSALS})
     def get(self, request, case_id, action_id):
-        action = action_get(case=self.get_case(), action_id=action_id)
+        case = self.get_case()
+        action = action_get(case=case, action_id=action_id)
+        partner_disclosure_record(user=request.user, what="action", case=case)
         return Response(PlanActionSerializer(action).data)
 
     @extend_schema(request=PlanActionUpdateSerializer, responses={200: PlanActionSerializer, **REFUSALS})
@@ -156,7 +198,10 @@ class CaseActionDetail(CaseApiMixin, APIView):
         action = action_get(case=case, action_id=action_id)
         incoming = PlanActionUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        action = plan_action_update(action=action, by=request.user, **incoming.validated_data)
+        try:
+            action = plan_action_update(action=action, by=request.user, **incoming.validated_data)
+        except SafetyGateClosed as closed:
+            return Response({"detail": closed.detail, "victims": closed.victim_refs}, status=status.HTTP_409_CONFLICT)
         action = action_get(case=case, action_id=action.pk)  # read back with `is_overdue`
         return Response(PlanActionSerializer(action).data)
 
@@ -169,7 +214,10 @@ class CaseNoteList(CaseApiMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return self.get_case().notes.all()
+        case = self.get_case()
+        if self.request.method == "GET":
+            partner_disclosure_record(user=self.request.user, what="notes", case=case)
+        return case_notes(case=case, user=self.request.user)
 
     @extend_schema(request=CaseNoteCreateSerializer, responses={201: CaseNoteSerializer, **REFUSALS})
     def post(self, request, case_id):
@@ -178,3 +226,31 @@ class CaseNoteList(CaseApiMixin, generics.ListAPIView):
         incoming.is_valid(raise_exception=True)
         note = case_note_add(case=case, by=request.user, **incoming.validated_data)
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class CaseVictimList(CaseApiMixin, generics.ListAPIView):
+    """GET the victims of the offender's counted offences with their safety (the case team only)."""
+
+    permission_classes = [capability_permission("case.safety")]
+    serializer_class = CaseVictimSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        case = self.get_case_to_change()
+        victims_view_record(case=case)
+        return case_victims(case=case, days=safety_check_days())
+
+
+class CaseSafetyCheckCreate(CaseApiMixin, APIView):
+    """POST {"checked_on", "risk_grade", "notes"} (optionally "marac", "idva"): a safety check with one victim."""
+
+    permission_classes = [capability_permission("case.safety")]
+
+    @extend_schema(request=SafetyCheckCreateSerializer, responses={201: SafetyCheckSerializer, **REFUSALS})
+    def post(self, request, case_id, victim_id):
+        case = self.get_case_to_change()
+        victim = case_victim_get(case=case, victim_id=victim_id)
+        incoming = SafetyCheckCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        check = safety_check_record(case=case, victim=victim, by=request.user, **incoming.validated_data)
+        return Response(SafetyCheckSerializer(check).data, status=status.HTTP_201_CREATED)

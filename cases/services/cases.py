@@ -18,6 +18,7 @@ from offenders import rules
 from offenders.models import Offender
 from portal.accounts.permissions import can, require
 from portal.accounts.roles import Role, user_role
+from portal.accounts.selectors import partner_agreement
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
@@ -38,6 +39,7 @@ UNSET: Any = object()
 REFUSALS = {
     "case.manage": "Only a supervisor may task an offender, or change a case's lead, team, review date or stage.",
     "case.work": "Only the case's lead, its team and supervisors may add notes and actions to it.",
+    "case.act": "Only the case's lead, its team and supervisors may add and complete its actions.",
 }
 
 
@@ -63,11 +65,24 @@ def case_worker_error(user, offender: Offender) -> str | None:
     return None
 
 
+def team_member_error(user, offender: Offender) -> str | None:
+    """Why `user` cannot join the team of a case about `offender`, or None when they can: police as for
+    any case work; a partner while their organisation's agreement is in force, never on a restricted
+    offender's case (docs/partners.md)."""
+    if user is not None and user_role(user) == Role.PARTNER:
+        if not user.is_active or partner_agreement(user) is None:
+            return f"{user.get_username()} is a partner whose organisation has no sharing agreement in force."
+        if offender.restricted:
+            return "A partner cannot join the case of a restricted offender."
+        return None
+    return case_worker_error(user, offender)
+
+
 def _check_people(errors: dict, *, offender: Offender, lead=UNSET, team=UNSET) -> None:
     if lead is not UNSET and (problem := case_worker_error(lead, offender)):
         errors["lead"] = [problem]
     if team is not UNSET:
-        problems = [p for member in team if (p := case_worker_error(member, offender))]
+        problems = [p for member in team if (p := team_member_error(member, offender))]
         if problems:
             errors["team"] = problems
 
@@ -225,8 +240,8 @@ def _record_stage(case: Case, *, from_stage: str, to_stage: str, reason: str, by
     )
 
 
-def case_note_add(*, case: Case, text: str, by) -> CaseNote:
-    """Add a note (the lead, the team and supervisors)."""
+def case_note_add(*, case: Case, text: str, shared_with_partners: bool = False, by) -> CaseNote:
+    """Add a note (the lead, the team and supervisors); police-only unless `shared_with_partners`."""
     case_require(by=by, capability="case.work", case=case)
     case_require_open(case)
     errors: dict[str, list[str]] = {}
@@ -234,13 +249,19 @@ def case_note_add(*, case: Case, text: str, by) -> CaseNote:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        note = CaseNote.objects.create(case=case, text=text, author=by, author_username=by.get_username())
+        note = CaseNote.objects.create(
+            case=case,
+            text=text,
+            author=by,
+            author_username=by.get_username(),
+            shared_with_partners=bool(shared_with_partners),
+        )
         case_touch(case)
         audit_record(
             action="case.note.create",
             target=note,
             object_repr=f"Note on case {case.pk}",
-            changes={"case": case.pk, "length": len(text)},
+            changes={"case": case.pk, "length": len(text), "shared_with_partners": note.shared_with_partners},
         )
     return note
 
@@ -248,6 +269,27 @@ def case_note_add(*, case: Case, text: str, by) -> CaseNote:
 def case_view_record(*, case: Case, purpose: str = "") -> None:
     """Record that a case was opened (docs/access-and-audit.md: every view of a case is audited)."""
     audit_record(action="case.view", target=case, purpose=purpose)
+
+
+def partner_disclosure_record(*, user, what: str, case: Case | None = None, case_ids: Iterable[int] = ()) -> None:
+    """A partner read case information: one `partner.disclosure` event naming their organisation and the
+    agreement it was shared under (DPA 2018 s.62: every disclosure is logged). `what`: the list, the case,
+    its actions or its notes. Nothing is recorded for a police reader (their reads are audited as usual)."""
+    agreement = partner_agreement(user)
+    if agreement is None:
+        return
+    changes = {
+        "organisation": agreement.organisation.name,
+        "organisation_id": agreement.organisation_id,
+        "agreement": agreement.pk,
+        "legal_basis": agreement.legal_basis[:200],
+        "what": what,
+    }
+    if case is not None:
+        audit_record(action="partner.disclosure", target=case, changes=changes)
+    else:
+        changes["cases"] = sorted(case_ids)
+        audit_record(action="partner.disclosure", target_type=Case.AUDIT_TARGET_TYPE, changes=changes)
 
 
 def dashboard_view_record(*, panels: dict[str, Any]) -> None:

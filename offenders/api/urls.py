@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from ..imports.api import OffenceImportView
+from . import orders
 from .records import OffenderReviewView, ReviewQueueView, SubjectAccessView
 from .views import OffenceViewSet, OffenderViewSet
 
@@ -16,5 +17,8 @@ urlpatterns = [
     path("reviews/", ReviewQueueView.as_view(), name="review-list"),
     path("offenders/<int:pk>/review/", OffenderReviewView.as_view(), name="offender-review"),
     path("offenders/<int:pk>/subject-access/", SubjectAccessView.as_view(), name="offender-subject-access"),
+    path("orders/", orders.OrderList.as_view(), name="api-order-list"),
+    path("orders/<int:order_id>/", orders.OrderDetail.as_view(), name="api-order-detail"),
+    path("orders/<int:order_id>/breaches/", orders.OrderBreachCreate.as_view(), name="api-order-breaches"),
     path("", include(router.urls)),
 ]

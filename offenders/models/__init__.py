@@ -1,6 +1,7 @@
 """Models of the offenders app, one module per subject so each stays short (cases live in the cases app)."""
 
 from .imports import ImportBatch
+from .orders import OrderBreach, ProtectiveOrder
 from .people import PERSONAL_AUDIT_FIELDS, Offence, OffenceType, Offender, Victim, offender_reference
 from .records import RecordReview, ReviewOutcome
 
@@ -9,6 +10,8 @@ __all__ = [
     "Offence",
     "offender_reference",
     "OffenceType",
+    "OrderBreach",
+    "ProtectiveOrder",
     "Offender",
     "PERSONAL_AUDIT_FIELDS",
     "RecordReview",

@@ -7,7 +7,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from .permissions import Refused
 from .roles import ROLES_NEEDING_MFA, Role, user_role
+from .selectors import partner_refused
 from .services import session_end
 
 LOGIN_STARTED_KEY = "portal_login_at"
@@ -72,6 +74,21 @@ class MfaRequiredMiddleware:
                     return redirect_to_login(request.path)
             elif request.path.startswith("/admin/") and user_role(user) != Role.ADMIN:
                 raise PermissionDenied("the Django admin is for administrators")
+        return self.get_response(request)
+
+
+class PartnerAgreementMiddleware:
+    """A partner whose organisation has no information-sharing agreement in force today (none, not yet
+    started or ended) is refused every request but signing in and out: a 403, audited
+    (docs/partners.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and not request.path.startswith(MFA_EXEMPT_PREFIXES) and partner_refused(user):
+            raise Refused("Your organisation has no information-sharing agreement in force today.")
         return self.get_response(request)
 
 

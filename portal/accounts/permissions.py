@@ -15,10 +15,12 @@ from django.db.models import Model, Q, QuerySet
 
 from portal.audit.services import refusal_record
 
-from .roles import Role, has_restricted_access, user_role
+from .roles import POLICE_ROLES, Role, has_restricted_access, user_role
+from .selectors import partner_agreement
 
 OFFICER, SUPERVISOR, ADMIN, OVERSIGHT = Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.OVERSIGHT
-EVERYONE = frozenset(Role)
+PARTNER = Role.PARTNER
+EVERYONE = POLICE_ROLES  # every police role; a partner sees only their cases (docs/partners.md)
 
 CAPABILITIES: dict[str, frozenset[Role]] = {
     "ranking.view": EVERYONE,
@@ -28,8 +30,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "offender.mark_restricted": frozenset({SUPERVISOR}),
     "offence.view": frozenset({OFFICER, SUPERVISOR}),
     "offence.edit": frozenset({OFFICER, SUPERVISOR}),
-    "case.view": frozenset({OFFICER, SUPERVISOR}),
+    "case.view": frozenset({OFFICER, SUPERVISOR, PARTNER}),  # a partner: the cases whose team they are on
     "case.work": frozenset({OFFICER, SUPERVISOR}),
+    "case.act": frozenset({OFFICER, SUPERVISOR, PARTNER}),  # add and complete plan actions (a partner: their own)
+    "case.safety": frozenset({OFFICER, SUPERVISOR}),  # victims' safety, safety checks, Clare's Law disclosures
+    "order.view": frozenset({OFFICER, SUPERVISOR}),
+    "order.edit": frozenset({OFFICER, SUPERVISOR}),
     "case.manage": frozenset({SUPERVISOR}),
     "scoring.view": EVERYONE,
     "policy.edit": frozenset({ADMIN}),
@@ -37,6 +43,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "recompute.start": frozenset({SUPERVISOR, ADMIN}),
     "import.run": frozenset({ADMIN}),
     "users.manage": frozenset({ADMIN}),
+    "partners.manage": frozenset({ADMIN}),  # partner organisations and their information-sharing agreements
     "audit.view": frozenset({ADMIN, OVERSIGHT}),
     "reports.view": frozenset({SUPERVISOR, ADMIN, OVERSIGHT}),
     "records.review": frozenset({SUPERVISOR, ADMIN}),
@@ -103,6 +110,8 @@ def role_allows(user, capability: str) -> bool:
         raise UnknownCapability(capability)
     role = user_role(user)
     if role is None or role not in CAPABILITIES[capability]:
+        return False
+    if role == PARTNER and partner_agreement(user) is None:  # outside the agreement's dates: nothing at all
         return False
     if capability in NEEDS_RESTRICTED_GRANT:
         return has_restricted_access(user)

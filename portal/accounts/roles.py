@@ -1,4 +1,4 @@
-"""The four roles of docs/roles.md, held as Django groups; a user has exactly one."""
+"""The five roles of docs/roles.md, held as Django groups; a user has exactly one."""
 
 from enum import StrEnum
 
@@ -8,9 +8,11 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     OVERSIGHT = "oversight"
+    PARTNER = "partner"  # a person from another agency: sees only their cases, redacted (docs/partners.md)
 
 
 ALL_ROLES = frozenset(Role)
+POLICE_ROLES = ALL_ROLES - {Role.PARTNER}
 ROLES_NEEDING_MFA = frozenset({Role.ADMIN, Role.OVERSIGHT})
 RESTRICTED_ACCESS_PERMISSION = "accounts.restricted_access"
 RESTRICTED_ACCESS_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})

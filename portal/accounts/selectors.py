@@ -1,12 +1,17 @@
-"""Reads about sign-in: whether an address is refused for too many failed sign-ins across usernames."""
+"""Reads about sign-in (whether an address is refused for too many failed sign-ins across usernames) and
+about partners (which information-sharing agreement, if any, lets a partner see anything today)."""
 
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
+
+from .models import SharingAgreement
+from .roles import Role, user_role
 
 SIGN_IN_FAILED = "auth.login_failed"  # password, authenticator code or API token (portal.accounts.services)
 
@@ -46,3 +51,27 @@ def token_holders():
     from .models import User
 
     return User.objects.filter(is_active=True).order_by("username")
+
+
+def partner_agreement(user: Any) -> SharingAgreement | None:
+    """The agreement in force today for this partner's organisation (the latest-ending one), or None: no
+    organisation, no agreement, or outside its dates. Cached on the user for the request."""
+    if user_role(user) != Role.PARTNER:
+        return None
+    if not hasattr(user, "_portal_agreement"):
+        agreements = SharingAgreement.objects.in_force().select_related("organisation")
+        user._portal_agreement = (
+            agreements.filter(organisation_id=user.organisation_id).order_by("-ends_on", "-id").first()
+            if user.organisation_id
+            else None
+        )
+    return user._portal_agreement
+
+
+def is_partner(user: Any) -> bool:
+    return user_role(user) == Role.PARTNER
+
+
+def partner_refused(user: Any) -> bool:
+    """A partner with no agreement in force: every request of theirs is refused (403)."""
+    return is_partner(user) and partner_agreement(user) is None

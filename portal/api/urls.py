@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("scoring.api.urls")),
     path("", include("portal.audit.api.urls")),
     path("", include("portal.oversight.api.urls")),
+    path("", include("portal.accounts.api.urls")),
 ]

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "portal.accounts.middleware.SessionLimitMiddleware",
     "portal.accounts.middleware.MfaRequiredMiddleware",
+    "portal.accounts.middleware.PartnerAgreementMiddleware",
     "portal.accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -365,6 +366,10 @@ PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(50 *
 PORTAL_IMPORT_STALE_SECONDS = int(os.environ.get("PORTAL_IMPORT_STALE_SECONDS", str(60 * 60)))
 PORTAL_TOP_N = int(os.environ.get("PORTAL_TOP_N", "100"))
 PORTAL_TOKEN_DAYS = int(os.environ.get("PORTAL_TOKEN_DAYS", "30"))
+# The safety gate: an enforcement action waits while a high-risk victim has had no check in this many days.
+PORTAL_SAFETY_CHECK_DAYS = int(os.environ.get("PORTAL_SAFETY_CHECK_DAYS", "7"))
+# Orders ending within this many days are listed in the morning digest.
+PORTAL_ORDER_ENDING_DAYS = int(os.environ.get("PORTAL_ORDER_ENDING_DAYS", "14"))
 # Key of the audit chain's HMAC-SHA256 (kept out of the database); empty: derived from SECRET_KEY
 # (see docs/decisions/0304-keyed-audit-chain-and-head.md). Set it before the first migrate and never change it.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")

@@ -73,3 +73,24 @@ def open_case(supervisor):
 @pytest.fixture
 def case(open_case, offender, lead, teammate):
     return open_case(offender, lead=lead, team=[teammate])
+
+
+@pytest.fixture
+def organisation(db, today):
+    """An IDVA service with an information-sharing agreement in force (a year either side of today)."""
+    from portal.accounts.models import Organisation, SharingAgreement
+
+    org = Organisation.objects.create(name="Northside IDVA Service")
+    SharingAgreement.objects.create(
+        organisation=org,
+        purpose="Safeguarding victims of domestic abuse (MATAC)",
+        legal_basis="DPA 2018 s.35 and Sch 8 para 4 (safeguarding)",
+        starts_on=today - dt.timedelta(days=365),
+        ends_on=today + dt.timedelta(days=365),
+    )
+    return org
+
+
+@pytest.fixture
+def partner(make_user, organisation):
+    return make_user("partner", username="idva_one", organisation=organisation, email="idva@partner.example")

@@ -16,10 +16,11 @@ Sample ids in {braces} are filled from the records the test builds (test_access_
 from dataclasses import dataclass, field
 
 OK, DENY, HIDE, LOGIN = "ok", "deny", "hide", "login"
-ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT = (
+ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT, PARTNER = (
     "anonymous", "officer", "officer+restricted", "supervisor", "supervisor+restricted", "admin", "oversight",
+    "partner",
 )  # fmt: skip
-REQUESTERS = (ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT)
+REQUESTERS = (ANON, OFFICER, OFFICER_R, SUPERVISOR, SUPERVISOR_R, ADMIN, OVERSIGHT, PARTNER)
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,12 @@ class Row:
     fmt: str = "json"  # API request body format
 
 
-def roles(officer, supervisor, admin, oversight, *, anonymous=LOGIN, restricted_target=False) -> dict[str, str]:
-    """Expand the four role answers to every requester. On a restricted record the roles' OK turns
-    into HIDE without the grant; the grant itself never opens anything to admin or oversight."""
+def roles(
+    officer, supervisor, admin, oversight, *, partner=DENY, anonymous=LOGIN, restricted_target=False
+) -> dict[str, str]:
+    """Expand the role answers to every requester. On a restricted record the roles' OK turns
+    into HIDE without the grant; the grant itself never opens anything to admin or oversight. A partner
+    (on the sample case's team, with an agreement in force) is refused unless a row says otherwise."""
     hidden = (lambda outcome: HIDE if outcome == OK else outcome) if restricted_target else (lambda outcome: outcome)
     return {
         ANON: anonymous,
@@ -45,6 +49,7 @@ def roles(officer, supervisor, admin, oversight, *, anonymous=LOGIN, restricted_
         SUPERVISOR_R: supervisor,
         ADMIN: admin,
         OVERSIGHT: oversight,
+        PARTNER: partner,
     }
 
 
@@ -59,6 +64,7 @@ RECOMPUTE = roles(DENY, OK, OK, DENY)
 MARK_RESTRICTED = {**roles(DENY, DENY, DENY, DENY), SUPERVISOR_R: OK}
 PUBLIC = {requester: OK for requester in REQUESTERS}
 REVIEWERS = roles(DENY, OK, OK, DENY)  # records review: supervisors and admins (disposal: admins, in the service)
+ON_TEAM = roles(OK, OK, DENY, DENY, partner=OK)  # officers, supervisors and a partner on the case's team
 
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
@@ -71,7 +77,7 @@ WEB_ROWS = [
     Row("GET", "/accounts/login/authenticator/", EVERYONE, note="enrolment: only after a password, else to sign-in"),
     Row("GET", "/accounts/tokens/", ADMINS),
     Row("POST", "/accounts/tokens/", ADMINS, note="an empty form: errors, no token"),
-    Row("GET", "/", EVERYONE),
+    Row("GET", "/", {**EVERYONE, PARTNER: OK}, note="a partner is sent on to their cases"),
     # offenders and offences
     Row("GET", "/offenders/", FRONT_LINE),
     Row("GET", "/offenders/?q={restricted_surname}", FRONT_LINE),
@@ -106,17 +112,19 @@ WEB_ROWS = [
     Row("POST", "/meetings/{meeting}/items/{meeting_item}/decision/", SUPERVISORS),
     Row("POST", "/meetings/{meeting}/close/", SUPERVISORS, note="409: an item is undecided"),
     Row("GET", "/meetings/{meeting}/minutes/", EVERYONE),
-    Row("GET", "/cases/", FRONT_LINE),
+    Row("GET", "/cases/", ON_TEAM),
     Row("GET", "/cases/new/?offender={untasked_offender}", SUPERVISORS),
     Row("POST", "/cases/new/", SUPERVISORS, data={"offender": "{untasked_offender}"}),
-    Row("GET", "/cases/{case}/", FRONT_LINE),
+    Row("GET", "/cases/{case}/", ON_TEAM, note="a partner: the redacted page"),
     Row("GET", "/cases/{restricted_case}/", FRONT_LINE_RESTRICTED),
     Row("GET", "/cases/{case}/edit/", SUPERVISORS),
     Row("POST", "/cases/{case}/edit/", SUPERVISORS),
     Row("POST", "/cases/{case}/transition/", SUPERVISORS, data={"to": "active", "reason": "matrix"}),
     Row("POST", "/cases/{case}/notes/", FRONT_LINE, data={"text": "matrix note"}, note="officer is on the team"),
-    Row("POST", "/cases/{case}/actions/", FRONT_LINE),
-    Row("POST", "/cases/{case}/actions/{action}/", FRONT_LINE),
+    Row("POST", "/cases/{case}/actions/", ON_TEAM, note="a partner adds actions they own"),
+    Row("POST", "/cases/{case}/actions/{action}/", ON_TEAM, note="empty form: errors; a partner's own only"),
+    Row("POST", "/cases/{case}/safety-checks/", FRONT_LINE, note="the case team; empty form: errors"),
+    Row("POST", "/cases/{case}/clares-law/", FRONT_LINE),
     # rankings and scoring
     Row("GET", "/rankings/", EVERYONE, note="admin and oversight pseudonymised"),
     Row("GET", "/rankings/snapshots/{snapshot}/", EVERYONE),
@@ -150,8 +158,8 @@ WEB_ROWS = [
 ]
 
 API_ROWS = [
-    Row("GET", "/api/schema/", EVERYONE, note="deny by default: the API's description is for signed-in users"),
-    Row("GET", "/api/docs/", EVERYONE),
+    Row("GET", "/api/schema/", {**EVERYONE, PARTNER: OK}, note="the API's description is for signed-in users"),
+    Row("GET", "/api/docs/", {**EVERYONE, PARTNER: OK}),
     Row("GET", f"{API}/rankings/current/", EVERYONE),
     Row("GET", f"{API}/rankings/snapshots/", EVERYONE),
     Row("GET", f"{API}/rankings/snapshots/{{snapshot}}/", EVERYONE),
@@ -179,18 +187,20 @@ API_ROWS = [
     Row("POST", f"{API}/meetings/{{meeting}}/items/", SUPERVISORS),
     Row("POST", f"{API}/meetings/{{meeting}}/items/{{meeting_item}}/decision/", SUPERVISORS),
     Row("POST", f"{API}/meetings/{{meeting}}/close/", SUPERVISORS, note="409: an item is undecided"),
-    Row("GET", f"{API}/cases/", FRONT_LINE),
+    Row("GET", f"{API}/cases/", ON_TEAM),
     Row("POST", f"{API}/cases/", SUPERVISORS),
-    Row("GET", f"{API}/cases/{{case}}/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/", ON_TEAM),
     Row("GET", f"{API}/cases/{{restricted_case}}/", FRONT_LINE_RESTRICTED),
     Row("PATCH", f"{API}/cases/{{case}}/", SUPERVISORS),
     Row("POST", f"{API}/cases/{{case}}/transition/", SUPERVISORS),
-    Row("GET", f"{API}/cases/{{case}}/actions/", FRONT_LINE),
-    Row("POST", f"{API}/cases/{{case}}/actions/", FRONT_LINE),
-    Row("GET", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE),
-    Row("PATCH", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE),
-    Row("GET", f"{API}/cases/{{case}}/notes/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/actions/", ON_TEAM),
+    Row("POST", f"{API}/cases/{{case}}/actions/", ON_TEAM),
+    Row("GET", f"{API}/cases/{{case}}/actions/{{action}}/", ON_TEAM),
+    Row("PATCH", f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE, note="a partner: not their action"),
+    Row("GET", f"{API}/cases/{{case}}/notes/", ON_TEAM, note="a partner: the notes shared with partners"),
     Row("POST", f"{API}/cases/{{case}}/notes/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/victims/", FRONT_LINE, note="the case team only; never a partner"),
+    Row("POST", f"{API}/cases/{{case}}/victims/{{victim}}/safety-checks/", FRONT_LINE),
     Row("GET", f"{API}/scoring/policies/", EVERYONE),
     Row("POST", f"{API}/scoring/policies/", ADMINS),
     Row("GET", f"{API}/scoring/policies/{{policy_active}}/", EVERYONE),
@@ -208,6 +218,18 @@ API_ROWS = [
     ],  # fmt: skip
     Row("GET", f"{API}/reports/access/?format=csv", ACCOUNTABILITY),
     Row("POST", f"{API}/imports/offences/", ADMINS, fmt="multipart", note="no file: 400"),
+    Row("GET", f"{API}/orders/", FRONT_LINE),
+    Row("POST", f"{API}/orders/", FRONT_LINE),
+    Row("GET", f"{API}/orders/{{order}}/", FRONT_LINE),
+    Row("PATCH", f"{API}/orders/{{order}}/", FRONT_LINE),
+    Row("GET", f"{API}/orders/{{restricted_order}}/", FRONT_LINE_RESTRICTED),
+    Row("POST", f"{API}/orders/{{order}}/breaches/", FRONT_LINE),
+    Row("GET", f"{API}/organisations/", ADMINS),
+    Row("POST", f"{API}/organisations/", ADMINS),
+    Row("GET", f"{API}/sharing-agreements/", ADMINS),
+    Row("POST", f"{API}/sharing-agreements/", ADMINS),
+    Row("GET", f"{API}/sharing-agreements/{{agreement}}/", ADMINS),
+    Row("PATCH", f"{API}/sharing-agreements/{{agreement}}/", ADMINS),
 ]
 
 ROWS = WEB_ROWS + API_ROWS

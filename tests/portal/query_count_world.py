@@ -22,6 +22,7 @@ from cases.models import Case, CaseStage, PlanAction
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
 from offenders.models import OffenceType
+from offenders.services.orders import order_create
 from scoring.models import RankingSnapshot, ScoringPolicy, ScoringRun
 from scoring.selectors import policy_entries
 from scoring.services.policies import policy_create_draft
@@ -130,6 +131,10 @@ def world_grow(world: World, *, new: int) -> World:
         _offences(offender, victims=[VictimFactory(), shared], types=types, count=3)
         world.offenders.append(offender)
         world.cases.append(_worked_case(world, offender, today=today))
+        order_create(
+            offender=offender, kind="dapo", starts_on=today - dt.timedelta(days=30), protected_victims=[shared],
+            by=supervisor,
+        )  # fmt: skip
     world.cases[-1] = case_transition(
         case=world.cases[-1], to=CaseStage.CLOSED, reason="Convicted", exit_reason="convicted", by=supervisor
     )

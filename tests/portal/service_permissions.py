@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
+from cases.services.safety import clares_law_record, safety_check_record
 from offenders.models import ImportBatch
 from offenders.services.access import subject_access_disclose
 from offenders.services.disposal import offender_dispose
@@ -29,9 +30,14 @@ from offenders.services.imports import offences_import, offences_import_confirm,
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from offenders.services.offenders import offender_create, offender_mark_restricted, offender_update
 from offenders.services.reviews import offender_review
+from offenders.services.orders import order_breach_record, order_create, order_update
+from portal.accounts.models import Organisation, SharingAgreement
 from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import Role, role_names
 from portal.accounts.services import (
+    organisation_create,
+    sharing_agreement_create,
+    sharing_agreement_update,
     token_issue,
     token_revoke,
     totp_reset,
@@ -146,6 +152,28 @@ class World:
         )  # fmt: skip
 
     @cached_property
+    def order(self):
+        boss = self.person("supervisor", username="order_boss")
+        return order_create(
+            offender=self.offender, kind="restraining", starts_on=_soon(-20), protected_victims=[self.offence.victim],
+            by=boss,
+        )  # fmt: skip
+
+    @cached_property
+    def organisation(self):
+        return Organisation.objects.create(name="Northside IDVA Service")
+
+    @cached_property
+    def agreement(self):
+        return SharingAgreement.objects.create(
+            organisation=self.organisation,
+            purpose="MATAC",
+            legal_basis="DPA s.35",
+            starts_on=_soon(0),
+            ends_on=_soon(60),
+        )
+
+    @cached_property
     def account(self):
         """The person an administrator manages: an officer."""
         return self.person("officer", username="managed")
@@ -248,6 +276,14 @@ OFFENDER_ROWS = [
         lambda w: _fresh(w.hidden_offence, "status"), GRANTED, ("offence.edit",)),
     Row("offence_delete", lambda w, by: offence_delete(offence=w.offence, by=by),
         _count("offenders.Offence"), FRONT_LINE, ("offence.edit",), prepare=lambda w: w.offence),
+    Row("order_create",
+        lambda w, by: order_create(offender=w.offender, kind="dapo", starts_on=_soon(-10), by=by),
+        _count("offenders.ProtectiveOrder"), FRONT_LINE, ("order.edit",)),
+    Row("order_update", lambda w, by: order_update(order=w.order, ends_on=_soon(30), by=by),
+        lambda w: _fresh(w.order, "ends_on"), FRONT_LINE, ("order.edit",), prepare=lambda w: w.order),
+    Row("order_breach_record",
+        lambda w, by: order_breach_record(order=w.order, occurred_on=_soon(-1), crime_ref="CR-SP-BREACH", by=by),
+        _count("offenders.OrderBreach"), FRONT_LINE, ("order.edit", "offender.edit"), prepare=lambda w: w.order),
 ]  # fmt: skip
 
 REVIEWERS = frozenset({SUPERVISOR, SUPERVISOR_R, ADMIN, AUTHOR})
@@ -312,6 +348,15 @@ ACCOUNT_ROWS = [
         lambda w: _fresh(w.token, "revoked_at"), ADMINS, ("users.manage",), prepare=lambda w: w.token),
     Row("totp_reset", lambda w, by: totp_reset(user=w.account, by=by),
         lambda w: _totp_devices(w.account), ADMINS, ("users.manage",), prepare=lambda w: totp_device_enrol(user=w.account)),
+    Row("organisation_create", lambda w, by: organisation_create(name="Probation North", by=by),
+        _count("accounts.Organisation"), ADMINS | {SYSTEM_ACTOR}, ("partners.manage",)),
+    Row("sharing_agreement_create",
+        lambda w, by: sharing_agreement_create(organisation=w.organisation, purpose="MATAC", legal_basis="DPA s.35",
+                                               starts_on=_soon(0), ends_on=_soon(90), by=by),
+        _count("accounts.SharingAgreement"), ADMINS, ("partners.manage",), prepare=lambda w: w.organisation),
+    Row("sharing_agreement_update",
+        lambda w, by: sharing_agreement_update(agreement=w.agreement, ends_on=_soon(30), by=by),
+        lambda w: _fresh(w.agreement, "ends_on"), ADMINS, ("partners.manage",), prepare=lambda w: w.agreement),
 ]  # fmt: skip
 
 CASE_ROWS = [
@@ -329,9 +374,17 @@ CASE_ROWS = [
     Row("plan_action_add",
         lambda w, by: plan_action_add(case=w.case, strand="prevent", description="visit", owner=w.actor(LEAD),
                                       due_on=_soon(), by=by),
-        _count("cases.PlanAction"), ON_THE_CASE, ("case.work",), prepare=lambda w: w.case),
+        _count("cases.PlanAction"), ON_THE_CASE, ("case.act",), prepare=lambda w: w.case),
     Row("plan_action_update", lambda w, by: plan_action_update(action=w.action, status="cancelled", by=by),
-        lambda w: _fresh(w.action, "status"), ON_THE_CASE, ("case.work",), prepare=lambda w: w.action),
+        lambda w: _fresh(w.action, "status"), ON_THE_CASE, ("case.act",), prepare=lambda w: w.action),
+    Row("safety_check_record",
+        lambda w, by: safety_check_record(case=w.case, victim=w.offence.victim, checked_on=_soon(0), risk_grade="high",
+                                          by=by),
+        _count("cases.SafetyCheck"), ON_THE_CASE, ("case.safety",), prepare=lambda w: (w.offence, w.case)),
+    Row("clares_law_record",
+        lambda w, by: clares_law_record(case=w.case, route="right_to_ask", decision="pending", decided_on=_soon(0),
+                                        by=by),
+        _count("cases.ClaresLawDisclosure"), ON_THE_CASE, ("case.safety",), prepare=lambda w: w.case),
 ]  # fmt: skip
 
 ROWS = [*OFFENDER_ROWS, *RECORD_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS]

@@ -24,6 +24,7 @@ ROLE_OF = {
     matrix.SUPERVISOR_R: ("supervisor", True),
     matrix.ADMIN: ("admin", False),
     matrix.OVERSIGHT: ("oversight", False),
+    matrix.PARTNER: ("partner", False),
 }
 
 
@@ -34,6 +35,8 @@ def world(make_user):
     run and its published ranking."""
     from cases.services.cases import case_open
     from cases.services.plan_actions import plan_action_add
+    from offenders.services.orders import order_create
+    from portal.accounts.models import Organisation, SharingAgreement
     from scoring.models import ScoringPolicy
     from scoring.services.policies import policy_approve, policy_create_draft
     from tests.factories import OffenceFactory, OffenderFactory
@@ -61,6 +64,16 @@ def world(make_user):
 
     meeting = meeting_open(held_on=timezone.localdate(), chair=supervisor, by=supervisor)
     referral = meeting_refer(meeting=meeting, offender=untasked, reason="matrix", by=supervisor)
+    order = order_create(offender=offender, kind="dapo", starts_on=soon - timedelta(days=60), by=supervisor)
+    hidden_order = order_create(offender=hidden, kind="dapo", starts_on=soon - timedelta(days=60), by=supervisor)
+    organisation = Organisation.objects.create(name="Matrix IDVA")
+    agreement = SharingAgreement.objects.create(
+        organisation=organisation,
+        purpose="matrix",
+        legal_basis="matrix",
+        starts_on=soon - timedelta(days=30),
+        ends_on=soon,
+    )
     return {
         "offender": offender.pk, "untasked_offender": untasked.pk, "restricted_offender": hidden.pk, "restricted_surname": hidden.surname,
         "offence": offences[0].pk, "restricted_offence": offences[2].pk, "case": case.pk,
@@ -68,7 +81,8 @@ def world(make_user):
         "policy_draft": draft.pk, "policy_approved": approved.pk, "run": run.pk,
         "snapshot": run.snapshot.pk if hasattr(run, "snapshot") else 0, "officer_user": lead.pk,
         "meeting": meeting.pk, "meeting_item": referral.pk,
-        "_case": case, "_hidden_case": hidden_case,
+        "agreement": agreement.pk, "victim": offences[0].victim_id, "order": order.pk,
+        "restricted_order": hidden_order.pk, "_case": case, "_hidden_case": hidden_case, "_organisation": organisation,
     }  # fmt: skip
 
 
@@ -78,8 +92,9 @@ def requester_client(requester, make_user, world):
     if requester == matrix.ANON:
         return client, None
     role, grant = ROLE_OF[requester]
-    user = make_user(role, restricted_access=grant)
-    if role == "officer":  # officers work the cases they are on
+    extra = {"organisation": world["_organisation"]} if role == "partner" else {}
+    user = make_user(role, restricted_access=grant, **extra)
+    if role in ("officer", "partner"):  # officers and partners work the cases they are on
         world["_case"].team.add(user)
         if grant:
             world["_hidden_case"].team.add(user)
@@ -139,7 +154,7 @@ def test_every_url_pattern_is_in_the_matrix(db):
     sample = dict.fromkeys(
         ("offender", "untasked_offender", "restricted_offender", "offence", "restricted_offence", "case", "restricted_case", "action",
          "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "meeting",
-         "meeting_item"), 1,
+         "meeting_item", "agreement", "victim", "order", "restricted_order"), 1,
     )  # fmt: skip
     sample["restricted_surname"] = "x"
     reached = {resolve(row.path.format(**sample).split("?")[0]).route for row in matrix.ROWS}
@@ -157,4 +172,4 @@ def test_matrix_rows_name_every_requester():
 
 
 def test_matrix_size():
-    assert len(CELLS) >= 7 * 100
+    assert len(CELLS) >= 8 * 100

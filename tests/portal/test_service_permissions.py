@@ -187,6 +187,7 @@ NO_BY = {
     "offenders.services.access:offender_view_record", "offenders.services.access:list_view_record",
     "scoring.services.runs:snapshot_view_record", "scoring.services.runs:ranking_view_record",
     "cases.services.cases:case_view_record", "cases.services.cases:dashboard_view_record",
+    "cases.services.cases:partner_disclosure_record", "cases.services.safety:victims_view_record",
     "portal.oversight.services:report_access_record", "portal.audit.services:audit_log_read",
     # Records of a sign-in attempt, a sign-out or a session ended: nobody needs permission to try.
     "portal.accounts.services:login_succeeded", "portal.accounts.services:login_failed",
@@ -205,7 +206,11 @@ NO_BY = {
     "scoring.services.policies:parameters_clean", "scoring.services.policies:entries_clean",
     "scoring.services.policies:carries_illustrative_values",
     "scoring.services.policies:policy_frozen_reason", "cases.services.cases:case_require_open",
-    "cases.services.cases:case_worker_error",
+    "cases.services.cases:case_worker_error", "cases.services.cases:team_member_error",
+    # The safety gate: a step of plan_action_update, run after its own check (case.act); the gate's setting.
+    "cases.services.safety:safety_gate_check", "cases.services.safety:safety_check_days",
+    # The harm-index code a breach of a kind of order is recorded as: a lookup, no write.
+    "offenders.services.orders:breach_offence_code",
 }  # fmt: skip
 
 

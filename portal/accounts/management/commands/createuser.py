@@ -1,4 +1,4 @@
-"""`manage.py createuser USERNAME --role ROLE [--restricted-access]` (README.md)."""
+"""`manage.py createuser USERNAME --role ROLE [--restricted-access] [--organisation NAME]` (README.md)."""
 
 import getpass
 import os
@@ -19,15 +19,23 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help=f"one of: {', '.join(r.value for r in Role)}")
         parser.add_argument("--restricted-access", action="store_true", help="officers and supervisors only")
+        parser.add_argument(
+            "--organisation", default="", help="partners only: their agency (created if new; docs/partners.md)"
+        )
 
-    def handle(self, *args, username, role, restricted_access, **options):
+    def handle(self, *args, username, role, restricted_access, organisation="", **options):
         if role not in {r.value for r in Role}:
             raise CommandError(f"Unknown role {role!r}; choose one of: {', '.join(r.value for r in Role)}.")
         password = os.environ.get("PORTAL_PASSWORD") or self._prompt()
         token = set_context(context_for_user(None, channel="command"))
         try:
             user, secret = user_create(
-                username=username, role=role, password=password, restricted_access=restricted_access, by=SYSTEM
+                username=username,
+                role=role,
+                password=password,
+                restricted_access=restricted_access,
+                organisation=organisation,
+                by=SYSTEM,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

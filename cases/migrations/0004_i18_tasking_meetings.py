@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0001_cases_moved_from_offenders"),
+        ("cases", "0003_i13_victims_safety"),
         ("offenders", "0008_import_batch_running"),
         ("scoring", "0008_run_heartbeat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("offenders", "0008_import_batch_running"),
+        ("offenders", "0009_i13_orders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
