@@ -9,6 +9,7 @@ from offenders import rules
 from offenders.choices import OffenceStatus
 from offenders.imports.forms import file_within_limit
 
+from .days import days_text
 from .models import ScoringPolicy
 
 INPUT = {"class": "govuk-input govuk-input--width-10"}
@@ -65,6 +66,15 @@ class PolicyEditForm(forms.Form):
         help_text="Propose an exit when a remand is recorded on the case.",
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )  # fmt: skip
+    multipliers = forms.CharField(
+        required=False, help_text="One per line: offence code,factor (above 0, at most 10), e.g. 008/71,3",
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+    )  # fmt: skip
+    incident_days = forms.DecimalField(
+        required=False, min_value=0, max_value=36_500, decimal_places=2, label="Days per non-crime incident",
+        help_text="Blank or 0: non-crime domestic incidents are not counted.",
+        widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+    )  # fmt: skip
     entries = forms.CharField(
         help_text="One harm entry per line: code,title,days,provenance",
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 16}),
@@ -83,10 +93,22 @@ class PolicyEditForm(forms.Form):
         lines = io.StringIO()
         writer = csv.writer(lines, lineterminator="\n")
         for e in entries:
-            writer.writerow([e["code"], e["title"], e["days"], e["provenance"]])
+            writer.writerow([e["code"], e["title"], days_text(e["days"]), e["provenance"]])
         initial = {"name": policy.name, "notes": policy.notes, "entries": lines.getvalue(), **policy.parameters}
         initial.update({f"factor_{status}": factor for status, factor in policy.status_factors.items()})
+        initial["multipliers"] = "".join(f"{code},{factor:g}\n" for code, factor in policy.multipliers.items())
         return initial
+
+    def clean_multipliers(self) -> dict[str, str]:
+        """Lines of `code,factor` as the service's {code: factor}; the service checks the values."""
+        multipliers = {}
+        for number, row in enumerate(csv.reader(io.StringIO(self.cleaned_data["multipliers"])), start=1):
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) != 2:
+                raise forms.ValidationError(f"Line {number}: needs code,factor")
+            multipliers[row[0].strip()] = row[1].strip()
+        return multipliers
 
     def clean_entries(self) -> list[dict]:
         rows = []
@@ -95,11 +117,8 @@ class PolicyEditForm(forms.Form):
                 continue
             if len(row) < 3:
                 raise forms.ValidationError(f"Line {number}: needs code,title,days[,provenance]")
-            try:
-                days = int(row[2].strip())
-            except ValueError as error:
-                raise forms.ValidationError(f"Line {number}: days must be a whole number") from error
-            rows.append({"code": row[0], "title": row[1], "days": days, "provenance": ",".join(row[3:]).strip()})
+            provenance = ",".join(row[3:]).strip()
+            rows.append({"code": row[0], "title": row[1], "days": row[2].strip(), "provenance": provenance})
         return rows
 
     def parameters(self) -> dict:
@@ -113,6 +132,8 @@ class PolicyEditForm(forms.Form):
             "exit_score_fall_percent": data["exit_score_fall_percent"],
             "exit_in_custody": data["exit_in_custody"],
             "status_factors": {s.value: data[f"factor_{s.value}"] for s in OffenceStatus},
+            "multipliers": data["multipliers"],
+            "incident_days": data["incident_days"],
         }
 
 

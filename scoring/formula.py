@@ -7,10 +7,12 @@ PostgreSQL alike; the only vendor-specific piece is the day count between two da
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     Expression,
     F,
     FilteredRelation,
@@ -24,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Power
+from django.db.models.functions import Cast, Coalesce, Greatest, Power, Round
 from django.db.models.lookups import GreaterThanOrEqual
 
 from offenders.models import Offence
@@ -33,6 +35,16 @@ from .models import ScoringPolicy
 
 ENTRY = "policy_entry"  # the policy's harm entry for the offence's type, LEFT-joined (may be missing)
 DAYS_FIELD = f"{ENTRY}__days"
+CODE_FIELD = f"{ENTRY}__code"
+# Exact terms (days, multipliers and status factors have at most two places each): numeric on PostgreSQL,
+# so a sum of 182.25s is 182.25s exactly. EXACT_PLACES also rounds away SQLite's binary noise.
+EXACT_PLACES = 6
+EXACT: DecimalField = DecimalField(max_digits=24, decimal_places=EXACT_PLACES)
+
+
+def exact(value) -> Value:
+    """A policy number as an exact database value (its shortest text, never its binary expansion)."""
+    return Value(Decimal(str(value)), output_field=EXACT)
 
 
 class DaysBetween(Func):
@@ -73,11 +85,22 @@ class ScoreTerms:
     def counted_statuses(self) -> list[str]:
         return sorted(status for status, factor in self.policy.status_factors.items() if float(factor) > 0)
 
+    @property
+    def is_exact(self) -> bool:
+        """Without recency decay every term is an exact decimal, and so is each offender's harm."""
+        return not self.policy.recency_half_life_days
+
     def status_factor(self) -> Expression:
-        whens = [
-            When(status=status, then=Value(float(factor))) for status, factor in self.policy.status_factors.items()
-        ]
-        return Case(*whens, default=Value(1.0), output_field=FloatField())
+        whens = [When(status=status, then=exact(factor)) for status, factor in self.policy.status_factors.items()]
+        return Case(*whens, default=exact(1), output_field=EXACT)
+
+    def multiplier(self) -> Expression:
+        """The policy's factor for the offence's harm entry (`multipliers`, by code); 1 when none is set."""
+        multipliers = getattr(self.policy, "multipliers", None) or {}
+        if not multipliers:
+            return exact(1)
+        whens = [When(**{CODE_FIELD: code}, then=exact(factor)) for code, factor in sorted(multipliers.items())]
+        return Case(*whens, default=exact(1), output_field=EXACT)
 
     def age_days(self) -> Expression:
         return DaysBetween(F("occurred_on"), Value(self.as_of))
@@ -92,12 +115,21 @@ class ScoreTerms:
 
     def days(self) -> Expression:
         """The harm entry's days for the offence's type; 0 when the policy lists no entry for it."""
-        return Coalesce(F(DAYS_FIELD), Value(0), output_field=IntegerField())
+        return Coalesce(F(DAYS_FIELD), exact(0), output_field=EXACT)
 
     def contribution(self) -> Expression:
-        """One offence's harm: days x status factor x decay (before any per-offender victim uplift)."""
-        days = Cast(self.days(), FloatField())
-        return days * self.status_factor() * self.decay()
+        """One offence's harm: days x multiplier x status factor (exact), x decay when the policy has one
+        (before any per-offender victim uplift)."""
+        exact_part = Cast(self.days() * self.multiplier() * self.status_factor(), output_field=EXACT)
+        if self.is_exact:
+            return exact_part
+        return Cast(exact_part, FloatField()) * self.decay()
+
+    def harm(self) -> Expression:
+        """The sum of the counted offences' contributions: exact (to EXACT_PLACES) without decay."""
+        if self.is_exact:
+            return Round(Sum(self.contribution(), output_field=EXACT), EXACT_PLACES, output_field=EXACT)
+        return Sum(self.contribution(), output_field=FloatField())
 
     def uplift(self, victim_count: Expression) -> Expression:
         """1 + uplift x (distinct victims - 1): the MATAC 'victims' idea; exactly 1 when the policy has none."""
@@ -129,12 +161,13 @@ def counted_offences(terms: ScoreTerms, offences: QuerySet | None = None) -> Que
 def offender_aggregates(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
     """One row per offender: score, harm days, counts, last offence and eligibility (the recompute's SELECT)."""
     victims = Count("victim_id", distinct=True)
-    harm = Sum(terms.contribution(), output_field=FloatField())
+    harm = Cast(terms.harm(), FloatField())
+    score = harm if not terms.policy.victim_uplift else harm * terms.uplift(victims)
     return (
         counted_offences(terms, offences)
         .values("offender_id")
         .annotate(
-            score=harm * terms.uplift(victims),
+            score=score,
             harm_days=harm,
             offence_count=Count("*"),
             victim_count=victims,
@@ -147,9 +180,10 @@ def offender_aggregates(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
 
 
 def offence_contributions(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
-    """One row per counted offence with its days, factor, decay and contribution (the breakdown)."""
+    """One row per counted offence with its days, multiplier, factor, decay and contribution (the breakdown)."""
     return counted_offences(terms, offences).annotate(
         harm_days_entry=terms.days(),
+        multiplier=terms.multiplier(),
         factor=terms.status_factor(),
         decay=terms.decay(),
         contribution=terms.contribution(),

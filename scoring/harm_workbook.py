@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 
@@ -28,11 +28,13 @@ from django.template.defaultfilters import filesizeformat
 from offenders import rules
 from offenders.imports.problems import FileRefused, ProblemLog
 
+from .days import harm_days
+
 TITLE, SCORE, CLASSIFICATION = "FULL_OFFENCE_TITLE", "CCHI Score", "HOME_OFFICE_CLASSIFICATION"
 REQUIRED_HEADERS = (TITLE, SCORE, CLASSIFICATION)
 OPTIONAL_HEADERS = ("ATHENA URN", "Starting Point", "GROUP", "SUB_GROUP")
+NOT_VALUES_SHEETS = ("expired", "clarity")  # the official 2026 workbook's other sheets with the header
 HEADER_SEARCH_ROWS = 50  # the official workbook has a title block above the table
-MAX_DAYS = 36_500
 
 
 @dataclass
@@ -107,15 +109,25 @@ def _open(stream: BinaryIO):
 
 
 def _locate_table(workbook) -> tuple[Any, int, dict[str, int]]:
-    """(sheet, header row number, header positions) of the first sheet with the required header."""
+    """(sheet, header row number, header positions) of the values sheet: a sheet with the required
+    header. The official 2026 workbook has four sheets (a cover page first, then the values sheet, the
+    expired offences and the offences that need clarity); where more than one sheet has the header, the
+    one whose name says "values" is read, else the first. The expired offences and the offences that need
+    clarity share the header but are never the values sheet."""
+    found = []
     for sheet in workbook.worksheets:
+        if any(word in sheet.title.casefold() for word in NOT_VALUES_SHEETS):
+            continue
         for number, row in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
             positions = _find_header(row)
             if positions:
-                return sheet, number, positions
+                found.append((sheet, number, positions))
+                break
+    if found:
+        return next((table for table in found if "values" in table[0].title.casefold()), found[0])
     raise FileRefused(
         f"No sheet has a header row with {', '.join(REQUIRED_HEADERS)} (looked at the first {HEADER_SEARCH_ROWS} "
-        "rows of every sheet). Is this the Cambridge Crime Harm Index workbook?",
+        "rows of every sheet): the workbook has no values sheet. Is this the Cambridge Crime Harm Index workbook?",
         column=CLASSIFICATION,
     )
 
@@ -124,17 +136,13 @@ def _text(value: Any) -> str:
     return "" if value is None else " ".join(str(value).split())
 
 
-def _days(value: Any) -> int:
-    """A CCHI score in days: a number (text that is a number too), rounded to whole days."""
+def _days(value: Any) -> Decimal:
+    """A CCHI score in days, kept exactly (182.25 stays 182.25); more than two decimal places is refused."""
     if isinstance(value, bool) or value is None or _text(value) == "":
         raise ValidationError("There is no score (a formula with no saved value counts as none).")
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValidationError(f"'{_text(value)[:20]}' is not a number of days.") from None
-    if not number.is_finite() or number < 0 or number > MAX_DAYS:
-        raise ValidationError(f"'{_text(value)[:20]}' is not a number of days from 0 to {MAX_DAYS}.")
-    return int(number.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that reads back as the same number, as Excel shows it
+    return harm_days(value)
 
 
 class HarmWorkbookReader:

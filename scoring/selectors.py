@@ -3,6 +3,7 @@
 import bisect
 import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -232,8 +233,8 @@ def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
         {
             "crime_ref": o.crime_ref, "code": o.offence_type.code, "title": o.offence_type.title,
             "occurred_on": o.occurred_on, "status": o.status, "days": o.harm_days_entry,
-            "factor": o.factor, "decay": round(o.decay, 6), "uplift": uplift,
-            "contribution": o.contribution * uplift,
+            "multiplier": o.multiplier, "factor": o.factor, "decay": round(o.decay, 6), "uplift": uplift,
+            "contribution": _contribution(o.contribution, uplift),
         }
         for o in rows
     ]  # fmt: skip
@@ -256,6 +257,14 @@ def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
         "as_of": terms.as_of,
         "breakdown": breakdown,
     }
+
+
+def _contribution(contribution, uplift: float) -> float:
+    """A breakdown row's share of the score: exact decimals stay exact (their shortest float) unless an
+    uplift multiplies them."""
+    if isinstance(contribution, Decimal):
+        contribution = float(contribution.normalize())
+    return contribution * uplift if uplift != 1 else contribution
 
 
 def offender_score_panel(*, user: User, offender: Offender, score_summary: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +303,7 @@ def offender_harm_history(*, offender: Offender) -> dict[str, list]:
     rows = offence_contributions(terms, Offence.objects.filter(offender_id=offender.pk)).order_by("occurred_on")
     for occurred_on, contribution in rows.values_list("occurred_on", "contribution"):
         key = occurred_on.strftime("%Y-%m")
-        months[key] = months.get(key, 0.0) + contribution
+        months[key] = months.get(key, 0.0) + float(contribution)
     return {"labels": list(months), "values": [round(v, 1) for v in months.values()]}
 
 

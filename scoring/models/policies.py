@@ -1,6 +1,9 @@
 """Scoring policies: a versioned weight table (harm days per offence type) and its parameters."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -13,6 +16,8 @@ EXIT_RULE_NAMES = ("exit_outside_top_n_snapshots", "exit_score_fall_percent", "e
 PARAMETER_NAMES: tuple[str, ...] = (
     "window_days", "min_offences", "status_factors", "recency_half_life_days", "victim_uplift", *EXIT_RULE_NAMES,
 )  # fmt: skip
+# Per-offence-code multipliers and the days of a counted non-crime incident (docs/scoring.md).
+PARAMETER_NAMES += ("multipliers", "incident_days")
 
 
 def default_status_factors() -> dict[str, float]:
@@ -64,6 +69,16 @@ class ScoringPolicy(models.Model):
         null=True,
         blank=True,
         help_text="Propose an exit when a done action on the case recorded a remand (in custody).",
+    )
+    multipliers = models.JSONField(
+        default=dict, blank=True, help_text="{offence code: factor} (0 < factor <= 10); a code not listed counts x1."
+    )
+    incident_days = models.DecimalField(
+        max_digits=7, decimal_places=2, default=Decimal("0"),
+        help_text="Harm days of each counted non-crime domestic incident; 0: incidents are not counted.",
+    )  # fmt: skip
+    approval_preview = models.JSONField(
+        null=True, blank=True, help_text="The impact preview the approving admin saw, kept with the approval."
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -130,10 +145,16 @@ class HarmEntry(models.Model):
     )
     code = models.CharField(max_length=16)
     title = models.CharField(max_length=200)
-    days = models.PositiveIntegerField()
+    days = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Days of prison at the sentencing starting point; two decimal places at most.",
+    )
     provenance = models.CharField(max_length=300, blank=True)
 
-    AUDIT_FIELDS = ("code", "title", "days", "provenance")  # each entry as a policy's change record lists it
+    # each entry as a policy's change record lists it; days as a JSON number (182.25 is exact as one)
+    AUDIT_FIELDS = ("code", "title", ("days", "days_number"), "provenance")
 
     class Meta:
         ordering = ["code"]
@@ -145,3 +166,8 @@ class HarmEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}: {self.days} days"
+
+    @property
+    def days_number(self) -> float:
+        """The days as a number for the audit record (two places at most: its shortest float is exact)."""
+        return float(self.days)

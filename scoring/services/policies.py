@@ -7,6 +7,7 @@ checks its caller (`by`) itself, whoever calls it (docs/decisions/0506).
 """
 
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from portal.accounts.permissions import person_of, refuse, require
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
+from ..days import MAX_DAYS, exact_decimal, harm_days
 from ..errors import FourEyesViolation, PolicyFrozen
 from ..models import HarmEntry, ScoringPolicy
 from ..models.policies import PARAMETER_NAMES, default_status_factors
@@ -30,7 +32,6 @@ from .runs import run_start, runs_supersede
 
 EDIT_REFUSAL = "Only an administrator may write scoring policies."
 APPROVE_REFUSAL = "Only an administrator may approve or activate a scoring policy."
-MAX_DAYS = 36_500
 
 
 def _whole_number(name: str, value: Any, *, low: int, high: int, nullable: bool = False) -> int | None:
@@ -60,6 +61,39 @@ def _status_factors(value: Any) -> dict[str, float]:
     return factors
 
 
+def _multipliers(value: Any) -> dict[str, float]:
+    """{offence code: factor}: codes normalised (`00867` = `008/67`), each factor above 0 and at most 10
+    with at most two decimal places (so the score stays an exact decimal)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError({"multipliers": 'must map offence codes to factors, e.g. {"008/71": 3}'})
+    cleaned: dict[str, float] = {}
+    for code, factor in value.items():
+        normal = _normal_code(str(code), any_code=False)
+        if normal is None:
+            raise ValidationError({"multipliers": f"{str(code)[:16]!r} is not an offence code"})
+        try:
+            number = exact_decimal(factor, what="multiplier", low=Decimal("0.01"), high=Decimal(10))
+        except ValidationError:
+            raise ValidationError(
+                {"multipliers": f"({normal}) must be a number above 0 and at most 10, with at most two decimal places"}
+            ) from None
+        if normal in cleaned:
+            raise ValidationError({"multipliers": f"({normal}) is given twice"})
+        cleaned[normal] = float(number)
+    return dict(sorted(cleaned.items()))
+
+
+def _incident_days(value: Any) -> Decimal:
+    try:
+        return harm_days(0 if value is None else value)
+    except ValidationError:
+        raise ValidationError(
+            {"incident_days": f"must be a number of days from 0 to {MAX_DAYS} with at most two decimal places"}
+        ) from None
+
+
 def parameters_clean(parameters: Any, *, base: dict[str, Any]) -> dict[str, Any]:
     """Validate a (partial) parameter set over `base`; unknown names and bad values are refused."""
     if parameters is None:
@@ -79,6 +113,8 @@ def parameters_clean(parameters: Any, *, base: dict[str, Any]) -> dict[str, Any]
         ),
         "victim_uplift": _number("victim_uplift", merged["victim_uplift"], low=0, high=10, nullable=True),
         **_exit_rule_clean(merged),
+        "multipliers": _multipliers(merged.get("multipliers")),
+        "incident_days": _incident_days(merged.get("incident_days")),
     }
 
 
@@ -115,9 +151,10 @@ def _entry_clean(entry: Any, *, types: dict, known: Collection[str], any_code: b
     code = _normal_code(entry["code"], any_code=any_code)
     if code is None or not (any_code or code in types or code in known):
         return f"{entry['code'].strip()[:16]!r} is not the code of a known offence type"
-    days = entry.get("days")
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
-        return f"({code}) days must be a whole number from 0 to {MAX_DAYS}"
+    try:
+        days = harm_days(entry.get("days"))
+    except ValidationError:
+        return f"({code}) days must be a number from 0 to {MAX_DAYS} with at most two decimal places"
     if code in seen:
         return f"({code}) code appears twice"
     seen.add(code)
@@ -133,7 +170,8 @@ def _entry_clean(entry: Any, *, types: dict, known: Collection[str], any_code: b
 
 
 def entries_clean(entries: Any, *, known: Collection[str] = (), any_code: bool = False) -> list[dict[str, Any]]:
-    """Validate harm entries: a list of {code, title, days, provenance}; codes unique, days whole.
+    """Validate harm entries: a list of {code, title, days, provenance}; codes unique, days exact
+    decimals (at most two places, docs/scoring.md).
 
     A code must be an offence type's (normalised) Home Office code, so a policy cannot be approved that
     scores nothing the force records. Two exceptions keep the harm-index import working (docs/imports.md):

@@ -3,6 +3,8 @@
 from django import template
 from django.conf import settings
 
+from ..days import days_text
+
 register = template.Library()
 
 
@@ -22,3 +24,9 @@ def movement_label(value) -> str:
 def run_stale_after_seconds() -> int:
     """How long a run may go without a sign of life before it is failed as lost (the runs page says so)."""
     return settings.PORTAL_RUN_STALE_AFTER_SECONDS
+
+
+@register.filter
+def harm_days(value) -> str:
+    """A harm entry's days as the workbook gave them: 182.25, 547.5, 365."""
+    return days_text(value)

@@ -47,3 +47,29 @@ def harm_workbook(rows=None, *, header=None, title_rows: int = 3, sheet_name: st
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+OFFICIAL_2026_SHEETS = ("Cover page", "CCHI 2026 values sheet", "Expired offences", "Offences need clarity")
+
+
+def official_2026_workbook(rows, *, expired_rows=(), unclear_rows=(), values_sheet: bool = True) -> bytes:
+    """The official 2026 workbook's shape with synthetic values: four sheets, a cover page first, the
+    values sheet (its real column names under a title block), then the expired offences and the offences
+    that need clarity, which carry the same header (so the values sheet must be chosen, not just found)."""
+    book = Workbook()
+    cover = book.active
+    cover.title = OFFICIAL_2026_SHEETS[0]
+    for line in ("Cambridge Crime Harm Index 2026 (synthetic test copy)", "Values are illustrative.", ""):
+        cover.append([line])
+    for name, table in zip(OFFICIAL_2026_SHEETS[1:], (rows, expired_rows, unclear_rows), strict=True):
+        if name == OFFICIAL_2026_SHEETS[1] and not values_sheet:
+            continue
+        sheet = book.create_sheet(name)
+        sheet.append([f"{name} (synthetic)"])
+        sheet.append([])
+        sheet.append(HEADER)
+        for row in table:
+            sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -29,8 +29,8 @@ from offenders.services.disposal import offender_dispose
 from offenders.services.imports import offences_import, offences_import_confirm, offences_import_preview
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from offenders.services.offenders import offender_create, offender_mark_restricted, offender_update
-from offenders.services.reviews import offender_review
 from offenders.services.orders import order_breach_record, order_create, order_update
+from offenders.services.reviews import offender_review
 from portal.accounts.models import Organisation, SharingAgreement
 from portal.accounts.permissions import SYSTEM
 from portal.accounts.roles import Role, role_names

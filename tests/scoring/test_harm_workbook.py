@@ -1,5 +1,7 @@
 """Harm-index workbooks (docs/imports.md): a new draft policy, or nothing and the reasons by row."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import override_settings
 
@@ -24,7 +26,7 @@ def test_workbook_becomes_a_new_draft_policy(import_workbook, admin_user):
     assert ScoringPolicy.objects.get(status="active") == active_before  # nothing changes until approved
     entries = {entry.code: entry for entry in policy.entries.all()}
     assert {code: entry.days for code, entry in entries.items()} == {
-        "001/01": 5475, "008/06": 182, "105/01": 2, "19C": 1825, "008/71": 365, "077/07": 13,
+        "001/01": 5475, "008/06": 182, "105/01": 2, "19C": 1825, "008/71": 365, "077/07": Decimal("12.5"),
     }  # fmt: skip
     assert entries["008/06"].title == "Assault occasioning actual bodily harm"
     assert entries["008/06"].offence_type == OffenceType.objects.get(code="008/06")

@@ -73,8 +73,8 @@ def test_a_draft_keeps_the_illustrative_label_while_any_shipped_value_remains(ad
         {"entries": [{"code": "ZZZ", "title": "x", "days": 5, "provenance": ""}]},
         {"entries": [{"code": "999/99", "title": "no such type", "days": 5}]},
         {"entries": [{"code": "19C", "title": "Rape", "days": 5}, {"code": "ZZZ", "title": "x", "days": 5}]},
-        {"entries": [{"code": "19C", "days": "5"}]},
-        {"entries": [{"code": "19C", "days": 2.5}]},
+        {"entries": [{"code": "19C", "days": "five"}]},
+        {"entries": [{"code": "19C", "days": 2.555}]},  # three decimal places
         {"entries": [{"code": "008/67", "days": 5}, {"code": "00867", "days": 6}]},  # the same code twice
         {"entries": [{"title": "no code", "days": 5}]},
     ],

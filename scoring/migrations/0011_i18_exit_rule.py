@@ -10,7 +10,7 @@ def usual_rule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scoring", "0008_run_heartbeat"),
+        ("scoring", "0010_i14_policy_multipliers_incidents"),
     ]
 
     operations = [
