@@ -10,8 +10,8 @@ from scoring.models import OffenderScore, ScoringPolicy
 from scoring.selectors import offender_score_breakdown
 from scoring.services import policy_activate, policy_approve, scores_write
 from scoring.services.harm_index import harm_index_import
-from tests.imports.conftest import upload_of
-from tests.imports.workbooks import official_2026_workbook
+from tests.factories.imports import upload_of
+from tests.factories.workbooks import official_2026_workbook
 
 pytestmark = pytest.mark.django_db
 
