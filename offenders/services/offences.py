@@ -18,6 +18,7 @@ from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
 from .. import rules
+from ..choices import OffenderStatus
 from ..hooks import offences_changed
 from ..models import Offence, OffenceType, Offender, Victim
 
@@ -36,7 +37,7 @@ def _resolve_offender(value: Any) -> Offender:
     if value in (None, ""):
         raise ValidationError("Choose the offender.", code="required")
     try:
-        return Offender.objects.get(pk=int(value))
+        return Offender.objects.exclude(status=OffenderStatus.DISPOSED).get(pk=int(value))  # disposed: gone
     except (TypeError, ValueError, Offender.DoesNotExist) as error:
         raise ValidationError(f"There is no offender with id '{str(value)[:20]}'.", code="unknown") from error
 

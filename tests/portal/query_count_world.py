@@ -127,7 +127,7 @@ def world_grow(world: World, *, new: int) -> World:
         for case in world.cases
     ]
     for _ in range(new):
-        offender = OffenderFactory()
+        offender = OffenderFactory(review_due=today - dt.timedelta(days=1))  # due: the review queue grows too
         _offences(offender, victims=[VictimFactory(), shared], types=types, count=3)
         world.offenders.append(offender)
         world.cases.append(_worked_case(world, offender, today=today))

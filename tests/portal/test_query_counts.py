@@ -28,6 +28,7 @@ ACCOUNTABILITY = ("supervisor", "admin", "oversight")
 # one grouped query however many cohorts there are (docs/evaluation.md).
 EVALUATION = "estimates and means, no records listed; one grouped query for every cohort"
 AUDITORS = ("admin", "oversight")
+REVIEWERS = ("supervisor", "admin")
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
 REPORTS = ("outcomes", "disproportionality", "access", "governance", "data-quality")
@@ -67,6 +68,7 @@ PAGES = [
     Pinned("/scoring/runs/", EVERYONE),
     Pinned("/scoring/runs/{run}/", EVERYONE, fixed=ONE_RUN),
     Pinned("/scoring/runs/{run}/progress/", EVERYONE),  # polled twice a second while a run goes
+    Pinned("/reviews/", REVIEWERS),
     Pinned("/oversight/", ACCOUNTABILITY, fixed="the list of reports"),
     Pinned("/oversight/transparency/", ACCOUNTABILITY),
     *[Pinned(f"/oversight/{name}/", ACCOUNTABILITY) for name in REPORTS if name not in ("outcomes", "evaluation")],
@@ -82,6 +84,7 @@ API_REQUESTS = [
     Pinned(f"{API}/rankings/snapshots/{{snapshot}}/", EVERYONE),
     Pinned(f"{API}/offenders/", FRONT_LINE),
     Pinned(f"{API}/offenders/{{offender}}/", FRONT_LINE, headers=PURPOSE),
+    Pinned(f"{API}/reviews/", REVIEWERS),
     Pinned(f"{API}/offences/", FRONT_LINE),
     Pinned(f"{API}/offences/{{offence}}/", FRONT_LINE, fixed=ONE_RECORD),
     Pinned(f"{API}/cases/", FRONT_LINE),
@@ -154,10 +157,8 @@ ALLOWED_UNPINNED = {
     "scoring/policies/<int:pk>/activate/": FORM,
     "api/v1/offenders/<int:pk>/review/": FORM,
     "offenders/<int:pk>/review/": FORM,
-    "reviews/": "the review queue: pinned at merge with the API's (below)",
     "offenders/<int:pk>/subject-access/": "one record's bundle, as the API's (below)",
     "api/v1/offenders/<int:pk>/subject-access/": "one record's bundle (one offender); tests/records/test_subject_access.py",
-    "api/v1/reviews/": "the review queue: pinned at merge (the query-count world sets no review dates yet)",
     "api/v1/imports/offences/": "an upload: its queries are pinned by tests/offenders/imports/test_offences_load.py",
     "api/v1/cases/<int:case_id>/transition/": FORM,
     "api/v1/scoring/policies/<int:pk>/approve/": FORM,

@@ -201,3 +201,12 @@ def test_re_importing_a_file_that_names_him_makes_a_new_record(disposed_world, s
     assert new.pk != subject_id and new.status == "active" and new.surname == NAMES[0]
     assert Offender.objects.get(pk=subject_id).status == "disposed"
     assert not RecordReview.objects.filter(offender=new).exists()
+
+
+def test_no_offence_can_be_recorded_against_him(make_user, api_for, disposed_world):
+    officer = api_for(make_user("officer"))
+    body = {"crime_ref": "CR-AFTER-1", "offence_code": "19C", "occurred_on": "2024-01-01", "reported_on": "2024-01-02",
+            "status": "reported", "offender": disposed_world["_id"], "victim_ref": "V-AFTER-1"}  # fmt: skip
+    response = officer.post("/api/v1/offences/", body, format="json")
+    assert response.status_code == 400 and "offender" in response.json()
+    assert not Offence.objects.filter(crime_ref="CR-AFTER-1").exists()

@@ -171,6 +171,11 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
         "GET /api/v1/offences/{id}/": [_path(id=i["offence"]), _path(id=i["restricted_offence"])],
         "PATCH /api/v1/offences/{id}/": [_path(id=i["offence"], body={"borough": "Hackney"})],
         "DELETE /api/v1/offences/{id}/": [_path(id=i["offence"])],
+        "POST /api/v1/offenders/{id}/review/": [
+            _path(id=i["untasked_offender"], body={"outcome": "retain", "reason": "Needed"})
+        ],
+        "GET /api/v1/offenders/{id}/subject-access/": [_path(id=i["offender"]), _path(id=i["untasked_offender"])],
+        "GET /api/v1/reviews/": [{}],
         "GET /api/v1/offenders/": [{}, {"query": {"q": i["surname"]}}],
         "POST /api/v1/offenders/": [
             {"body": {"suspect_ref": "SWORLD9", "surname": "Doe", "forenames": "Jo", "date_of_birth": "1980-02-03"}}
