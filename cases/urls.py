@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/safety-checks/", views.CaseSafetyCheckPage.as_view(), name="case-safety-check"),
     path("cases/<int:pk>/clares-law/", views.CaseClaresLawPage.as_view(), name="case-clares-law"),
+    path("cases/<int:pk>/orders/", views.CaseOrderPage.as_view(), name="case-order-add"),
 ]
