@@ -132,7 +132,7 @@ def _protect_context(request, case, **forms) -> dict:
         "protect": panel,
         "safety_form": forms.get("safety_form") or SafetyCheckForm(victims=panel["victims"]),
         "clares_form": forms.get("clares_form") or ClaresLawForm(),
-        "order_form": forms.get("order_form") or OrderForm(victims=panel["victims"]),
+        "order_form": forms.get("order_form") or OrderForm(victims=panel["victims"], prefix="order"),
     }
 
 
@@ -299,7 +299,7 @@ class CaseOrderPage(CasePostView):
     success = "Order recorded."
 
     def make_form(self, request, case):
-        return OrderForm(request.POST, victims=case_victims(case=case))
+        return OrderForm(request.POST, victims=case_victims(case=case), prefix="order")
 
     def act(self, request, case, data, **kwargs):
         victims = [case_victim_get(case=case, victim_id=pk) for pk in data.pop("protected_victims")]

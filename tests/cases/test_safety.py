@@ -189,10 +189,10 @@ def test_the_case_page_records_an_order_shown_on_the_profile_and_ending_in_the_d
     bad = web_for(supervisor).post(
         f"/cases/{case.pk}/orders/",
         {
-            "kind": "dapo",
-            "starts_on": today.isoformat(),
-            "ends_on": (today - dt.timedelta(days=1)).isoformat(),
-            "protected_victims": [victim.pk],
+            "order-kind": "dapo",
+            "order-starts_on": today.isoformat(),
+            "order-ends_on": (today - dt.timedelta(days=1)).isoformat(),
+            "order-protected_victims": [victim.pk],
         },
     )
     assert bad.status_code == 200 and "cannot end before it starts" in bad.content.decode()
@@ -200,11 +200,11 @@ def test_the_case_page_records_an_order_shown_on_the_profile_and_ending_in_the_d
     made = web_for(supervisor).post(
         f"/cases/{case.pk}/orders/",
         {
-            "kind": "dapo",
-            "starts_on": (today - dt.timedelta(days=20)).isoformat(),
-            "ends_on": ends.isoformat(),
-            "conditions": "No contact",
-            "protected_victims": [victim.pk],
+            "order-kind": "dapo",
+            "order-starts_on": (today - dt.timedelta(days=20)).isoformat(),
+            "order-ends_on": ends.isoformat(),
+            "order-conditions": "No contact",
+            "order-protected_victims": [victim.pk],
         },
     )
     assert made.status_code == 302
