@@ -20,7 +20,7 @@ from portal.accounts.selectors import is_partner
 from portal.forms import add_service_errors
 
 from . import scores
-from .filters import CaseFilter
+from .filters import case_filter_for
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -67,7 +67,8 @@ class CaseListView(CapabilityRequiredMixin, ListView):
     def get_queryset(self):
         params = self.request.GET.copy()
         params.setdefault("scope", "all")
-        self.filterset = CaseFilter(params, queryset=case_list(user=self.request.user), request=self.request)
+        filterset_class = case_filter_for(self.request.user)
+        self.filterset = filterset_class(params, queryset=case_list(user=self.request.user), request=self.request)
         list_view_record(subject="case", query=self.request.GET.dict())
         if is_partner(self.request.user):
             shown = list(self.filterset.qs.values_list("pk", flat=True)) if self.filterset.is_valid() else []

@@ -245,3 +245,13 @@ def test_admin_records_an_agreement_in_the_django_admin(admin_user, organisation
     assert AuditEvent.objects.filter(action="sharing_agreement.update", target_id=str(made.pk)).exists()
     assert web.post("/admin/accounts/organisation/add/", {"name": "Children's Services North"}).status_code == 302
     assert AuditEvent.objects.filter(action="organisation.create").count() == 1
+
+
+def test_a_partner_cannot_probe_his_offences_through_the_list_filters(partner_world, partner, api_for, web_for):
+    case = partner_world["case"]
+    boroughs = set(case.offender.offences.values_list("borough", flat=True))
+    for borough in (*boroughs, "Nowhere"):
+        listed = api_for(partner).get(f"{API}/cases/", {"borough": borough}).json()["results"]
+        assert [row["id"] for row in listed] == [case.pk]  # the borough filter is not offered to partners
+        assert f"/cases/{case.pk}/" in web_for(partner).get("/cases/", {"borough": borough}).content.decode()
+    assert api_for(partner).get(f"{API}/cases/", {"stage": "closed"}).json()["results"] == []
