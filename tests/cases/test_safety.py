@@ -218,3 +218,15 @@ def test_the_case_page_records_an_order_shown_on_the_profile_and_ending_in_the_d
     (mail,) = [m for m in mailoutbox if lead.email in m.to]
     assert "Protective orders ending within 14 days" in mail.body and case.offender.reference in mail.body
     assert ends.strftime("%-d %b %Y") in mail.body
+
+
+def test_victims_details_are_in_no_report_or_export(case, victim, high_risk_stale, supervisor, admin_user, api_for):
+    from portal.oversight.selectors import REPORTS
+
+    for reader in (supervisor, admin_user):
+        for name in REPORTS:
+            for query in ({}, {"format": "csv"}):
+                response = api_for(reader).get(f"{API}/reports/{name}/", query)
+                assert response.status_code == 200, (name, response.status_code)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                assert victim.victim_ref.encode() not in body, f"{name} {query} names the victim"
