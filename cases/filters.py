@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from offenders.models import Offence
+from portal.accounts.selectors import is_partner
 
 from .models import Case, CaseQuerySet, CaseStage
 from .selectors import cases_of_person
@@ -56,3 +57,18 @@ class CaseFilter(django_filters.FilterSet):
             ours = cases_of_person(Case.objects.all(), user=user).values("pk")
             return queryset.filter(Q(pk__in=ours) | Q(opened_by_id=user.pk))
         return queryset
+
+
+class PartnerCaseFilter(django_filters.FilterSet):
+    """A partner's list of their cases filters by stage only: no filter may ask about the offender's
+    offences (a borough) or other people's work (docs/partners.md)."""
+
+    stage = django_filters.MultipleChoiceFilter(choices=CaseStage.choices, label="Stage")
+
+    class Meta:
+        model = Case
+        fields = ["stage"]
+
+
+def case_filter_for(user) -> type[django_filters.FilterSet]:
+    return PartnerCaseFilter if is_partner(user) else CaseFilter

@@ -5,6 +5,7 @@ puts the services' field errors back on the form, so a page and the API refuse t
 from django import forms
 
 from offenders import rules
+from offenders.choices import OrderKind
 from offenders.models import Offender
 from offenders.selectors import offender_list
 
@@ -251,3 +252,25 @@ class MeetingReferralForm(forms.Form):
     reason = forms.CharField(
         label="Why is he referred?", validators=[rules.CASE_REASON.validator()], widget=forms.Textarea(attrs=TEXTAREA)
     )
+
+
+class OrderForm(forms.Form):
+    """Record a protective order against the case's offender, protecting victims of the case."""
+
+    kind = forms.ChoiceField(label="Order", choices=OrderKind.choices, widget=forms.Select(attrs=SELECT))
+    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    ends_on = forms.DateField(
+        label="Ends on", required=False, help_text="Leave blank for an order until further order.",
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+    )  # fmt: skip
+    conditions = forms.CharField(
+        label="Conditions", required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    protected_victims = forms.TypedMultipleChoiceField(
+        label="Protected victims", coerce=int, required=False, choices=(),
+        widget=forms.SelectMultiple(attrs={"class": "govuk-select portal-select-multiple", "size": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args, victims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["protected_victims"].choices = [(row.victim.pk, row.victim.victim_ref) for row in victims]

@@ -19,7 +19,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from offenders.models import Offender, Victim
+from offenders.models import Offender, ProtectiveOrder, Victim
+from offenders.selectors import offender_orders
 from portal.accounts.models import SharingAgreement, User
 from portal.accounts.permissions import can, restrict
 from portal.accounts.roles import Role, user_role
@@ -258,10 +259,13 @@ def score_trajectory(*, case: Case) -> dict[str, Any]:
 
 @dataclass
 class Digest:
-    """One person's morning digest: the overdue actions they own, the due reviews of the cases they lead."""
+    """One person's morning digest: the overdue actions they own, the due reviews of the cases they lead, and
+    the protective orders ending soon against the offenders of the cases they lead."""
 
     overdue_actions: list[PlanAction] = field(default_factory=list)
     reviews_due: list[Case] = field(default_factory=list)
+    orders_ending: list[ProtectiveOrder] = field(default_factory=list)
+    order_days: int = 14
 
 
 def digests_collect(*, today: dt.date) -> dict[int, Digest]:
@@ -273,6 +277,13 @@ def digests_collect(*, today: dt.date) -> dict[int, Digest]:
     due = Case.objects.review_due_by(day=today).select_related("offender")
     for case in due.order_by("lead_id", "review_due", "id").iterator(chunk_size=500):
         digests[case.lead_id].reviews_due.append(case)
+    days = settings.PORTAL_ORDER_ENDING_DAYS
+    leads = dict(Case.objects.open().values_list("offender_id", "lead_id"))
+    ending = ProtectiveOrder.objects.ending_within(today=today, days=days).filter(offender_id__in=list(leads))
+    for order in ending.select_related("offender").order_by("ends_on", "id"):
+        digest = digests[leads[order.offender_id]]
+        digest.orders_ending.append(order)
+        digest.order_days = days
     return digests
 
 
@@ -347,6 +358,7 @@ def case_protect_panel(*, user: User, case: Case) -> dict[str, Any] | None:
         "victims": case_victims(case=case, days=settings.PORTAL_SAFETY_CHECK_DAYS),
         "days": settings.PORTAL_SAFETY_CHECK_DAYS,
         "disclosures": list(case.disclosures.all()),
+        "orders": offender_orders(user=user, offender=case.offender),
         "may_override": user_role(user) == Role.SUPERVISOR,
         "may_record": case.is_open,
     }

@@ -31,4 +31,5 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", meeting_pages.MeetingMinutesPage.as_view(), name="meeting-minutes"),
     path("cases/<int:pk>/safety-checks/", views.CaseSafetyCheckPage.as_view(), name="case-safety-check"),
     path("cases/<int:pk>/clares-law/", views.CaseClaresLawPage.as_view(), name="case-clares-law"),
+    path("cases/<int:pk>/orders/", views.CaseOrderPage.as_view(), name="case-order-add"),
 ]

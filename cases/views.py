@@ -14,12 +14,13 @@ from django.views.generic import ListView
 
 from offenders.selectors import record_get_or_refuse
 from offenders.services.access import list_view_record
+from offenders.services.orders import order_create
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.selectors import is_partner
 from portal.forms import add_service_errors
 
 from . import scores
-from .filters import CaseFilter
+from .filters import case_filter_for
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -27,6 +28,7 @@ from .forms import (
     CaseOpenForm,
     ClaresLawForm,
     NoteForm,
+    OrderForm,
     PartnerActionForm,
     SafetyCheckForm,
     TransitionForm,
@@ -65,7 +67,8 @@ class CaseListView(CapabilityRequiredMixin, ListView):
     def get_queryset(self):
         params = self.request.GET.copy()
         params.setdefault("scope", "all")
-        self.filterset = CaseFilter(params, queryset=case_list(user=self.request.user), request=self.request)
+        filterset_class = case_filter_for(self.request.user)
+        self.filterset = filterset_class(params, queryset=case_list(user=self.request.user), request=self.request)
         list_view_record(subject="case", query=self.request.GET.dict())
         if is_partner(self.request.user):
             shown = list(self.filterset.qs.values_list("pk", flat=True)) if self.filterset.is_valid() else []
@@ -130,6 +133,7 @@ def _protect_context(request, case, **forms) -> dict:
         "protect": panel,
         "safety_form": forms.get("safety_form") or SafetyCheckForm(victims=panel["victims"]),
         "clares_form": forms.get("clares_form") or ClaresLawForm(),
+        "order_form": forms.get("order_form") or OrderForm(victims=panel["victims"], prefix="order"),
     }
 
 
@@ -286,6 +290,21 @@ class CaseSafetyCheckPage(CasePostView):
     def act(self, request, case, data, **kwargs):
         victim = case_victim_get(case=case, victim_id=data.pop("victim"))
         safety_check_record(case=case, victim=victim, by=request.user, **data)
+
+
+class CaseOrderPage(CasePostView):
+    """A protective order against the case's offender, recorded from the case page (the orders register)."""
+
+    capability = "case.safety"
+    form_name = "order_form"
+    success = "Order recorded."
+
+    def make_form(self, request, case):
+        return OrderForm(request.POST, victims=case_victims(case=case), prefix="order")
+
+    def act(self, request, case, data, **kwargs):
+        victims = [case_victim_get(case=case, victim_id=pk) for pk in data.pop("protected_victims")]
+        order_create(offender=case.offender, protected_victims=victims, by=request.user, **data)
 
 
 class CaseClaresLawPage(CasePostView):

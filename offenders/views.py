@@ -107,6 +107,7 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
             "can_edit": can(request.user, "offender.edit", offender),
             "can_mark_restricted": can(request.user, "offender.mark_restricted", offender),
             "profile_panels": profile.panels,  # the score beside, the cases below (ADR 0505)
+            "orders": selectors.offender_orders(user=request.user, offender=offender),
         }
         return render(request, "offenders/offender_detail.html", context)
 

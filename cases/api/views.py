@@ -14,7 +14,7 @@ from offenders.services.access import list_view_record
 from portal.accounts.guards import capability_permission
 from portal.accounts.selectors import is_partner
 
-from ..filters import CaseFilter
+from ..filters import CaseFilter, PartnerCaseFilter
 from ..selectors import (
     action_get,
     case_actions,
@@ -101,6 +101,12 @@ class CaseListCreate(CaseApiMixin, generics.ListCreateAPIView):
 
     def get_serializer_class(self):
         return PartnerCaseSerializer if is_partner(self.request.user) else CaseSerializer
+
+    def filter_queryset(self, queryset):
+        if is_partner(self.request.user):  # stage only: no filter may ask about his offences
+            filterset = PartnerCaseFilter(self.request.query_params, queryset=queryset, request=self.request)
+            return filterset.qs if filterset.is_valid() else queryset.none()
+        return super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
         list_view_record(subject="case", query=request.GET.dict())

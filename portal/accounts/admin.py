@@ -14,9 +14,19 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
-from .models import ApiToken, User
+from .models import ApiToken, Organisation, SharingAgreement, User
 from .roles import ROLES_NEEDING_MFA, Role, holds_grant, role_names, user_role
-from .services import token_revoke, totp_reset, user_access_check, user_deactivate, user_password_set, user_update
+from .services import (
+    organisation_create,
+    sharing_agreement_create,
+    sharing_agreement_update,
+    token_revoke,
+    totp_reset,
+    user_access_check,
+    user_deactivate,
+    user_password_set,
+    user_update,
+)
 from .totp import totp_device_of
 
 # The administrator on the "change password" page: Django's view builds the form without the request.
@@ -197,3 +207,40 @@ class ApiTokenAdmin(AdminRoleOnly, admin.ModelAdmin):
     def revoke(self, request, queryset):
         revoked = sum(token_revoke(token=token, by=request.user) for token in queryset.select_related("user"))
         messages.success(request, f"Revoked {revoked} token(s).")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AdminRoleOnly, admin.ModelAdmin):
+    """Partner organisations (docs/partners.md): added here or by `createuser --organisation`; never renamed."""
+
+    list_display = ("name", "created_at")
+    fields = ("name",)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and _is_admin(request)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = organisation_create(name=form.cleaned_data["name"], by=request.user).pk
+
+
+@admin.register(SharingAgreement)
+class SharingAgreementAdmin(AdminRoleOnly, admin.ModelAdmin):
+    """Information-sharing agreements: recorded and changed (move `ends_on` to end one) through the
+    accounts services, so each change is audited; the form refuses an agreement ending before it starts."""
+
+    list_display = ("organisation", "starts_on", "ends_on", "legal_basis")
+    fields = ("organisation", "purpose", "legal_basis", "starts_on", "ends_on")
+    EDITABLE = ("purpose", "legal_basis", "starts_on", "ends_on")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("organisation",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            agreement = SharingAgreement.objects.get(pk=obj.pk)
+            sharing_agreement_update(agreement=agreement, by=request.user, **{f: data[f] for f in self.EDITABLE})
+        else:
+            obj.pk = sharing_agreement_create(
+                organisation=data["organisation"], by=request.user, **{f: data[f] for f in self.EDITABLE}
+            ).pk

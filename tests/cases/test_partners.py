@@ -224,3 +224,34 @@ def test_createuser_makes_a_partner_in_an_organisation(db, monkeypatch):
         call_command("createuser", "nobody_org", "--role", "partner")
     with pytest.raises(CommandError):
         call_command("createuser", "officer_org", "--role", "officer", "--organisation", "Probation North")
+
+
+def test_admin_records_an_agreement_in_the_django_admin(admin_user, organisation, web_for, today):
+    from portal.accounts.models import SharingAgreement
+
+    web = web_for(admin_user)
+    body = {"organisation": organisation.pk, "purpose": "Housing safeguarding", "legal_basis": "DPA 2018 s.35",
+            "starts_on": today.isoformat(), "ends_on": (today - dt.timedelta(days=3)).isoformat()}  # fmt: skip
+    refused = web.post("/admin/accounts/sharingagreement/add/", body)
+    assert refused.status_code == 200 and SharingAgreement.objects.count() == 1
+    body["ends_on"] = (today + dt.timedelta(days=30)).isoformat()
+    assert web.post("/admin/accounts/sharingagreement/add/", body).status_code == 302
+    made = SharingAgreement.objects.get(purpose="Housing safeguarding")
+    assert AuditEvent.objects.filter(action="sharing_agreement.create", target_id=str(made.pk)).exists()
+    body["ends_on"] = today.isoformat()
+    assert web.post(f"/admin/accounts/sharingagreement/{made.pk}/change/", body).status_code == 302
+    made.refresh_from_db()
+    assert made.ends_on == today
+    assert AuditEvent.objects.filter(action="sharing_agreement.update", target_id=str(made.pk)).exists()
+    assert web.post("/admin/accounts/organisation/add/", {"name": "Children's Services North"}).status_code == 302
+    assert AuditEvent.objects.filter(action="organisation.create").count() == 1
+
+
+def test_a_partner_cannot_probe_his_offences_through_the_list_filters(partner_world, partner, api_for, web_for):
+    case = partner_world["case"]
+    boroughs = set(case.offender.offences.values_list("borough", flat=True))
+    for borough in (*boroughs, "Nowhere"):
+        listed = api_for(partner).get(f"{API}/cases/", {"borough": borough}).json()["results"]
+        assert [row["id"] for row in listed] == [case.pk]  # the borough filter is not offered to partners
+        assert f"/cases/{case.pk}/" in web_for(partner).get("/cases/", {"borough": borough}).content.decode()
+    assert api_for(partner).get(f"{API}/cases/", {"stage": "closed"}).json()["results"] == []

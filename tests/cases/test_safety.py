@@ -177,3 +177,56 @@ def test_the_case_page_records_checks_and_clares_law(
         .status_code
         == 403
     )
+
+
+def test_the_case_page_records_an_order_shown_on_the_profile_and_ending_in_the_digest(
+    case, victim, lead, supervisor, web_for, today, mailoutbox
+):
+    from cases.services.digests import cases_morning_run
+    from offenders.models import ProtectiveOrder
+
+    ends = today + dt.timedelta(days=10)
+    bad = web_for(supervisor).post(
+        f"/cases/{case.pk}/orders/",
+        {
+            "order-kind": "dapo",
+            "order-starts_on": today.isoformat(),
+            "order-ends_on": (today - dt.timedelta(days=1)).isoformat(),
+            "order-protected_victims": [victim.pk],
+        },
+    )
+    assert bad.status_code == 200 and "cannot end before it starts" in bad.content.decode()
+    assert not ProtectiveOrder.objects.exists()
+    made = web_for(supervisor).post(
+        f"/cases/{case.pk}/orders/",
+        {
+            "order-kind": "dapo",
+            "order-starts_on": (today - dt.timedelta(days=20)).isoformat(),
+            "order-ends_on": ends.isoformat(),
+            "order-conditions": "No contact",
+            "order-protected_victims": [victim.pk],
+        },
+    )
+    assert made.status_code == 302
+    order = ProtectiveOrder.objects.get()
+    assert order.offender == case.offender and list(order.protected_victims.all()) == [victim]
+    assert "Domestic abuse protection order" in web_for(lead).get(f"/cases/{case.pk}/").content.decode()
+    client = web_for(lead)
+    client.post(f"/offenders/{case.offender_id}/", {"purpose": "investigation"})
+    assert f'data-testid="order-{order.pk}"' in client.get(f"/offenders/{case.offender_id}/").content.decode()
+    cases_morning_run(today=today)
+    (mail,) = [m for m in mailoutbox if lead.email in m.to]
+    assert "Protective orders ending within 14 days" in mail.body and case.offender.reference in mail.body
+    assert ends.strftime("%-d %b %Y") in mail.body
+
+
+def test_victims_details_are_in_no_report_or_export(case, victim, high_risk_stale, supervisor, admin_user, api_for):
+    from portal.oversight.selectors import REPORTS
+
+    for reader in (supervisor, admin_user):
+        for name in REPORTS:
+            for query in ({}, {"format": "csv"}):
+                response = api_for(reader).get(f"{API}/reports/{name}/", query)
+                assert response.status_code == 200, (name, response.status_code)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                assert victim.victim_ref.encode() not in body, f"{name} {query} names the victim"

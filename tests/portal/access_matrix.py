@@ -125,6 +125,7 @@ WEB_ROWS = [
     Row("POST", "/cases/{case}/actions/{action}/", ON_TEAM, note="empty form: errors; a partner's own only"),
     Row("POST", "/cases/{case}/safety-checks/", FRONT_LINE, note="the case team; empty form: errors"),
     Row("POST", "/cases/{case}/clares-law/", FRONT_LINE),
+    Row("POST", "/cases/{case}/orders/", FRONT_LINE, note="an order against the case's offender; empty form: errors"),
     # rankings and scoring
     Row("GET", "/rankings/", EVERYONE, note="admin and oversight pseudonymised"),
     Row("GET", "/rankings/snapshots/{snapshot}/", EVERYONE),

@@ -145,6 +145,7 @@ ALLOWED_UNPINNED = {
     "cases/<int:pk>/actions/<int:action_id>/": FORM,
     "cases/<int:pk>/safety-checks/": FORM,
     "cases/<int:pk>/clares-law/": FORM,
+    "cases/<int:pk>/orders/": FORM,
     "api/v1/cases/<int:case_id>/victims/<int:victim_id>/safety-checks/": FORM,
     "api/v1/orders/<int:order_id>/": FORM,
     "api/v1/orders/<int:order_id>/breaches/": FORM,

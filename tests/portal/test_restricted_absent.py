@@ -47,6 +47,8 @@ def hidden_world(make_user, api_for, settings):
     from cases.services.plan_actions import plan_action_add
     from offenders.services.access import list_view_record
     from offenders.services.offences import offence_update
+    from offenders.services.orders import order_create
+    from portal.accounts.models import Organisation, SharingAgreement
     from portal.audit.services import audit_record, model_changes
     from portal.audit.targets import audit_snapshot
     from scoring.models import ScoringPolicy
@@ -89,11 +91,18 @@ def hidden_world(make_user, api_for, settings):
     refused.get(f"/api/v1/offences/{OFFENCE_IDS[1]}/")
     api_for(cleared).get(f"/api/v1/offenders/{HIDDEN_ID}/", HTTP_X_ACCESS_PURPOSE="investigation")
     list_view_record(subject="offence", query={"crime_ref": CRIME_REFS[2]})
+    order = order_create(offender=ordinary[0], kind="dapo", starts_on=today, by=cleared)
+    order_create(offender=hidden, kind="dapo", starts_on=today, protected_victims=[offences[0].victim], by=cleared)
+    organisation = Organisation.objects.create(name="Sweep IDVA")
+    agreement = SharingAgreement.objects.create(
+        organisation=organisation, purpose="sweep", legal_basis="sweep", starts_on=today, ends_on=today
+    )
     return {
         "offenders": [person.pk for person in ordinary], "offences": [ordinary[0].offences.first().pk],
         "cases": [case.pk], "actions": [case.actions.first().pk], "snapshots": [first.snapshot.pk, second.snapshot.pk],
         "runs": [first.pk, second.pk], "policies": list(ScoringPolicy.objects.values_list("pk", flat=True)),
-        "reports": sorted(REPORTS), "_case": case, "_hidden_case": hidden.cases.get(),
+        "reports": sorted(REPORTS), "victims": [ordinary[0].offences.first().victim_id], "orders": [order.pk],
+        "sharing-agreements": [agreement.pk], "_case": case, "_hidden_case": hidden.cases.get(),
     }  # fmt: skip
 
 

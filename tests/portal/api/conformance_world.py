@@ -49,6 +49,7 @@ def build_world(make_user) -> World:
     world = World(lead=lead)
     policies = _policies_and_runs(make_user, chair, world)
     cases = _cases(chair, lead, people, hidden, world)
+    world.ids.update(_protect(chair, people[0], offences[0].victim))
     world.ids.update(
         offender=people[0].pk, untasked_offender=untasked.pk, restricted_offender=hidden.pk,
         offence=offences[0].pk, restricted_offence=next(o.pk for o in offences if o.offender_id == hidden.pk),
@@ -119,6 +120,23 @@ def _cases(chair, lead, people, hidden, world: World) -> dict[str, int]:
         "restricted_case": hidden_case.pk, "action": open_action.pk, "overdue_action": overdue.pk,
         "done_action": done.pk, "cancelled_action": cancelled.pk, "swept_action": swept.pk,
     }  # fmt: skip
+
+
+def _protect(chair, offender, victim) -> dict[str, int]:
+    """A partner organisation with an agreement, a safety check and an order on the tasked offender."""
+    from offenders.services.orders import order_create
+    from portal.accounts.models import Organisation, SharingAgreement
+
+    organisation = Organisation.objects.create(name="World IDVA Service")
+    agreement = SharingAgreement.objects.create(
+        organisation=organisation, purpose="MATAC", legal_basis="DPA 2018 s.35",
+        starts_on=TODAY() - dt.timedelta(days=10), ends_on=TODAY() + dt.timedelta(days=300),
+    )  # fmt: skip
+    order = order_create(
+        offender=offender, kind="dapo", starts_on=TODAY() - dt.timedelta(days=30), conditions="No contact",
+        protected_victims=[victim], by=chair,
+    )  # fmt: skip
+    return {"agreement": agreement.pk, "order": order.pk, "victim": victim.pk}
 
 
 def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
@@ -198,6 +216,49 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
         "GET /api/v1/scoring/runs/": [{}, {"query": {"status": "succeeded"}}],
         "POST /api/v1/scoring/runs/": [{}],
         "GET /api/v1/scoring/runs/{id}/": [_path(id=run) for run in runs],
+        "GET /api/v1/organisations/": [{}],
+        "POST /api/v1/organisations/": [{"body": {"name": "World Probation"}}],
+        "GET /api/v1/sharing-agreements/": [{}],
+        "POST /api/v1/sharing-agreements/": [
+            {
+                "body": {
+                    "organisation": "World IDVA Service",
+                    "purpose": "MATAC",
+                    "legal_basis": "DPA 2018 s.35",
+                    "starts_on": today,
+                    "ends_on": soon,
+                }
+            }
+        ],  # fmt: skip
+        "GET /api/v1/sharing-agreements/{agreement_id}/": [_path(agreement_id=i["agreement"])],
+        "PATCH /api/v1/sharing-agreements/{agreement_id}/": [
+            _path(agreement_id=i["agreement"], body={"ends_on": soon})
+        ],
+        "GET /api/v1/cases/{case_id}/victims/": [_path(case_id=i["case"])],
+        "POST /api/v1/cases/{case_id}/victims/{victim_id}/safety-checks/": [
+            _path(
+                case_id=i["case"],
+                victim_id=i["victim"],
+                body={"checked_on": today, "risk_grade": "high", "notes": "Seen"},
+            )
+        ],
+        "GET /api/v1/orders/": [{}, {"query": {"offender": i["offender"]}}],
+        "POST /api/v1/orders/": [
+            {
+                "body": {
+                    "offender": i["offender"],
+                    "kind": "spo",
+                    "starts_on": today,
+                    "ends_on": None,
+                    "protected_victims": [i["victim"]],
+                }
+            }
+        ],  # fmt: skip
+        "GET /api/v1/orders/{order_id}/": [_path(order_id=i["order"])],
+        "PATCH /api/v1/orders/{order_id}/": [_path(order_id=i["order"], body={"conditions": "No contact at all"})],
+        "POST /api/v1/orders/{order_id}/breaches/": [
+            _path(order_id=i["order"], body={"occurred_on": today, "crime_ref": "CR/WORLD/BREACH"})
+        ],
     }
 
 
