@@ -14,6 +14,7 @@ MODULES = [
     "bench.scoring",
     "bench.imports",
     "bench.audit",
+    "bench.evaluation",
 ]
 
 

@@ -49,6 +49,8 @@ def tasking_cohorts(*, top_n: int, offenders: QuerySet, follow_up_until: dt.date
     """
     snapshots = RankingSnapshot.objects.order_by("published_at", "id")
     all_snapshots = list(snapshots.values("id", "as_of", "published_at"))
+    if not all_snapshots:
+        return []
     bounds = {
         row["id"]: (row["published_at"], nxt["published_at"] if nxt else None)
         for row, nxt in zip(all_snapshots, [*all_snapshots[1:], None], strict=True)

@@ -145,7 +145,7 @@ WEB_ROWS = [
     Row("GET", "/oversight/transparency/", ACCOUNTABILITY),
     *[
         Row("GET", f"/oversight/{name}/", ACCOUNTABILITY)
-        for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")
+        for name in ("outcomes", "disproportionality", "access", "governance", "data-quality", "evaluation")
     ],  # fmt: skip
     Row("GET", "/oversight/access/?format=csv", ACCOUNTABILITY),
     Row("GET", "/oversight/audit/", AUDITORS),
@@ -218,6 +218,7 @@ API_ROWS = [
         for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")
     ],  # fmt: skip
     Row("GET", f"{API}/reports/access/?format=csv", ACCOUNTABILITY),
+    Row("GET", f"{API}/reports/evaluation/", ACCOUNTABILITY),
     Row("POST", f"{API}/imports/offences/", ADMINS, fmt="multipart", note="no file: 400"),
     Row("GET", f"{API}/orders/", FRONT_LINE),
     Row("POST", f"{API}/orders/", FRONT_LINE),

@@ -42,7 +42,9 @@ class ReportAPIView(APIView):
     @extend_schema(
         operation_id="reports_retrieve",
         parameters=[
-            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(REPORTS)),
+            OpenApiParameter(
+                "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(set(REPORTS) - {"evaluation"})
+            ),
             OpenApiParameter("from", OpenApiTypes.DATE, description="first day (default: a year before `to`)"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),

@@ -207,6 +207,7 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
             *(_path(name=name) for name in ("outcomes", "disproportionality", "access", "governance", "data-quality")),
             _path(name="outcomes", query={"format": "csv"}),
         ],
+        "GET /api/v1/reports/evaluation/": [{}, {"query": {"horizon": 90}}, {"query": {"format": "csv"}}],
         "GET /api/v1/scoring/policies/": [{}, {"query": {"status": "active"}}],
         "POST /api/v1/scoring/policies/": [{"body": {"name": "World v5", "based_on": i["active_policy"]}}],
         "GET /api/v1/scoring/policies/{id}/": [_path(id=policy) for policy in policies],

@@ -70,6 +70,7 @@ EXPECTED_SUCCESS: dict[str, set[str]] = {
     "GET /api/v1/rankings/snapshots/": SIGNED_IN,
     "GET /api/v1/rankings/snapshots/{id}/": SIGNED_IN,
     "GET /api/v1/reports/{name}/": ACCOUNTABILITY,
+    "GET /api/v1/reports/evaluation/": ACCOUNTABILITY,
     "GET /api/v1/scoring/policies/": SIGNED_IN,
     "POST /api/v1/scoring/policies/": {"admin"},
     "GET /api/v1/scoring/policies/{id}/": SIGNED_IN,

@@ -12,6 +12,9 @@ from tests.factories.clock import days_ago
 
 PAGES = ["/oversight/", "/oversight/transparency/"] + [f"/oversight/{name}/" for name in REPORT_PAGES]
 API = [f"/api/v1/reports/{name}/" for name in REPORT_PAGES]
+# The evaluation answers in its own shape ({horizon_days, cohorts, estimates, warnings}; tested below and in
+# tests/oversight/test_evaluation.py); every other report in the shared Report shape.
+REPORT_SHAPED = [name for name in REPORT_PAGES if name != "evaluation"]
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -52,7 +55,21 @@ def test_api_needs_authentication(client, db):
     assert client.get("/api/v1/reports/access/").status_code in (401, 403)
 
 
-@pytest.mark.parametrize("name", REPORT_PAGES)
+@pytest.mark.parametrize("role", ["supervisor", "admin", "oversight"])
+def test_evaluation_api_json_and_csv_are_audited(make_user, api_for, role):
+    user = make_user(role)
+    client = api_for(user)
+    body = client.get("/api/v1/reports/evaluation/").json()
+    assert body["horizon_days"] == 180 and body["estimates"] == [] and body["warnings"]  # no history: no estimate
+    exported = client.get("/api/v1/reports/evaluation/", {"format": "csv"})
+    assert exported.status_code == 200 and csv_rows(exported)[0][:3] == ["method", "outcome", "effect"]
+    actions = list(
+        AuditEvent.objects.filter(target_type="report", target_id="evaluation").values_list("action", "actor_username")
+    )
+    assert actions == [("report.view", user.username), ("report.export", user.username)]
+
+
+@pytest.mark.parametrize("name", REPORT_SHAPED)
 @pytest.mark.parametrize("role", ["supervisor", "admin", "oversight"])
 def test_api_json_and_csv_for_each_report(make_user, api_for, role, name):
     user = make_user(role)
