@@ -13,7 +13,7 @@ from tests.factories.clock import days_ago
 PAGES = ["/oversight/", "/oversight/transparency/"] + [f"/oversight/{name}/" for name in REPORT_PAGES]
 API = [f"/api/v1/reports/{name}/" for name in REPORT_PAGES]
 # The evaluation answers in its own shape ({horizon_days, cohorts, estimates, warnings}; tested below and in
-# tests/oversight/test_evaluation.py); every other report in the shared Report shape.
+# tests/portal/oversight/test_evaluation.py); every other report in the shared Report shape.
 REPORT_SHAPED = [name for name in REPORT_PAGES if name != "evaluation"]
 
 
