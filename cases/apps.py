@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
 
         # The offender's profile (an offenders page) shows his cases below his offences (ADR 0505).
         hooks.register(profile_panel=("below", "cases/offender_cases_panel.html", selectors.offender_cases_panel))
+        # The ranked list shows each offender's open case or the last meeting decision about him.
+        from scoring.hooks import register_ranking_marks
+
+        from .meetings import ranking_marks
+
+        register_ranking_marks("cases", ranking_marks)
