@@ -63,6 +63,7 @@ def _meetings(chair) -> dict[str, int]:
     """An open meeting with a referral to decide, one to refer to, and a meeting whose every item is
     decided (so it can be closed)."""
     from cases.services.meetings import meeting_decide, meeting_open, meeting_refer
+    from offenders.models import Offender
     from tests.factories import OffenderFactory
 
     later = TODAY() + dt.timedelta(days=60)
@@ -70,9 +71,8 @@ def _meetings(chair) -> dict[str, int]:
     for item in closeable.items.select_related("offender", "meeting"):
         meeting_decide(item=item, decision="defer", reason="Next month", until=later, by=chair)
     meeting = meeting_open(held_on=TODAY(), chair=chair, by=chair)
-    referral = meeting_refer(
-        meeting=meeting, offender=OffenderFactory(surname="Worldreferral"), reason="IDVA", by=chair
-    )
+    referred = Offender.objects.get(pk=OffenderFactory(surname="Worldreferral").pk)
+    referral = meeting_refer(meeting=meeting, offender=referred, reason="IDVA", by=chair)
     return {
         "meeting": meeting.pk, "meeting_item": referral.pk, "closeable_meeting": closeable.pk,
         "referable_offender": OffenderFactory(surname="Worldreferable").pk, "chair": chair.pk,
