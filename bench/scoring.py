@@ -72,6 +72,7 @@ def _one_size(size: int, label: str, suffix: str) -> list[Figure]:
         })  # fmt: skip
         _vacuum()
         measures.update(_latencies())
+        measures.update(_meeting_open())
         measures.update(_offence_to_rank())
     finally:
         worker.send_signal(signal.SIGTERM)
@@ -170,14 +171,30 @@ def _naive_loop_seconds_per_offender() -> float:
     return elapsed() / len(sample)
 
 
-def _officer():
+def _officer(role: str = "officer"):
     from django.contrib.auth.models import Group
 
     from portal.accounts.models import User
 
-    user, _ = User.objects.get_or_create(username="bench_officer")
-    user.groups.set([Group.objects.get(name="officer")])
+    user, _ = User.objects.get_or_create(username=f"bench_{role}")
+    user.groups.set([Group.objects.get(name=role)])
     return User.objects.get(pk=user.pk)
+
+
+def _meeting_open() -> dict[str, Measure]:
+    """Opening a tasking meeting on the latest published snapshot (its agenda built: top N, reviews due,
+    the exit rule): the best of three, each meeting removed after it is timed."""
+    from cases.models import TaskingMeeting
+    from cases.services.meetings import meeting_open
+
+    chair = _officer("supervisor")
+    samples = []
+    for _ in range(3):
+        with stopwatch() as elapsed:
+            meeting = meeting_open(held_on=timezone.localdate(), chair=chair, by=chair)
+        samples.append(elapsed())
+        TaskingMeeting.objects.filter(pk=meeting.pk).delete()
+    return {"meeting_open_s": (min(samples), "s", "< 2")}
 
 
 def _timed_gets(client, url: str, **headers) -> tuple[list[float], int | None]:
@@ -201,7 +218,11 @@ def _latencies() -> dict[str, Measure]:
     client = Client()
     client.force_login(_officer())
     results: dict[str, Measure] = {}
-    for name, url in (("top100_api", "/api/v1/rankings/current/?limit=100"), ("top100_page", "/rankings/")):
+    pages = (
+        ("top100_api", "/api/v1/rankings/current/?limit=100"), ("top100_page", "/rankings/"),
+        ("top100_page_sorted", "/rankings/?sort=-harm_days"), ("ranking_search_page", "/rankings/?q=S-000042"),
+    )  # fmt: skip
+    for name, url in pages:
         samples, status = _timed_gets(client, url)
         ok = status == 200
         results[f"{name}_p50_ms"] = (median(samples) if ok else None, "ms", None)

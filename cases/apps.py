@@ -20,3 +20,9 @@ class CasesConfig(AppConfig):
             record_eraser=records.case_text_erase,
             subject_access_section=("cases", records.subject_access_cases),
         )
+        # The ranked list shows each offender's open case or the last meeting decision about him.
+        from scoring.hooks import register_ranking_marks
+
+        from .meetings import ranking_marks
+
+        register_ranking_marks("cases", ranking_marks)

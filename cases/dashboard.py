@@ -33,9 +33,9 @@ PERSONAL_PANELS = (
 )
 
 
-def officer_panels(*, user: User) -> dict[str, Any]:
-    """An officer's (or supervisor's own) actions and cases."""
-    today = timezone.localdate()
+def my_work(*, user: User, today: dt.date) -> tuple[Any, Any, Any]:
+    """The person's own work, as the dashboard panels and the "My work" page both count it: open actions
+    they own (each flagged overdue), those overdue, and the open cases they lead or are on."""
     visible_cases = case_list(user=user)
     actions = (
         PlanAction.objects.open()
@@ -44,8 +44,24 @@ def officer_panels(*, user: User) -> dict[str, Any]:
         .select_related("case__offender")
         .order_by("due_on", "id")
     )
-    overdue = actions.overdue(today=today)
-    my_cases = cases_of_person(visible_cases, user=user).open()
+    return actions, actions.overdue(today=today), cases_of_person(visible_cases, user=user).open()
+
+
+def my_work_page(*, user: User) -> dict[str, Any]:
+    """Everything on the "My work" page: every open action and case, with the dashboard's counts."""
+    actions, overdue, my_cases = my_work(user=user, today=timezone.localdate())
+    action_list = list(actions)
+    return {
+        "actions": action_list,
+        "open_action_count": len(action_list),
+        "overdue_action_count": sum(1 for action in action_list if action.is_overdue),
+        "cases": list(my_cases.order_by("review_due", "id")),
+    }
+
+
+def officer_panels(*, user: User) -> dict[str, Any]:
+    """An officer's (or supervisor's own) actions and cases."""
+    actions, overdue, my_cases = my_work(user=user, today=timezone.localdate())
     return {
         "my_open_actions": list(actions[:PANEL_ROWS]),
         "my_open_action_count": actions.count(),

@@ -43,6 +43,10 @@ KIND_ORDER = (
 )
 
 
+# A decision as a list says it happened ("Deferred 3 Dec 2026").
+DECIDED = {"task": "Tasked", "defer": "Deferred", "decline": "Declined", "continue": "Continued", "exit": "Exited"}
+
+
 @dataclass(frozen=True)
 class AgendaEntry:
     kind: str
@@ -210,16 +214,15 @@ def minutes_rows(*, user: User, meeting: TaskingMeeting) -> list[dict[str, Any]]
     return rows
 
 
-def meetings_per_month(*, user: User) -> list[dict[str, Any]]:
-    """The governance report's meetings table: per month, meetings held, offenders considered, and the
-    decisions by kind (counts only: no names, no reasons)."""
-    items = restrict(MeetingItem.objects.all(), user, "meeting.view")
+def meetings_per_month(*, user: User, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The governance report's meetings table: per month of meetings held from `start` to `end`, the
+    meetings, offenders considered, and the decisions by kind (counts only: no names, no reasons)."""
+    meetings = TaskingMeeting.objects.filter(held_on__gte=start, held_on__lte=end)
+    items = restrict(MeetingItem.objects.filter(meeting__in=meetings), user, "meeting.view")
     months: dict[dt.date, dict[str, Any]] = defaultdict(
         lambda: {"meetings": 0, "considered": 0, **{kind.value: 0 for kind in DecisionKind}}
     )
-    for month, n in (
-        TaskingMeeting.objects.annotate(month=TruncMonth("held_on")).values_list("month").annotate(n=Count("id"))
-    ):
+    for month, n in meetings.annotate(month=TruncMonth("held_on")).values_list("month").annotate(n=Count("id")):
         months[month]["meetings"] = n
     for month, n in (
         items.annotate(month=TruncMonth("meeting__held_on")).values_list("month").annotate(n=Count("id")).order_by()
@@ -228,7 +231,7 @@ def meetings_per_month(*, user: User) -> list[dict[str, Any]]:
     decided = items.filter(decided_at__isnull=False).annotate(month=TruncMonth("meeting__held_on"))
     for month, kind, n in decided.values_list("month", "decision__decision").annotate(n=Count("id")).order_by():
         months[month][kind] = n
-    return [{"month": month, **figures} for month, figures in sorted(months.items(), reverse=True)]
+    return [{"month": f"{month:%Y-%m}", **figures} for month, figures in sorted(months.items(), reverse=True)]
 
 
 def meeting_chairs() -> QuerySet[User]:
@@ -236,3 +239,27 @@ def meeting_chairs() -> QuerySet[User]:
     return User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR).order_by(
         "last_name", "first_name", "username"
     )
+
+
+def ranking_marks(*, user: User, offender_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For the ranked list: each offender's open case (`case_id`; linked only for roles that read cases)
+    or, without one, the last meeting decision about him (`decision`, `decided_on`). Two queries."""
+    marks: dict[int, dict[str, Any]] = {}
+    if not offender_ids:
+        return marks
+    open_cases = Case.objects.open().filter(offender_id__in=offender_ids).values_list("offender_id", "pk")
+    for offender_id, case_id in open_cases:
+        marks[offender_id] = {"case_id": case_id, "case_link": role_allows(user, "case.view")}
+    latest = (
+        MeetingDecision.objects.filter(item__offender_id__in=[pk for pk in offender_ids if pk not in marks])
+        .order_by("item__offender_id", "-decided_at")
+        .values_list("item__offender_id", "decision", "decided_at", "defer_until")
+    )
+    for offender_id, decision, decided_at, until in latest:
+        if offender_id not in marks:
+            marks[offender_id] = {
+                "decision": DECIDED[decision],
+                "decided_on": decided_at.date(),
+                "until": until,
+            }
+    return marks

@@ -19,6 +19,7 @@ urlpatterns = [
         views.CaseActionUpdatePage.as_view(),
         name="case-action-update",
     ),
+    path("my-work/", views.MyWorkView.as_view(), name="my-work"),
     path("meetings/", meeting_pages.MeetingListPage.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", meeting_pages.MeetingDetailPage.as_view(), name="meeting-detail"),
     path("meetings/<int:pk>/items/", meeting_pages.MeetingReferralPage.as_view(), name="meeting-referral"),

@@ -20,6 +20,7 @@ from portal.accounts.selectors import is_partner
 from portal.forms import add_service_errors
 
 from . import scores
+from .dashboard import my_work_page
 from .filters import case_filter_for
 from .forms import (
     ActionForm,
@@ -342,3 +343,14 @@ class CaseEditView(CapabilityRequiredMixin, View):
                 messages.success(request, "Case updated.")
                 return redirect("cases:case-detail", pk=case.pk)
         return render(request, self.template_name, {"case": case, "form": form})
+
+
+class MyWorkView(CapabilityRequiredMixin, View):
+    """/my-work/: every open action I own and every open case I lead or am on, with the dashboard's counts."""
+
+    capability = "case.work"
+
+    def get(self, request):
+        context = my_work_page(user=request.user)
+        list_view_record(subject="case", query={"view": "my-work"})
+        return render(request, "cases/my_work.html", context)

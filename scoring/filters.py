@@ -1,7 +1,7 @@
 """FilterSets shared by the ranking page and the API (NetBox's rule: one filter definition for both)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from offenders.choices import Category
 from offenders.models import Offence
@@ -16,10 +16,30 @@ class RankingFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label="Offence category")
     domestic = django_filters.BooleanFilter(method="filter_domestic", label="Domestic abuse")
     min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte", label="Minimum score")
+    q = django_filters.CharFilter(method="filter_q", label="Name or reference", max_length=100)
 
     class Meta:
         model = OffenderScore
-        fields = ["borough", "category", "domestic", "min_score"]
+        fields = ["borough", "category", "domestic", "min_score", "q"]
+
+    def __init__(self, *args, identities: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.identities = identities  # may this reader search by name (never a pseudonymised reader)
+
+    def filter_q(self, queryset, name, value):
+        """A reference (`S-000042`, or its number) matches that offender; words match the start of his
+        forenames or surname, each word (only for readers who may see names: a pseudonymised reader
+        searching by name would learn identities)."""
+        text = value.strip()
+        number = text.upper().removeprefix("S-").lstrip("0") or "0"
+        if number.isdigit() and text.upper().removeprefix("S-").isdigit():
+            return queryset.filter(offender_id=int(number))
+        if not text or not self.identities:
+            return queryset if not text else queryset.none()
+        for word in text.split()[:4]:
+            name = Q(offender__surname__istartswith=word) | Q(offender__forenames__istartswith=word)
+            queryset = queryset.filter(name)
+        return queryset
 
     @staticmethod
     def _having(queryset, **lookups):

@@ -144,7 +144,9 @@ def snapshot_rows(*, user: User, snapshot: RankingSnapshot, limit: int) -> list[
 def ranking_filter(*, user: User, params) -> RankingFilter:
     """The ranking's FilterSet bound to the request's parameters, over the eligible scores this user may
     see (page and API)."""
-    return RankingFilter(params, queryset=eligible_scores(user=user))
+    return RankingFilter(
+        params, queryset=eligible_scores(user=user), identities=role_allows(user, "ranking.view_identities")
+    )
 
 
 def ranking_rows_for(
@@ -166,6 +168,27 @@ def ranking_rows_for(
     limit = limit or settings.PORTAL_TOP_N
     scores = list(queryset.order_by("-score", "offender_id").values(*RANKING_VALUES)[offset : offset + limit])
     return _ranking_rows(user, scores, digits=None if exact else 2)
+
+
+RANKING_SORTS: dict[str, Any] = {
+    "rank": lambda row: row["rank"],
+    "name": lambda row: (row["offender"]["display_name"] or row["offender"]["reference"]).lower(),
+    "score": lambda row: row["score"],
+    "harm_days": lambda row: row["components"]["harm_days"],
+    "offences": lambda row: row["components"]["offence_count"],
+    "victims": lambda row: row["components"]["victim_count"],
+    "days_since_last": lambda row: (row["components"]["days_since_last"] is None, row["components"]["days_since_last"]),
+    "movement": lambda row: (row["movement"] is None, -(row["movement"] or 0)),
+}
+
+
+def ranking_sorted(rows: list[dict[str, Any]], *, sort: str) -> list[dict[str, Any]]:
+    """The shown rows ordered by a column (`-name` reverses); each keeps its rank on the whole list. An
+    unknown column leaves the rank order."""
+    key = RANKING_SORTS.get(sort.removeprefix("-"))
+    if key is None:
+        return rows
+    return sorted(rows, key=key, reverse=sort.startswith("-"))
 
 
 def ranking_count_for(*, filters: RankingFilter) -> int:

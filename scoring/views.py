@@ -3,6 +3,8 @@
 The services decide who may write (ADR 0506); a view's capability is only the early 403, and the page
 asks the service's own rules (policy_frozen_reason, four_eyes_refusal) to show or hide a button."""
 
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,12 +14,15 @@ from django.views import View
 
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.accounts.permissions import role_allows
+from portal.exports import csv_response
 from portal.forms import add_service_errors
 
 from . import selectors, services
 from .errors import FourEyesViolation, PolicyFrozen
 from .forms import PolicyCreateForm, PolicyEditForm
+from .hooks import ranking_marks
 from .models import RankingSnapshot, ScoringPolicy, ScoringRun
+from .templatetags.scoring_tags import movement_label
 
 
 class RankingView(CapabilityRequiredMixin, View):
@@ -27,18 +32,52 @@ class RankingView(CapabilityRequiredMixin, View):
 
     def get(self, request):
         filterset = selectors.ranking_filter(user=request.user, params=request.GET)
-        rows = selectors.ranking_rows_for(user=request.user, filters=filterset)
+        sort = request.GET.get("sort", "rank")
+        rows = selectors.ranking_sorted(selectors.ranking_rows_for(user=request.user, filters=filterset), sort=sort)
+        snapshot = selectors.latest_snapshot()
+        if request.GET.get("format") == "csv":
+            services.ranking_export_record(rows=rows, query=request.GET.dict(), by=request.user)
+            return csv_response(ranking_csv_rows(rows, snapshot=snapshot), filename="ranking.csv")
         services.ranking_view_record(rows=rows)
+        marks = ranking_marks(user=request.user, offender_ids=[row["offender"]["id"] for row in rows])
+        for row in rows:
+            row["marks"] = marks.get(row["offender"]["id"], {})
+        query = request.GET.copy()
+        query.pop("sort", None)
         context = {
             "filterset": filterset,
             "rows": rows,
+            "sort": sort,
+            "sort_columns": SORT_COLUMNS,
+            "query": query.urlencode(),
+            "can_task": role_allows(request.user, "case.manage"),
             "top_n": settings.PORTAL_TOP_N,
             "policy": selectors.active_policy(),
-            "snapshot": selectors.latest_snapshot(),
+            "snapshot": snapshot,
             "can_view_profiles": role_allows(request.user, "offender.view"),
             "profile_prefix": reverse("offenders:offender-detail", args=[0])[:-2],  # "/offenders/" (one reverse)
         }
         return render(request, "scoring/rankings.html", context)
+
+
+SORT_COLUMNS = (
+    ("rank", "Rank", True), ("name", "Offender", False), ("score", "Score", True), ("harm_days", "Harm days", True),
+    ("offences", "Offences", True), ("victims", "Victims", True), ("days_since_last", "Days since last", True),
+    ("movement", "Since last snapshot", False),
+)  # fmt: skip
+
+
+def ranking_csv_rows(rows: list[dict], *, snapshot) -> Iterator[list]:
+    """The ranked list as CSV: a name only where the page shows one (else blank: the reference stands)."""
+    yield ["rank", "reference", "name", "score", "harm_days", "offences", "victims", "days_since_last", "movement"]
+    since = f" since {snapshot.published_at:%d %b %Y}" if snapshot else ""
+    for row in rows:
+        movement = movement_label(row["movement"])
+        yield [
+            row["rank"], row["offender"]["reference"], row["offender"]["display_name"] or "", row["score"],
+            row["components"]["harm_days"], row["components"]["offence_count"], row["components"]["victim_count"],
+            row["components"]["days_since_last"], movement if movement == "new" else movement + since,
+        ]  # fmt: skip
 
 
 class SnapshotDetailView(CapabilityRequiredMixin, View):

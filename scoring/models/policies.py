@@ -54,11 +54,14 @@ class ScoringPolicy(models.Model):
     recency_half_life_days = models.PositiveIntegerField(null=True, blank=True)
     victim_uplift = models.FloatField(null=True, blank=True)
     # The exit rule (a tasking meeting proposes an exit when any part holds; a person decides).
-    # Nullable, no default (blank: that part of the rule is off): SQLite adds such columns in place, with
-    # no table rebuild (which the immutability triggers of migration 0003 do not survive). Migration
-    # 0009 sets the usual rule (3 snapshots, in custody) on the policies that existed before.
+    # Nullable (blank: that part of the rule is off), the defaults on the model only: migration 0009
+    # adds the columns without a database default, in place on SQLite (no table rebuild, which the
+    # immutability triggers of migration 0003 do not survive), and sets the usual rule on older policies.
     exit_outside_top_n_snapshots = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Propose an exit after this many consecutive snapshots outside the top N."
+        null=True,
+        blank=True,
+        default=3,
+        help_text="Propose an exit after this many consecutive snapshots outside the top N.",
     )
     exit_score_fall_percent = models.FloatField(
         null=True,
@@ -68,6 +71,7 @@ class ScoringPolicy(models.Model):
     exit_in_custody = models.BooleanField(
         null=True,
         blank=True,
+        default=True,
         help_text="Propose an exit when a done action on the case recorded a remand (in custody).",
     )
     multipliers = models.JSONField(

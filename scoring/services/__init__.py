@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from .outbox import rescore_requests_record, rescore_requests_resend
 from .policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
 from .runs import (
+    ranking_export_record,
     ranking_view_record,
     run_chunk_execute,
     run_fail,
@@ -19,8 +20,8 @@ from .scores import offender_scores_erase, offenders_rescore, scores_write
 
 __all__ = [
     "offender_scores_erase", "offenders_rescore", "offenders_rescore_later", "policy_activate", "policy_approve",
-    "policy_create_draft",
-    "policy_update_draft", "ranking_view_record", "rescore_requests_resend", "run_chunk_execute", "run_fail",
+    "policy_create_draft", "policy_update_draft", "ranking_export_record", "ranking_view_record",
+    "rescore_requests_resend", "run_chunk_execute", "run_fail",
     "run_plan", "run_start", "runs_fail_stale", "scores_write", "snapshot_publish", "snapshot_view_record",
 ]  # fmt: skip
 

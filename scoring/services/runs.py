@@ -266,3 +266,14 @@ def ranking_view_record(*, rows: list[dict]) -> None:
         audit_record(
             action="ranking.list", target_type="scoring.ranking", target_id="current", changes={"rows": len(rows)}
         )
+
+
+def ranking_export_record(*, rows: list[dict], query: dict, by) -> None:
+    """The ranked list was exported as CSV (an export of personal data when it carries names; audited
+    for every reader, with the filters used, as every export is)."""
+    require(by, "ranking.view", refusal="You may not read the ranking.")
+    named = any(row["offender"]["display_name"] for row in rows)
+    audit_record(
+        action="ranking.export", target_type="scoring.ranking", target_id="current",
+        changes={"rows": len(rows), "named": named, "query": query},
+    )  # fmt: skip

@@ -1,5 +1,7 @@
 """Template tags of the scoring app: small display helpers that only format (they never read the database)."""
 
+from decimal import Decimal
+
 from django import template
 from django.conf import settings
 
@@ -30,3 +32,29 @@ def run_stale_after_seconds() -> int:
 def harm_days(value) -> str:
     """A harm entry's days as the workbook gave them: 182.25, 547.5, 365."""
     return days_text(value)
+
+
+@register.filter
+def whole(value) -> str:
+    """A number of days (or a score) as a whole number with thousands separators: 12,345. Works for a
+    float, an int or a Decimal (harm days may be decimals); '–' for none."""
+    if value is None or value == "":
+        return "–"
+    return f"{round(Decimal(str(value))):,}"
+
+
+@register.simple_tag
+def sort_link(query: str, current: str, column: str) -> str:
+    """The query string that sorts the list by `column` (descending first for figures; the same column
+    again reverses it)."""
+    descending = column not in ("rank", "name")
+    first = f"-{column}" if descending else column
+    target = (column if current == f"-{column}" else f"-{column}") if current.removeprefix("-") == column else first
+    return f"?{query}&sort={target}" if query else f"?sort={target}"
+
+
+@register.simple_tag
+def aria_sort(current: str, column: str) -> str:
+    if current.removeprefix("-") != column:
+        return "none"
+    return "descending" if current.startswith("-") else "ascending"

@@ -337,3 +337,23 @@ def test_the_policy_exit_rule_proposes_exits(settings, open_case, supervisor, le
         again = meeting_open(held_on=today, chair=supervisor, by=supervisor)
         assert again.items.get(offender=tasked).kind == "exit_proposed"
     assert Case.objects.get(pk=case.pk).stage == "tasked"  # proposing never exits anyone
+
+
+def test_the_governance_report_counts_meetings_per_month(api_for, supervisor, oversight_user, world, today):
+    api = api_for(supervisor)
+    meeting = _open(api, supervisor, today)
+    items = meeting["items"]
+    _decide(api, meeting, items[0], {"decision": "decline", "reason": "Secret reasoning"})
+    _decide(api, meeting, items[1], {"decision": "defer", "reason": "Later", "until": "2099-01-01"})
+    report = api_for(oversight_user).get("/api/v1/reports/governance/").json()
+    tables = {table["key"]: table for table in report["tables"]}
+    row = tables["meetings"]["rows"][0]
+    assert (row["month"], row["meetings"], row["considered"], row["decline"], row["defer"], row["task"]) == (
+        f"{today:%Y-%m}",
+        1,
+        4,
+        1,
+        1,
+        0,
+    )
+    assert "Secret" not in str(report)

@@ -83,3 +83,20 @@ def test_a_supervisor_runs_the_monthly_meeting(published, page, make_user):
     assert TaskingMeeting.objects.get().closed_at is not None
     # The one 400 is the refused decision without a reason (a form error answers 400).
     assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_an_officer_reads_my_work(reference_data, page, make_user):
+    from cases.services.cases import case_open
+    from cases.services.plan_actions import plan_action_add
+
+    boss = make_user("supervisor", username="sgt_boss")
+    officer = make_user("officer", username="pc_work", first_name="Priya", last_name="Constable")
+    case = case_open(offender=OffenderFactory(surname="Worked"), lead=officer, reason="Tasked", by=boss)
+    plan_action_add(case=case, strand="protect", description="Safety plan with the IDVA", owner=officer,
+                    due_on=timezone.localdate() + dt.timedelta(days=3), by=boss)  # fmt: skip
+    browser_login(page, "pc_work")
+    page.click("[data-testid=my-work-link]")
+    page.wait_for_url("**/my-work/")
+    assert "1 open action, of which 0 overdue" in page.locator("[data-testid=my-work-counts]").inner_text()
+    assert "Safety plan with the IDVA" in page.locator("[data-testid=my-work-actions]").inner_text()
+    assert f"Case {case.pk}" in page.locator("[data-testid=my-work-cases]").inner_text()

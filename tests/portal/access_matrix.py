@@ -105,6 +105,7 @@ WEB_ROWS = [
     Row("POST", "/offences/{offence}/delete/", FRONT_LINE),
     Row("POST", "/offences/{restricted_offence}/delete/", FRONT_LINE_RESTRICTED),
     # cases (oversight sees aggregates only, in reports)
+    Row("GET", "/my-work/", FRONT_LINE),
     Row("GET", "/meetings/", EVERYONE),
     Row("POST", "/meetings/", SUPERVISORS),
     Row("GET", "/meetings/{meeting}/", EVERYONE),

@@ -21,6 +21,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
+from cases.services.meetings import (
+    meeting_close,
+    meeting_decide,
+    meeting_minutes_export_record,
+    meeting_open,
+    meeting_refer,
+)
 from cases.services.plan_actions import plan_action_add, plan_action_update
 from cases.services.safety import clares_law_record, safety_check_record
 from offenders.models import ImportBatch
@@ -49,10 +56,11 @@ from portal.accounts.services import (
     user_update,
 )
 from portal.accounts.totp import totp_device_enrol
+from portal.audit.models import AuditEvent
 from scoring.models import ScoringPolicy
 from scoring.services.harm_index import harm_index_import
 from scoring.services.policies import policy_activate, policy_approve, policy_create_draft, policy_update_draft
-from scoring.services.runs import run_start
+from scoring.services.runs import ranking_export_record, run_start
 from tests.conftest import TEST_PASSWORD
 from tests.factories import OffenceFactory, OffenderFactory
 from tests.factories.imports import csv_bytes, offence_row, upload_of
@@ -172,6 +180,28 @@ class World:
             starts_on=_soon(0),
             ends_on=_soon(60),
         )
+
+    @cached_property
+    def meeting(self):
+        """An open meeting (a published ranking of one offender first), with a referral to decide."""
+        from tests.cases.meeting_world import publish
+
+        publish([OffenderFactory()])
+        boss = self.person("supervisor", username="chair")
+        return meeting_open(held_on=timezone.localdate(), chair=boss, by=boss)
+
+    @cached_property
+    def meeting_item(self):
+        boss = self.meeting.chair
+        return meeting_refer(meeting=self.meeting, offender=OffenderFactory(), reason="referred", by=boss)
+
+    @cached_property
+    def decided_meeting(self):
+        """A meeting whose every item has its decision: ready to close."""
+        boss = self.meeting.chair
+        for item in self.meeting.items.select_related("offender", "meeting"):
+            meeting_decide(item=item, decision="defer", reason="later", until=_soon(30), by=boss)
+        return self.meeting
 
     @cached_property
     def account(self):
@@ -387,7 +417,28 @@ CASE_ROWS = [
         _count("cases.ClaresLawDisclosure"), ON_THE_CASE, ("case.safety",), prepare=lambda w: w.case),
 ]  # fmt: skip
 
-ROWS = [*OFFENDER_ROWS, *RECORD_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS]
+
+def _events(action: str) -> Callable[[World], int]:
+    return lambda world: AuditEvent.objects.filter(action=action).count()
+
+
+MEETING_ROWS = [
+    Row("meeting_open", lambda w, by: meeting_open(held_on=timezone.localdate(), chair=w.meeting.chair, by=by),
+        _count("cases.TaskingMeeting"), SUPERVISORS, ("meeting.chair",), prepare=lambda w: w.meeting),
+    Row("meeting_refer", lambda w, by: meeting_refer(meeting=w.meeting, offender=w.offender, reason="seen", by=by),
+        _count("cases.MeetingItem"), SUPERVISORS, ("meeting.chair", "offender.view"), prepare=lambda w: w.meeting),
+    Row("meeting_decide", lambda w, by: meeting_decide(item=w.meeting_item, decision="decline", reason="no", by=by),
+        _count("cases.MeetingDecision"), SUPERVISORS, ("meeting.chair",), prepare=lambda w: w.meeting_item),
+    Row("meeting_close", lambda w, by: meeting_close(meeting=w.decided_meeting, by=by),
+        lambda w: _fresh(w.decided_meeting, "closed_at"), SUPERVISORS, ("meeting.chair",),
+        prepare=lambda w: w.decided_meeting),
+    Row("meeting_minutes_export_record", lambda w, by: meeting_minutes_export_record(meeting=w.meeting, rows=1, by=by),
+        _events("meeting.export"), FRONT_LINE | ADMINS | {OVERSIGHT}, ("meeting.view",), prepare=lambda w: w.meeting),
+    Row("ranking_export_record", lambda w, by: ranking_export_record(rows=[], query={}, by=by),
+        _events("ranking.export"), FRONT_LINE | ADMINS | {OVERSIGHT}, ("ranking.view",)),
+]  # fmt: skip
+
+ROWS = [*OFFENDER_ROWS, *RECORD_ROWS, *IMPORT_ROWS, *SCORING_ROWS, *ACCOUNT_ROWS, *CASE_ROWS, *MEETING_ROWS]
 
 
 def _renamed(user):

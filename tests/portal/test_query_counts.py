@@ -168,6 +168,7 @@ ALLOWED_UNPINNED = {
     "api/v1/meetings/<int:meeting_id>/close/": FORM,
     "api/v1/meetings/": MEETINGS,
     "meetings/": MEETINGS,
+    "my-work/": "the dashboard's own-work querysets listed in full: N+1 guard in tests/cases/test_my_work.py",
     "meetings/<int:pk>/": MEETINGS,
     "meetings/<int:pk>/minutes/": MEETINGS,
     "meetings/<int:pk>/items/": FORM,

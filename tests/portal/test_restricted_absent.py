@@ -97,12 +97,20 @@ def hidden_world(make_user, api_for, settings):
     agreement = SharingAgreement.objects.create(
         organisation=organisation, purpose="sweep", legal_basis="sweep", starts_on=today, ends_on=today
     )
+    from cases.services.meetings import meeting_decide, meeting_open
+
+    meeting = meeting_open(held_on=today, chair=cleared, by=cleared)  # he is on its agenda (rank 1, review due)
+    items = list(meeting.items.select_related("offender", "meeting"))
+    assert HIDDEN_ID in {item.offender_id for item in items}
+    for item in items:
+        meeting_decide(item=item, decision="defer", reason="sweep", until=today + timedelta(days=30), by=cleared)
     return {
         "offenders": [person.pk for person in ordinary], "offences": [ordinary[0].offences.first().pk],
         "cases": [case.pk], "actions": [case.actions.first().pk], "snapshots": [first.snapshot.pk, second.snapshot.pk],
         "runs": [first.pk, second.pk], "policies": list(ScoringPolicy.objects.values_list("pk", flat=True)),
         "reports": sorted(REPORTS), "victims": [ordinary[0].offences.first().victim_id], "orders": [order.pk],
-        "sharing-agreements": [agreement.pk], "_case": case, "_hidden_case": hidden.cases.get(),
+        "sharing-agreements": [agreement.pk], "meetings": [meeting.pk], "items": [item.pk for item in items],
+        "_case": case, "_hidden_case": hidden.cases.get(),
     }  # fmt: skip
 
 
@@ -131,7 +139,8 @@ def _paths(world, user) -> list[str]:
             if name in REPORTS and path.startswith(("oversight/", "api/v1/reports/")):
                 tables = [table.key for table in report_build(name, user=user, period=period).tables]
                 paths += [f"/{path}?format=csv"] + [f"/{path}?format=csv&table={key}" for key in tables]
-    return paths + ["/api/v1/rankings/current/?limit=1000", "/api/v1/offences/?page_size=500"]
+    minutes = [f"/meetings/{pk}/minutes/?format=csv" for pk in world["meetings"]]
+    return paths + minutes + ["/api/v1/rankings/current/?limit=1000", "/api/v1/offences/?page_size=500"]
 
 
 def _body(response) -> bytes:

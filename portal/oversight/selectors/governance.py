@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cases.meetings import meetings_per_month
 from cases.models import Case, ExitReason
 from offenders.choices import OffenderStatus
 from offenders.models import Offender
@@ -123,6 +124,11 @@ POLICY_COLUMNS = [
     Column("changes", "What changed"),
 ]
 EXIT_COLUMNS = [Column("exit_reason", "Exit reason"), Column("cases", "Cases", True), Column("share", "Share %", True)]
+MEETING_COLUMNS = [
+    Column("month", "Month"), Column("meetings", "Meetings", True), Column("considered", "Considered", True),
+    Column("task", "Tasked", True), Column("defer", "Deferred", True), Column("decline", "Declined", True),
+    Column("continue", "Continued", True), Column("exit", "Exited", True),
+]  # fmt: skip
 OVERDUE_COLUMNS = [Column("overdue_by", "Overdue by"), Column("cases", "Open cases", True)]
 
 
@@ -158,6 +164,13 @@ def governance_report(*, user, period: Period) -> Report:
         Table("churn", f"Churn of the top {top_n} between rankings", churn_columns(top_n), churn),
         Table("exits", "Exits and their reasons (cases closed in the period)", EXIT_COLUMNS, exits),
         Table("overdue", "Reviews overdue, as of today", OVERDUE_COLUMNS, overdue),
+        Table(
+            "meetings",
+            "Tasking meetings by month: offenders considered and decisions by kind",
+            MEETING_COLUMNS,
+            meetings_per_month(user=user, start=period.start, end=period.end),
+            "Counts only: the reasons stay with officers and supervisors.",
+        ),
     ]
     return Report(
         name="governance",

@@ -50,13 +50,34 @@ def build_world(make_user) -> World:
     policies = _policies_and_runs(make_user, chair, world)
     cases = _cases(chair, lead, people, hidden, world)
     world.ids.update(_protect(chair, people[0], offences[0].victim))
+    meetings = _meetings(chair)
     world.ids.update(
         offender=people[0].pk, untasked_offender=untasked.pk, restricted_offender=hidden.pk,
         offence=offences[0].pk, restricted_offence=next(o.pk for o in offences if o.offender_id == hidden.pk),
-        lead=lead.pk, surname=people[0].surname, **cases, **policies,
+        lead=lead.pk, surname=people[0].surname, **cases, **policies, **meetings,
         active_policy=ScoringPolicy.objects.get(status="active").pk,
     )  # fmt: skip
     return world
+
+
+def _meetings(chair) -> dict[str, int]:
+    """An open meeting with a referral to decide, one to refer to, and a meeting whose every item is
+    decided (so it can be closed)."""
+    from cases.services.meetings import meeting_decide, meeting_open, meeting_refer
+    from offenders.models import Offender
+    from tests.factories import OffenderFactory
+
+    later = TODAY() + dt.timedelta(days=60)
+    closeable = meeting_open(held_on=TODAY(), chair=chair, by=chair)
+    for item in closeable.items.select_related("offender", "meeting"):
+        meeting_decide(item=item, decision="defer", reason="Next month", until=later, by=chair)
+    meeting = meeting_open(held_on=TODAY(), chair=chair, by=chair)
+    referred = Offender.objects.get(pk=OffenderFactory(surname="Worldreferral").pk)
+    referral = meeting_refer(meeting=meeting, offender=referred, reason="IDVA", by=chair)
+    return {
+        "meeting": meeting.pk, "meeting_item": referral.pk, "closeable_meeting": closeable.pk,
+        "referable_offender": OffenderFactory(surname="Worldreferable").pk, "chair": chair.pk,
+    }  # fmt: skip
 
 
 def _policies_and_runs(make_user, chair, world: World) -> dict[str, int]:
@@ -214,6 +235,20 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
         "PATCH /api/v1/scoring/policies/{id}/": [_path(id=i["draft_policy"], body={"notes": "Reviewed"})],
         "POST /api/v1/scoring/policies/{id}/approve/": [_path(id=i["draft_policy"])],
         "POST /api/v1/scoring/policies/{id}/activate/": [_path(id=i["approved_policy"])],
+        "GET /api/v1/meetings/": [{}],
+        "POST /api/v1/meetings/": [{"body": {"held_on": today, "chair": i["chair"]}}],
+        "GET /api/v1/meetings/{meeting_id}/": [
+            _path(meeting_id=i["meeting"]),
+            _path(meeting_id=i["closeable_meeting"]),
+        ],
+        "GET /api/v1/meetings/{meeting_id}/items/": [_path(meeting_id=i["meeting"])],
+        "POST /api/v1/meetings/{meeting_id}/items/": [
+            _path(meeting_id=i["meeting"], body={"offender": i["referable_offender"], "reason": "Probation concern"})
+        ],
+        "POST /api/v1/meetings/{meeting_id}/items/{item_id}/decision/": [
+            _path(meeting_id=i["meeting"], item_id=i["meeting_item"], body={"decision": "decline", "reason": "MAPPA"})
+        ],
+        "POST /api/v1/meetings/{meeting_id}/close/": [_path(meeting_id=i["closeable_meeting"])],
         "GET /api/v1/scoring/runs/": [{}, {"query": {"status": "succeeded"}}],
         "POST /api/v1/scoring/runs/": [{}],
         "GET /api/v1/scoring/runs/{id}/": [_path(id=run) for run in runs],
