@@ -193,8 +193,8 @@ class CaseTransitionPage(CasePostView):
 
     def check_page(self, request, case, data):
         """Closing a case ends the work on it: the supervisor checks the answers first."""
-        if data["to"] != CaseStage.CLOSED:
-            return None
+        if data["to"] != CaseStage.CLOSED or not data.get("exit_reason"):
+            return None  # not closing, or refused at once by the service (a close needs an exit reason)
         exit_reason = ExitReason(data["exit_reason"]).label if data.get("exit_reason") else ""
         rows = [
             ("Case", f"Case {case.pk}, {case.offender.reference}"),
