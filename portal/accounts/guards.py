@@ -13,6 +13,7 @@ from .permissions import CAPABILITIES, NEEDS_RESTRICTED_GRANT, can, role_allows
 from .roles import user_role
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PLURAL = {"officer": "officers", "supervisor": "supervisors", "admin": "admins", "oversight": "oversight staff"}
 RECORD_REFUSAL = "This record is not open to you: for example a case whose team you are not on."
 
 
@@ -25,7 +26,7 @@ class PageRefused(PermissionDenied):
 def capability_refusal(user, capability: str) -> str:
     """Why a role may not use a capability, in a sentence for the refusal page."""
     roles = sorted(role.value for role in CAPABILITIES.get(capability, ()))
-    who = " and ".join(f"{name}s" for name in roles) or "nobody"
+    who = " and ".join(PLURAL.get(name, name) for name in roles) or "nobody"
     grant = " with restricted access" if capability in NEEDS_RESTRICTED_GRANT else ""
     role = user_role(user)
     return f"This is for {who}{grant} only; you are signed in as {role.value if role else 'a user with no role'}."
