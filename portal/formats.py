@@ -27,18 +27,18 @@ def number(value, places: int = 1) -> str:
     return f"{rounded:,.{places}f}".rstrip("0").rstrip(".")
 
 
+def _local(value):
+    """A datetime in the portal's time zone (a naive one as it is); a date as it is."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
 def day(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return value.strftime(DAY)
+    return "" if value in (None, "") else _local(value).strftime(DAY)
 
 
 def moment(value) -> str:
-    if value is None or value == "":
+    if value in (None, ""):
         return ""
-    if isinstance(value, datetime.datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.strftime(MOMENT)
-    return day(value)
+    return _local(value).strftime(MOMENT if isinstance(value, datetime.datetime) else DAY)
