@@ -34,6 +34,7 @@ from .forms import (
     SafetyCheckForm,
     TransitionForm,
 )
+from .models import CaseStage, ExitReason
 from .selectors import (
     action_get,
     case_detail,
@@ -211,6 +212,8 @@ class CasePostView(CapabilityRequiredMixin, View):
         self.check_object(case)  # the early 403 for someone not on the case; the service decides
         form = self.make_form(request, case)
         if form.is_valid():
+            if request.POST.get("check") == "1" and (page := self.check_page(request, case, form.cleaned_data)):
+                return page  # check your answers first (the page's form asks for it); the confirmation acts
             try:
                 self.act(request, case, form.cleaned_data, **kwargs)
             except ValidationError as error:
@@ -226,6 +229,10 @@ class CasePostView(CapabilityRequiredMixin, View):
     def extra_forms(self, kwargs) -> dict:
         return {}
 
+    def check_page(self, request, case, data):
+        """A check-your-answers page before a consequential change, or None to act at once."""
+        return None
+
     def act(self, request, case, data, **kwargs):
         raise NotImplementedError
 
@@ -240,6 +247,25 @@ class CaseTransitionPage(CasePostView):
 
     def act(self, request, case, data, **kwargs):
         case_transition(case=case, by=request.user, **data)
+
+    def check_page(self, request, case, data):
+        """Closing a case ends the work on it: the supervisor checks the answers first."""
+        if data["to"] != CaseStage.CLOSED or not data.get("exit_reason"):
+            return None  # not closing, or refused at once by the service (a close needs an exit reason)
+        exit_reason = ExitReason(data["exit_reason"]).label if data.get("exit_reason") else ""
+        rows = [
+            ("Case", f"Case {case.pk}, {case.offender.reference}"),
+            ("Stage now", case.get_stage_display()),
+            ("New stage", "Closed"),
+            ("Exit reason", exit_reason or "–"),
+            ("Reason", data.get("reason") or "–"),
+        ]
+        hidden = [(name, request.POST.get(name, "")) for name in ("to", "reason", "exit_reason")]
+        return render(request, "includes/check_answers.html", {
+            "title": "Check before you close this case", "rows": rows, "action": request.path, "hidden": hidden,
+            "confirm_label": "Close the case", "back_url": f"/cases/{case.pk}/",
+            "warning": "A closed case cannot be reopened; its actions stop and its score at exit is frozen.",
+        })  # fmt: skip
 
 
 class CaseNotePage(CasePostView):

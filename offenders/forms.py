@@ -21,7 +21,7 @@ def _text(label: str, *, attrs=None, help_text: str = "") -> forms.CharField:
     )
 
 
-def _date(label: str, *, help_text: str = "For example 2024-03-27") -> forms.CharField:
+def _date(label: str, *, help_text: str = "Day, month and year, for example 27 March 2024") -> forms.CharField:
     return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.DateInput(attrs=DATE))
 
 

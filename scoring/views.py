@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from portal.accounts.guards import CapabilityRequiredMixin
+from portal.accounts.guards import CapabilityRequiredMixin, PageRefused
 from portal.accounts.permissions import role_allows
 from portal.exports import csv_response
 from portal.forms import add_service_errors
@@ -237,6 +237,8 @@ class PolicyStepView(CapabilityRequiredMixin, View):
 
     def post(self, request, pk: int):
         policy = get_object_or_404(ScoringPolicy, pk=pk)
+        if request.POST.get("check") == "1":  # from the policy page's button: check before acting
+            return self._check_page(request, policy)
         try:
             if self.step == "approve":
                 services.policy_approve(policy=policy, by=request.user)
@@ -250,3 +252,27 @@ class PolicyStepView(CapabilityRequiredMixin, View):
             return redirect("scoring:policy-detail", pk=pk)
         messages.success(request, f"Policy v{policy.version} is active; recompute {run.pk} started.")
         return redirect("scoring:run-list")
+
+    def _check_page(self, request, policy):
+        """Check your answers: what is approved or activated and what follows, refused first (with the
+        reason) when the four-eyes rule would refuse the step."""
+        refusal = services.policies.four_eyes_refusal(policy=policy, by=request.user, step=self.step)
+        if refusal:
+            raise PageRefused(refusal)
+        approve = self.step == "approve"
+        rows = [
+            ("Policy", f"v{policy.version} {policy.name}"),
+            ("Status now", policy.get_status_display()),
+            ("Written by", policy.author_username or "the portal"),
+            ("After this", "Approved: another admin may then activate it." if approve
+             else "Active: the current policy retires and a full recompute of every score starts."),
+        ]  # fmt: skip
+        return render(request, "includes/check_answers.html", {
+            "title": f"Check before you {'approve' if approve else 'activate'} this policy",
+            "rows": rows,
+            "action": request.path,
+            "hidden": [],
+            "confirm_label": "Approve" if approve else "Activate and recompute",
+            "back_url": f"/scoring/policies/{policy.pk}/",
+            "warning": "" if approve else "Every offender's score and rank will change to this policy's.",
+        })  # fmt: skip

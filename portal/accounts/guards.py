@@ -9,9 +9,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
 
-from .permissions import can, role_allows
+from .permissions import CAPABILITIES, NEEDS_RESTRICTED_GRANT, can, role_allows
+from .roles import user_role
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PLURAL = {"officer": "officers", "supervisor": "supervisors", "admin": "admins", "oversight": "oversight staff"}
+RECORD_REFUSAL = "This record is not open to you: for example a case whose team you are not on."
+
+
+class PageRefused(PermissionDenied):
+    """A page's refusal written for the person: the 403 page shows why (and it is audited)."""
+
+    shown_to_user = True
+
+
+def capability_refusal(user, capability: str) -> str:
+    """Why a role may not use a capability, in a sentence for the refusal page."""
+    roles = sorted(role.value for role in CAPABILITIES.get(capability, ()))
+    who = " and ".join(PLURAL.get(name, name) for name in roles) or "nobody"
+    grant = " with restricted access" if capability in NEEDS_RESTRICTED_GRANT else ""
+    role = user_role(user)
+    return f"This is for {who}{grant} only; you are signed in as {role.value if role else 'a user with no role'}."
 
 
 class CapabilityRequiredMixin(LoginRequiredMixin):
@@ -28,14 +46,14 @@ class CapabilityRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not role_allows(request.user, self.required_capability()):
-            raise PermissionDenied(f"needs {self.required_capability()}")
+            raise PageRefused(capability_refusal(request.user, self.required_capability()))
         return super().dispatch(request, *args, **kwargs)
 
     def check_object(self, obj) -> None:
         """The early 403 for one record (DRF's check_object_permissions, for pages): before a form is read."""
         capability = self.required_capability()
         if not can(self.request.user, capability, obj):
-            raise PermissionDenied(f"needs {capability}")
+            raise PageRefused(RECORD_REFUSAL)
 
 
 def capability_permission(read: str, write: str | None = None) -> type[BasePermission]:

@@ -1,12 +1,14 @@
 """Oversight pages: thin views that parse the period, build one report and render or stream it."""
 
 import datetime
+from decimal import Decimal
 
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views import View
 from django.views.generic import TemplateView
 
+from portal import formats
 from portal.accounts.guards import CapabilityRequiredMixin
 from portal.audit.selectors import audit_export_rows
 from portal.audit.services import audit_log_exported
@@ -35,10 +37,12 @@ def _display(value):
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    if isinstance(value, int | float | Decimal):
+        return formats.number(value, places=2)
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return formats.moment(value)
+    if isinstance(value, datetime.date):
+        return formats.day(value)
     return value
 
 

@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.accounts.context_processors.role",
             ],
+            "builtins": ["portal.templatetags.portal_format"],  # number, day, moment: one format everywhere
         },
     },
 ]

@@ -107,6 +107,9 @@ def test_case_path(ranked_offenders, page, make_user):
     page.fill("#id_reason", "Convicted at crown court; custodial sentence")
     page.select_option("#id_exit_reason", "convicted")
     page.click("[data-testid=transition-form] button[type=submit]")
+    assert "Check before you close this case" in page.locator("h1").inner_text()  # nothing closed yet
+    assert "Convicted" in page.locator("[data-testid=check-answers]").inner_text()
+    page.click("[data-testid=confirm]")
     assert page.locator("[data-testid=stage]").first.inner_text() == "Closed"
     assert "Convicted" in page.locator("[data-testid=exit-reason]").inner_text()
 

@@ -117,6 +117,6 @@ def test_the_four_eyes_refusal_page_says_why(make_user, web_for):
     assert "Your role does not allow this" not in body
 
 
-def test_other_refusal_pages_keep_the_plain_message(make_user, web_for):
+def test_role_refusal_pages_say_who_the_page_is_for(make_user, web_for):
     body = web_for(make_user("officer")).get("/oversight/audit/").content.decode()
-    assert "Your role does not allow this." in body
+    assert "This is for admins and oversight staff only; you are signed in as officer." in body

@@ -189,6 +189,7 @@ NO_BY = {
     "cases.services.cases:case_view_record", "cases.services.cases:dashboard_view_record",
     "cases.services.cases:partner_disclosure_record", "cases.services.safety:victims_view_record",
     "portal.oversight.services:report_access_record", "portal.audit.services:audit_log_read",
+    "portal.audit.services:audit_log_exported",
     # Records of a sign-in attempt, a sign-out or a session ended: nobody needs permission to try.
     "portal.accounts.services:login_succeeded", "portal.accounts.services:login_failed",
     "portal.accounts.services:token_refused", "portal.accounts.services:login_locked_out",

@@ -99,7 +99,7 @@ def test_policy_pages_four_eyes_and_diff(db, web_for, make_user, policy):
     }  # fmt: skip
     assert web.post(f"/scoring/policies/{draft.pk}/edit/", data).status_code == 302
     detail = web.get(f"/scoring/policies/{draft.pk}/").content.decode()
-    assert "window_days: 365 → 180" in detail and "1825 → 2000 days" in detail and "Removed 001/01" in detail
+    assert "window_days: 365 → 180" in detail and "1,825 → 2,000 days" in detail and "Removed 001/01" in detail
     assert 'data-testid="approve-policy"' not in detail  # the author sees no approve button
     assert web.post(f"/scoring/policies/{draft.pk}/approve/").status_code == 403
     other = web_for(approver)
