@@ -179,7 +179,7 @@ class CaseVictimSerializer(serializers.Serializer):
     reference = serializers.CharField(source="victim.victim_ref", read_only=True)
     risk_grade = serializers.ChoiceField(choices=RiskGrade.choices, allow_null=True, read_only=True)
     marac = serializers.ChoiceField(choices=MaracStatus.choices, read_only=True)
-    idva: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    idva = serializers.IntegerField(source="idva_id", read_only=True, allow_null=True)
     last_safety_check_on = serializers.DateField(allow_null=True, read_only=True)
     needs_check = serializers.BooleanField(
         read_only=True, help_text="High risk with no safety check in the configured days: the safety gate waits."

@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
         "OffenceStatusEnum": "offenders.choices.OffenceStatus",
         "PolicyStatusEnum": "scoring.models.policies.ScoringPolicy.Status",
         "ImportOutcomeEnum": "offenders.models.imports.ImportBatch.Outcome",
+        "ImportKindEnum": "offenders.models.imports.ImportBatch.Kind",
+        "OrderKindEnum": "offenders.choices.OrderKind",
+        "PlanActionKindEnum": "cases.models.ActionKind",
+        "MeetingItemKindEnum": "cases.models.MeetingItemKind",
+        "MeetingDecisionEnum": "cases.models.DecisionKind",
     },
 }
 
