@@ -15,7 +15,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import restrict
 
 from . import hooks
-from .models import Offence, Offender
+from .models import DomesticIncident, Offence, Offender
 
 
 def offender_list(*, user, capability: str = "offender.view") -> QuerySet[Offender]:
@@ -95,6 +95,7 @@ class OffenderProfile:
     offences: list[Offence]
     score_summary: dict[str, Any]
     panels: dict[str, list[ProfilePanel]]
+    incidents: list[DomesticIncident]
 
 
 def offender_profile(*, user: User, offender: Offender, panels: bool = True) -> OffenderProfile:
@@ -115,4 +116,5 @@ def offender_profile(*, user: User, offender: Offender, panels: bool = True) -> 
         offences=list(offender_timeline(offender=offender)),
         score_summary=score_summary,
         panels=by_slot,
+        incidents=list(offender.incidents.select_related("victim").order_by("-occurred_on", "-id")),
     )

@@ -1,10 +1,13 @@
 """Models of the offenders app, one module per subject so each stays short (cases live in the cases app)."""
 
 from .imports import ImportBatch
+from .incidents import DomesticIncident, IncidentKind
 from .people import PERSONAL_AUDIT_FIELDS, Offence, OffenceType, Offender, Victim, offender_reference
 
 __all__ = [
+    "DomesticIncident",
     "ImportBatch",
+    "IncidentKind",
     "Offence",
     "offender_reference",
     "OffenceType",

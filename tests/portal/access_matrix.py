@@ -168,6 +168,7 @@ API_ROWS = [
     Row("GET", f"{API}/scoring/policies/", EVERYONE),
     Row("POST", f"{API}/scoring/policies/", ADMINS),
     Row("GET", f"{API}/scoring/policies/{{policy_active}}/", EVERYONE),
+    Row("GET", f"{API}/scoring/policies/{{policy_draft}}/preview/", AUDITORS),
     Row("PATCH", f"{API}/scoring/policies/{{policy_draft}}/", ADMINS),
     Row("POST", f"{API}/scoring/policies/{{policy_draft}}/approve/", ADMINS),
     Row("POST", f"{API}/scoring/policies/{{policy_approved}}/activate/", ADMINS),

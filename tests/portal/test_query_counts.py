@@ -87,6 +87,11 @@ API_REQUESTS = [
     Pinned(f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE, fixed=ONE_RECORD),
     Pinned(f"{API}/scoring/policies/", EVERYONE),
     Pinned(f"{API}/scoring/policies/{{policy}}/", EVERYONE),
+    Pinned(
+        f"{API}/scoring/policies/{{policy}}/preview/",
+        AUDITORS,
+        fixed="the top N under two policies: set-based statements, whatever the world's size",
+    ),
     Pinned(f"{API}/scoring/runs/", EVERYONE),
     Pinned(f"{API}/scoring/runs/{{run}}/", EVERYONE, fixed=ONE_RUN),
     # page_size=500: the whole log on one page, so the guard sees the rows grow (a default page is full).
