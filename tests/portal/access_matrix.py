@@ -149,6 +149,9 @@ API_ROWS = [
     Row("GET", f"{API}/offences/", FRONT_LINE),
     Row("POST", f"{API}/offences/", FRONT_LINE),
     Row("GET", f"{API}/offences/{{offence}}/", FRONT_LINE),
+    Row("GET", f"{API}/incidents/", FRONT_LINE),
+    Row("GET", f"{API}/incidents/{{incident}}/", FRONT_LINE),
+    Row("PATCH", f"{API}/incidents/{{incident}}/", FRONT_LINE),
     Row("GET", f"{API}/offences/{{restricted_offence}}/", FRONT_LINE_RESTRICTED),
     Row("PATCH", f"{API}/offences/{{offence}}/", FRONT_LINE),
     Row("DELETE", f"{API}/offences/{{offence}}/", FRONT_LINE),
@@ -183,6 +186,7 @@ API_ROWS = [
     ],  # fmt: skip
     Row("GET", f"{API}/reports/access/?format=csv", ACCOUNTABILITY),
     Row("POST", f"{API}/imports/offences/", ADMINS, fmt="multipart", note="no file: 400"),
+    Row("POST", f"{API}/imports/incidents/", ADMINS, fmt="multipart", note="no file: 400"),
 ]
 
 ROWS = WEB_ROWS + API_ROWS

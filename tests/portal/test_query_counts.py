@@ -28,7 +28,7 @@ AUDITORS = ("admin", "oversight")
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
 REPORTS = ("outcomes", "disproportionality", "access", "governance", "data-quality")
-SAMPLE_IDS = dict.fromkeys(("offender", "offence", "case", "action", "policy", "run", "snapshot"), 1)
+SAMPLE_IDS = dict.fromkeys(("offender", "offence", "incident", "case", "action", "policy", "run", "snapshot"), 1)
 pytestmark = pytest.mark.django_db  # so the test database is set up; `measured` builds in its own transaction
 
 
@@ -80,6 +80,8 @@ API_REQUESTS = [
     Pinned(f"{API}/offenders/{{offender}}/", FRONT_LINE, headers=PURPOSE),
     Pinned(f"{API}/offences/", FRONT_LINE),
     Pinned(f"{API}/offences/{{offence}}/", FRONT_LINE, fixed=ONE_RECORD),
+    Pinned(f"{API}/incidents/", FRONT_LINE),
+    Pinned(f"{API}/incidents/{{incident}}/", FRONT_LINE, fixed=ONE_RECORD),
     Pinned(f"{API}/cases/", FRONT_LINE),
     Pinned(f"{API}/cases/{{case}}/", FRONT_LINE),
     Pinned(f"{API}/cases/{{case}}/notes/", FRONT_LINE),
@@ -134,6 +136,7 @@ ALLOWED_UNPINNED = {
     "scoring/policies/<int:pk>/approve/": FORM,
     "scoring/policies/<int:pk>/activate/": FORM,
     "api/v1/imports/offences/": "an upload: its queries are pinned by tests/imports/test_offences_load.py",
+    "api/v1/imports/incidents/": "an upload, all or nothing (tests/scoring/test_incidents.py)",
     "api/v1/cases/<int:case_id>/transition/": FORM,
     "api/v1/scoring/policies/<int:pk>/approve/": FORM,
     "api/v1/scoring/policies/<int:pk>/activate/": FORM,

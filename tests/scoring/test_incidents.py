@@ -97,3 +97,32 @@ def test_the_profile_shows_incidents(make_user, make_offender, today, web_for):
     web.post(f"/offenders/{offender.pk}/", {"purpose": "safeguarding"})  # the purpose of access, asked first
     html = web.get(f"/offenders/{offender.pk}/").content.decode()
     assert 'data-testid="incidents"' in html and "INC-PROFILE" in html and "Separation" in html
+
+
+def test_the_incidents_api(make_user, make_offender, today, api_for):
+    offender = make_offender()
+    officer = api_for(make_user("officer"))
+    body = {"incident_ref": "API-1", "offender": offender.pk, "victim_ref": "V9",
+            "occurred_on": str(today - timedelta(days=1)), "kind": "threatening"}  # fmt: skip
+    created = officer.post("/api/v1/incidents/", body, format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert officer.get("/api/v1/incidents/").json()["count"] == 1
+    patched = officer.patch(f"/api/v1/incidents/{pk}/", {"separation": True}, format="json")
+    assert patched.status_code == 200 and patched.json()["separation"] is True
+    future = officer.post("/api/v1/incidents/", {**body, "incident_ref": "API-2",
+                                                 "occurred_on": str(today + timedelta(days=3))}, format="json")  # fmt: skip
+    assert future.status_code == 400 and "occurred_on" in future.json()
+    assert api_for(make_user("admin")).post("/api/v1/incidents/", body, format="json").status_code == 403
+
+    admin = api_for(make_user("admin"))
+    text = HEADER + f"API-3,{offender.suspect_ref},V1,{today},verbal,\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    loaded = admin.post(
+        "/api/v1/imports/incidents/", {"file": SimpleUploadedFile("i.csv", text.encode())}, format="multipart"
+    )
+    assert loaded.status_code == 201, loaded.content
+    bad = admin.post("/api/v1/imports/incidents/",
+                     {"file": SimpleUploadedFile("i.csv", (HEADER + "X,,V1,2020-01-01,verbal,\n").encode())}, format="multipart")  # fmt: skip
+    assert bad.status_code == 400 and bad.json()["errors"][0]["line"] == 2
