@@ -94,15 +94,23 @@ class IncidentViewSet(
         return Response(IncidentSerializer(self._write(request, base)).data)
 
 
+class IncidentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The incidents CSV (docs/imports.md).")
+
+
 class IncidentImportView(OffenceImportView):
     """Upload a non-crime incidents CSV (docs/imports.md): all or nothing, line-numbered problems."""
 
     @extend_schema(
         summary="Import non-crime domestic incidents from a CSV",
+        request={"multipart/form-data": IncidentUploadSerializer},
         responses={
             201: OpenApiResponse(ImportResultSerializer, description="Every row loaded."),
             400: OpenApiResponse(ImportRefusedSerializer, description="Problems found; nothing loaded."),
+            403: OpenApiResponse(description="Only admins may import."),
+            409: OpenApiResponse(ImportRefusedSerializer, description="The database refused the load; retry."),
             413: OpenApiResponse(ImportRefusedSerializer, description="The file is over the size limit."),
+            500: OpenApiResponse(ImportRefusedSerializer, description="The portal failed mid-load; nothing loaded."),
         },
     )
     def post(self, request):
