@@ -70,6 +70,9 @@ def _one_size(size: int, label: str, suffix: str) -> list[Figure]:
             "naive_vs_recompute": (naive / recompute, "ratio", ">= 50"),
             "recompute_peak_rss_mb": (probe["peak_rss_mb"], "MB", "flat as data grows"),
         })  # fmt: skip
+        preview = _preview_seconds()
+        measures["preview_s"] = (preview, "s", None)
+        measures["preview_vs_recompute"] = (preview / recompute, "ratio", "<= 2")
         _vacuum()
         measures.update(_latencies())
         measures.update(_meeting_open())
@@ -80,6 +83,27 @@ def _one_size(size: int, label: str, suffix: str) -> list[Figure]:
     for name, (value, unit, _target) in measures.items():
         print(f"   {name}{suffix}: {value if value is None else round(value, 3)} {unit}", flush=True)
     return [Figure(name + suffix, value, unit, target, label) for name, (value, unit, target) in measures.items()]
+
+
+def _preview_seconds() -> float:
+    """The impact preview of a draft (a copy of the active policy with coercive control x3 and incidents
+    at 10 days) against the live ranking, best of two; the draft is removed afterwards."""
+    from portal.accounts.permissions import SYSTEM
+    from scoring.preview import policy_preview
+    from scoring.selectors import active_policy
+    from scoring.services import policy_create_draft
+
+    draft = policy_create_draft(name="Benchmark preview", by=SYSTEM, based_on=active_policy(),
+                                parameters={"multipliers": {"008/67": 3}, "incident_days": 10})  # fmt: skip
+    try:
+        timings = []
+        for _ in range(2):
+            with stopwatch() as elapsed:
+                policy_preview(policy=draft)
+            timings.append(elapsed())
+        return min(timings)
+    finally:
+        draft.delete()
 
 
 def _recompute_probe() -> dict:
@@ -154,7 +178,7 @@ def _naive_loop_seconds_per_offender() -> float:
     sample = list(Offender.objects.order_by("pk").values_list("pk", flat=True)[:NAIVE_SAMPLE])
     with stopwatch() as elapsed:
         for offender in Offender.objects.filter(pk__in=sample):
-            days_by_type = {e.offence_type_id: e.days for e in policy.entries.all()}
+            days_by_type = {e.offence_type_id: float(e.days) for e in policy.entries.all()}
             total, count, victims, last = 0.0, 0, set(), None
             for offence in offender.offences.all():
                 factor = float(policy.status_factors.get(offence.status, 1.0))

@@ -16,7 +16,7 @@ from portal.accounts.permissions import restrict
 
 from . import hooks
 from .choices import OffenderStatus
-from .models import Offence, Offender, ProtectiveOrder
+from .models import DomesticIncident, Offence, Offender, ProtectiveOrder
 
 
 def offender_list(*, user, capability: str = "offender.view") -> QuerySet[Offender]:
@@ -100,6 +100,7 @@ class OffenderProfile:
     offences: list[Offence]
     score_summary: dict[str, Any]
     panels: dict[str, list[ProfilePanel]]
+    incidents: list[DomesticIncident]
 
 
 def offender_profile(*, user: User, offender: Offender, panels: bool = True) -> OffenderProfile:
@@ -120,6 +121,7 @@ def offender_profile(*, user: User, offender: Offender, panels: bool = True) -> 
         offences=list(offender_timeline(offender=offender)),
         score_summary=score_summary,
         panels=by_slot,
+        incidents=list(offender.incidents.select_related("victim").order_by("-occurred_on", "-id")),
     )
 
 

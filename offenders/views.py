@@ -103,6 +103,7 @@ class OffenderProfileView(CapabilityRequiredMixin, View):
         context = {
             "offender": offender,
             "offences": profile.offences,
+            "incidents": profile.incidents,
             "purpose": purpose,
             "can_edit": can(request.user, "offender.edit", offender),
             "can_mark_restricted": can(request.user, "offender.mark_restricted", offender),

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Power, Round
 from django.db.models.lookups import GreaterThanOrEqual
 
-from offenders.models import Offence
+from offenders.models import DomesticIncident, Offence
 
 from .models import ScoringPolicy
 
@@ -188,3 +188,15 @@ def offence_contributions(terms: ScoreTerms, offences: QuerySet) -> QuerySet:
         decay=terms.decay(),
         contribution=terms.contribution(),
     )
+
+
+def counted_incidents(terms: ScoreTerms, incidents: QuerySet | None = None) -> QuerySet:
+    """Non-crime domestic incidents that count on `as_of`: in the same window as offences. Each adds the
+    policy's `incident_days` to the score, exactly (no decay, no uplift), and nothing when that is 0."""
+    incidents = DomesticIncident.objects.all() if incidents is None else incidents
+    return incidents.filter(occurred_on__gt=terms.window_start, occurred_on__lte=terms.as_of).order_by()
+
+
+def incident_counts(terms: ScoreTerms, incidents: QuerySet) -> QuerySet:
+    """One row per offender with counted incidents: offender_id, incidents (the count)."""
+    return counted_incidents(terms, incidents).values("offender_id").annotate(incidents=Count("*")).order_by()

@@ -9,15 +9,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from offenders.models import Offence, Offender, offender_reference
+from offenders.models import DomesticIncident, Offence, Offender, offender_reference
 from portal.accounts.models import User
 from portal.accounts.permissions import restrict, role_allows
 
 from .filters import RankingFilter
-from .formula import ScoreTerms, offence_contributions, offender_aggregates
+from .formula import ScoreTerms, counted_incidents, offence_contributions, offender_aggregates
+from .markers import escalation_markers
 from .models import HarmEntry, OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy, ScoringRun
 
 
@@ -254,19 +255,26 @@ def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
     rows = offence_contributions(terms, offences).select_related("offence_type").order_by("occurred_on", "id")
     breakdown = [
         {
-            "crime_ref": o.crime_ref, "code": o.offence_type.code, "title": o.offence_type.title,
+            "kind": "offence", "crime_ref": o.crime_ref, "code": o.offence_type.code, "title": o.offence_type.title,
             "occurred_on": o.occurred_on, "status": o.status, "days": o.harm_days_entry,
             "multiplier": o.multiplier, "factor": o.factor, "decay": round(o.decay, 6), "uplift": uplift,
             "contribution": _contribution(o.contribution, uplift),
         }
         for o in rows
     ]  # fmt: skip
+    incidents = _incident_rows(terms, offender)
+    incident_harm = sum(row["contribution"] for row in incidents)
+    separation_on = counted_incidents(
+        terms, DomesticIncident.objects.filter(offender_id=offender.pk, separation=True)
+    ).aggregate(last=Max("occurred_on"))["last"]
+    markers = escalation_markers(offences=breakdown, separation_on=separation_on)
+    breakdown += incidents
     return {
-        "score": totals["score"] if totals else 0.0,
+        "score": (totals["score"] if totals else 0.0) + incident_harm,
         "rank": offender_rank(offender),
         "eligible": bool(totals and totals["eligible"]),
         "components": {
-            "harm_days": totals["harm_days"] if totals else 0.0,
+            "harm_days": (totals["harm_days"] if totals else 0.0) + incident_harm,
             "offence_count": totals["offence_count"] if totals else 0,
             "victim_count": totals["victim_count"] if totals else 0,
             "days_since_last": totals["days_since_last"] if totals else None,
@@ -278,8 +286,27 @@ def offender_score_breakdown(offender: Offender) -> dict[str, Any]:
             "is_illustrative": policy.is_illustrative,
         },
         "as_of": terms.as_of,
+        "markers": markers,  # flags beside the score, never scored (scoring/markers.py)
         "breakdown": breakdown,
     }
+
+
+def _incident_rows(terms: ScoreTerms, offender: Offender) -> list[dict[str, Any]]:
+    """The breakdown's rows for counted non-crime incidents: each adds the policy's days exactly (none
+    when the policy gives incidents no weight)."""
+    days = terms.policy.incident_days
+    if not days:
+        return []
+    incidents = counted_incidents(terms, DomesticIncident.objects.filter(offender_id=offender.pk))
+    return [
+        {
+            "kind": "incident", "crime_ref": i.incident_ref, "code": "",
+            "title": f"Non-crime incident: {i.get_kind_display()}",
+            "occurred_on": i.occurred_on, "status": "", "days": days, "multiplier": 1, "factor": 1, "decay": 1.0,
+            "uplift": 1.0, "contribution": float(days),
+        }
+        for i in incidents.order_by("occurred_on", "id")
+    ]  # fmt: skip
 
 
 def _contribution(contribution, uplift: float) -> float:

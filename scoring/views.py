@@ -22,6 +22,7 @@ from .errors import FourEyesViolation, PolicyFrozen
 from .forms import PolicyCreateForm, PolicyEditForm
 from .hooks import ranking_marks
 from .models import RankingSnapshot, ScoringPolicy, ScoringRun
+from .preview import policy_preview
 from .templatetags.scoring_tags import movement_label
 
 
@@ -177,6 +178,7 @@ class PolicyDetailView(CapabilityRequiredMixin, View):
     def get(self, request, pk: int):
         policy = get_object_or_404(ScoringPolicy, pk=pk)
         can_approve = role_allows(request.user, "policy.approve")
+        four_eyes = can_approve and services.policies.four_eyes_refusal(policy=policy, by=request.user, step="approve")
         context = {
             "policy": policy,
             "entries": selectors.policy_entries(policy=policy),  # the API detail's weight table too
@@ -184,8 +186,11 @@ class PolicyDetailView(CapabilityRequiredMixin, View):
             "can_edit": role_allows(request.user, "policy.edit") and policy.is_editable,
             "can_approve": can_approve,
             # the service's four-eyes rule: its author and editors see why, not a button that would refuse
-            "four_eyes": can_approve
-            and services.policies.four_eyes_refusal(policy=policy, by=request.user, step="approve"),
+            "four_eyes": four_eyes,
+            # the approving admin sees what the draft would do before approving it (docs/scoring.md)
+            "preview": policy_preview(policy=policy)
+            if policy.is_editable and can_approve and not four_eyes
+            else policy.approval_preview,
         }
         return render(request, "scoring/policy_detail.html", context)
 

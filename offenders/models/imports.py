@@ -16,6 +16,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         OFFENCES = "offences", "Offences (CSV)"
         HARM_INDEX = "harm_index", "Harm index (xlsx)"
+        INCIDENTS = "incidents", "Non-crime incidents (CSV)"
 
     class Outcome(models.TextChoices):
         RUNNING = "running", "Running"

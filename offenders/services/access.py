@@ -18,7 +18,7 @@ def offender_view_record(*, offender: Offender, purpose: str) -> None:
     audit_record(action="offender.view", target=offender, object_repr=offender.reference, purpose=purpose)
 
 
-def list_view_record(*, subject: Literal["offender", "offence", "case"], query: Mapping[str, str]) -> None:
+def list_view_record(*, subject: Literal["offender", "offence", "case", "incident"], query: Mapping[str, str]) -> None:
     """A list of offenders, offences or cases was shown, with the filters used: who searched for what.
     (The cases app records its list here too: every list of personal data is audited the same way, under
     the `offenders.*` target types the log has always used.)"""

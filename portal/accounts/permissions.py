@@ -40,6 +40,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "scoring.view": EVERYONE,
     "policy.edit": frozenset({ADMIN}),
     "policy.approve": frozenset({ADMIN}),
+    "policy.preview": frozenset({ADMIN, OVERSIGHT}),
     "recompute.start": frozenset({SUPERVISOR, ADMIN}),
     "import.run": frozenset({ADMIN}),
     "users.manage": frozenset({ADMIN}),

@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "ImportOutcomeEnum": "offenders.models.imports.ImportBatch.Outcome",
         "ImportKindEnum": "offenders.models.imports.ImportBatch.Kind",
         "OrderKindEnum": "offenders.choices.OrderKind",
+        "IncidentKindEnum": "offenders.models.incidents.IncidentKind",
         "PlanActionKindEnum": "cases.models.ActionKind",
         "MeetingItemKindEnum": "cases.models.MeetingItemKind",
         "MeetingDecisionEnum": "cases.models.DecisionKind",

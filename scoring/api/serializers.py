@@ -149,3 +149,22 @@ class SnapshotDetailSerializer(SnapshotSerializer):
     @extend_schema_field(RankingRowSerializer(many=True))
     def get_entries(self, snapshot) -> list[dict]:
         return self.context["entries"]
+
+
+class PreviewShareSerializer(serializers.Serializer):
+    active = serializers.FloatField()
+    draft = serializers.FloatField()
+
+
+class PolicyPreviewSerializer(serializers.Serializer):
+    """The impact preview of a policy against the active one (docs/scoring.md); pseudonymised."""
+
+    policy = serializers.IntegerField()
+    compared_with = serializers.IntegerField(allow_null=True)
+    top_n = serializers.IntegerField()
+    as_of = serializers.DateField()
+    overlap = serializers.IntegerField()
+    entered = serializers.ListField(child=serializers.CharField())
+    left = serializers.ListField(child=serializers.CharField())
+    rank_correlation = serializers.FloatField(allow_null=True, help_text="Kendall's tau-b over the union.")
+    composition = serializers.DictField(child=PreviewShareSerializer(), help_text="Share of the top N by group.")

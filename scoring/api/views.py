@@ -20,9 +20,11 @@ from .. import selectors, services
 from ..errors import PolicyFrozen
 from ..filters import PolicyFilter, RankingFilter, RunFilter
 from ..models import OffenderScore, RankingSnapshot, ScoringPolicy, ScoringRun
+from ..preview import policy_preview
 from .serializers import (
     PolicyActivationSerializer,
     PolicyDetailSerializer,
+    PolicyPreviewSerializer,
     PolicySerializer,
     PolicyWriteSerializer,
     RankingRowSerializer,
@@ -162,6 +164,21 @@ class PolicyDetailView(BoundUserMixin, generics.RetrieveAPIView):
         except PolicyFrozen as error:
             return _conflict(error)
         return Response(PolicyDetailSerializer(policy).data)
+
+
+class PolicyPreviewView(BoundUserMixin, APIView):
+    """GET: what the policy would do to the top N (`?top_n=`), against the active one; nothing published."""
+
+    permission_classes = [capability_permission("policy.preview")]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("top_n", OpenApiTypes.INT, description="Default: the portal's top N.")],
+        responses={200: PolicyPreviewSerializer},
+    )
+    def get(self, request, pk):
+        policy = get_object_or_404(ScoringPolicy, pk=pk)
+        top_n = whole_number_param(request.query_params, "top_n", default=settings.PORTAL_TOP_N, low=1, high=1000)
+        return Response(PolicyPreviewSerializer(policy_preview(policy=policy, top_n=top_n)).data)
 
 
 class PolicyStepView(BoundUserMixin, APIView):

@@ -27,6 +27,7 @@ from ..days import MAX_DAYS, exact_decimal, harm_days
 from ..errors import FourEyesViolation, PolicyFrozen
 from ..models import HarmEntry, ScoringPolicy
 from ..models.policies import PARAMETER_NAMES, default_status_factors
+from ..preview import policy_preview
 from ..selectors import policy_entries
 from .runs import run_start, runs_supersede
 
@@ -345,10 +346,13 @@ def policy_approve(*, policy: ScoringPolicy, by) -> ScoringPolicy:
             raise ValidationError({"entries": "A policy with no harm entries cannot be approved."})
         policy.status = ScoringPolicy.Status.APPROVED
         policy.approved_by, policy.approved_by_username, policy.approved_at = by, by.get_username(), timezone.now()
+        # what the approving admin was shown, kept with the approval (the governance record)
+        policy.approval_preview = policy_preview(policy=policy)
         policy.save()
         audit_record(
-            action="policy.approve", target=policy, changes={"status": {"before": "draft", "after": "approved"}}
-        )
+            action="policy.approve", target=policy,
+            changes={"status": {"before": "draft", "after": "approved"}, "preview": policy.approval_preview},
+        )  # fmt: skip
     return policy
 
 

@@ -178,6 +178,9 @@ API_ROWS = [
     Row("GET", f"{API}/offences/", FRONT_LINE),
     Row("POST", f"{API}/offences/", FRONT_LINE),
     Row("GET", f"{API}/offences/{{offence}}/", FRONT_LINE),
+    Row("GET", f"{API}/incidents/", FRONT_LINE),
+    Row("GET", f"{API}/incidents/{{incident}}/", FRONT_LINE),
+    Row("PATCH", f"{API}/incidents/{{incident}}/", FRONT_LINE),
     Row("GET", f"{API}/offences/{{restricted_offence}}/", FRONT_LINE_RESTRICTED),
     Row("PATCH", f"{API}/offences/{{offence}}/", FRONT_LINE),
     Row("DELETE", f"{API}/offences/{{offence}}/", FRONT_LINE),
@@ -206,6 +209,7 @@ API_ROWS = [
     Row("GET", f"{API}/scoring/policies/", EVERYONE),
     Row("POST", f"{API}/scoring/policies/", ADMINS),
     Row("GET", f"{API}/scoring/policies/{{policy_active}}/", EVERYONE),
+    Row("GET", f"{API}/scoring/policies/{{policy_draft}}/preview/", AUDITORS),
     Row("PATCH", f"{API}/scoring/policies/{{policy_draft}}/", ADMINS),
     Row("POST", f"{API}/scoring/policies/{{policy_draft}}/approve/", ADMINS),
     Row("POST", f"{API}/scoring/policies/{{policy_approved}}/activate/", ADMINS),
@@ -233,6 +237,7 @@ API_ROWS = [
     Row("POST", f"{API}/sharing-agreements/", ADMINS),
     Row("GET", f"{API}/sharing-agreements/{{agreement}}/", ADMINS),
     Row("PATCH", f"{API}/sharing-agreements/{{agreement}}/", ADMINS),
+    Row("POST", f"{API}/imports/incidents/", ADMINS, fmt="multipart", note="no file: 400"),
 ]
 
 ROWS = WEB_ROWS + API_ROWS

@@ -21,7 +21,8 @@ from django.utils import timezone
 from cases.models import Case, CaseStage, PlanAction
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
-from offenders.models import OffenceType
+from offenders.models import DomesticIncident, OffenceType
+from offenders.services.incidents import incident_record
 from offenders.services.orders import order_create
 from scoring.models import RankingSnapshot, ScoringPolicy, ScoringRun
 from scoring.selectors import policy_entries
@@ -47,6 +48,7 @@ class World:
         return {
             "offender": self.offenders[0].pk,
             "offence": self.offenders[0].offences.order_by("pk").first().pk,
+            "incident": self.offenders[0].incidents.order_by("pk").first().pk,
             "case": case.pk,
             "action": case.actions.order_by("pk").first().pk,
             "policy": ScoringPolicy.objects.filter(status="draft").order_by("-version")[0].pk,
@@ -81,6 +83,14 @@ def _offences(offender, *, victims, types, count: int) -> None:
             offender=offender, victim=victims[n % len(victims)], offence_type=types[n % len(types)],
             occurred_on=timezone.localdate() - dt.timedelta(days=20 + 7 * n),
         )  # fmt: skip
+
+
+def _incident(world: World, offender, *, today: dt.date) -> None:
+    """A non-crime domestic incident recorded against the offender (the profile and the API list them)."""
+    number = DomesticIncident.objects.count() + 1
+    incident_record(data={"incident_ref": f"QC-INC-{number}", "offender": offender, "victim_ref": f"QC-V{number}",
+                          "occurred_on": today - dt.timedelta(days=number), "kind": "verbal"},
+                    by=world.people["officer"])  # fmt: skip
 
 
 def _worked_case(world: World, offender, *, today: dt.date):
@@ -122,6 +132,8 @@ def world_grow(world: World, *, new: int) -> World:
     newcomer = person(f"qc_officer_round{world.rounds + 1}", "officer")
     for offender in world.offenders:
         _offences(offender, victims=[VictimFactory()], types=types[1:], count=1)
+    for offender in world.offenders[:1]:
+        _incident(world, offender, today=today)
     world.cases = [
         _more_on_open_case(world, case, today=today, newcomer=newcomer) if case.stage != CaseStage.CLOSED else case
         for case in world.cases
@@ -130,6 +142,7 @@ def world_grow(world: World, *, new: int) -> World:
         offender = OffenderFactory(review_due=today - dt.timedelta(days=1))  # due: the review queue grows too
         _offences(offender, victims=[VictimFactory(), shared], types=types, count=3)
         world.offenders.append(offender)
+        _incident(world, offender, today=today)
         world.cases.append(_worked_case(world, offender, today=today))
         order_create(
             offender=offender, kind="dapo", starts_on=today - dt.timedelta(days=30), protected_victims=[shared],

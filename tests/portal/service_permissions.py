@@ -10,6 +10,7 @@ refused (Refused, nothing written, the refusal on record).
 """
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,6 +35,7 @@ from offenders.models import ImportBatch
 from offenders.services.access import subject_access_disclose
 from offenders.services.disposal import offender_dispose
 from offenders.services.imports import offences_import, offences_import_confirm, offences_import_preview
+from offenders.services.incidents import incident_record, incidents_import
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from offenders.services.offenders import offender_create, offender_mark_restricted, offender_update
 from offenders.services.orders import order_breach_record, order_create, order_update
@@ -267,6 +269,19 @@ def _harm_workbook():
     return upload_of(harm_workbook(), "cchi.xlsx")
 
 
+_incident_numbers = itertools.count(1)
+
+
+def _incident_data(offender) -> dict[str, Any]:
+    return {"incident_ref": f"INC-SP-{next(_incident_numbers)}", "offender": offender, "victim_ref": "V-SP-1",
+            "occurred_on": "2024-03-01", "kind": "verbal"}  # fmt: skip
+
+
+def _incidents_upload(offender_ref: str = "SP-NOBODY"):
+    text = f"incident_ref,suspect_ref,victim_ref,occurred_on,kind\nINC-SP-FILE,{offender_ref},V1,2024-03-01,verbal\n"
+    return upload_of(text.encode(), "incidents.csv")
+
+
 def _offences_upload():
     return upload_of(csv_bytes([offence_row(2, crime_ref="CR/SP/2")]))
 
@@ -314,6 +329,8 @@ OFFENDER_ROWS = [
     Row("order_breach_record",
         lambda w, by: order_breach_record(order=w.order, occurred_on=_soon(-1), crime_ref="CR-SP-BREACH", by=by),
         _count("offenders.OrderBreach"), FRONT_LINE, ("order.edit", "offender.edit"), prepare=lambda w: w.order),
+    Row("incident_record", lambda w, by: incident_record(data=_incident_data(w.offender), by=by),
+        _count("offenders.DomesticIncident"), FRONT_LINE, ("offence.edit", "offender.edit")),
 ]  # fmt: skip
 
 REVIEWERS = frozenset({SUPERVISOR, SUPERVISOR_R, ADMIN, AUTHOR})
@@ -333,6 +350,8 @@ RECORD_ROWS = [
 ]  # fmt: skip
 
 IMPORT_ROWS = [
+    Row("incidents_import", lambda w, by: incidents_import(upload=_incidents_upload(), by=by),
+        _count("offenders.ImportBatch"), ADMINS | {SYSTEM_ACTOR}, ("import.run",)),
     Row("offences_import", lambda w, by: offences_import(upload=_offences_upload(), by=by),
         _count("offenders.ImportBatch"), ADMINS | {SYSTEM_ACTOR}, ("import.run",)),
     Row("offences_import_preview", lambda w, by: offences_import_preview(uploaded=offences_file(), by=by),

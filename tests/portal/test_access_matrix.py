@@ -35,6 +35,7 @@ def world(make_user):
     run and its published ranking."""
     from cases.services.cases import case_open
     from cases.services.plan_actions import plan_action_add
+    from offenders.models import DomesticIncident
     from offenders.services.orders import order_create
     from portal.accounts.models import Organisation, SharingAgreement
     from scoring.models import ScoringPolicy
@@ -55,6 +56,9 @@ def world(make_user):
     hidden_case = case_open(offender=hidden, lead=cleared_lead, team=[], reason="matrix", by=supervisor)
     action = plan_action_add(case=case, strand="pursue", description="matrix", owner=lead, due_on=soon, by=supervisor)
     active = ScoringPolicy.objects.get(status="active")
+    incident = DomesticIncident.objects.create(
+        incident_ref="MATRIX-INC", offender=offender, victim=offences[0].victim, occurred_on=timezone.localdate()
+    )
     draft = policy_create_draft(name="Matrix draft", by=author, based_on=active)
     approved = policy_approve(
         policy=policy_create_draft(name="Matrix approved", by=author, based_on=active), by=approver
@@ -76,7 +80,7 @@ def world(make_user):
     )
     return {
         "offender": offender.pk, "untasked_offender": untasked.pk, "restricted_offender": hidden.pk, "restricted_surname": hidden.surname,
-        "offence": offences[0].pk, "restricted_offence": offences[2].pk, "case": case.pk,
+        "offence": offences[0].pk, "restricted_offence": offences[2].pk, "case": case.pk, "incident": incident.pk,
         "restricted_case": hidden_case.pk, "action": action.pk, "policy_active": active.pk,
         "policy_draft": draft.pk, "policy_approved": approved.pk, "run": run.pk,
         "snapshot": run.snapshot.pk if hasattr(run, "snapshot") else 0, "officer_user": lead.pk,
@@ -152,7 +156,7 @@ def _route_patterns(patterns, prefix=""):
 
 def test_every_url_pattern_is_in_the_matrix(db):
     sample = dict.fromkeys(
-        ("offender", "untasked_offender", "restricted_offender", "offence", "restricted_offence", "case", "restricted_case", "action",
+        ("offender", "untasked_offender", "restricted_offender", "offence", "restricted_offence", "incident", "case", "restricted_case", "action",
          "policy_active", "policy_draft", "policy_approved", "run", "snapshot", "officer_user", "meeting",
          "meeting_item", "agreement", "victim", "order", "restricted_order"), 1,
     )  # fmt: skip

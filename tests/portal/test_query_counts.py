@@ -32,7 +32,7 @@ REVIEWERS = ("supervisor", "admin")
 PURPOSE = {"HTTP_X_ACCESS_PURPOSE": "investigation"}
 API = "/api/v1"
 REPORTS = ("outcomes", "disproportionality", "access", "governance", "data-quality")
-SAMPLE_IDS = dict.fromkeys(("offender", "offence", "case", "action", "policy", "run", "snapshot"), 1)
+SAMPLE_IDS = dict.fromkeys(("offender", "offence", "incident", "case", "action", "policy", "run", "snapshot"), 1)
 pytestmark = pytest.mark.django_db  # so the test database is set up; `measured` builds in its own transaction
 
 
@@ -87,6 +87,8 @@ API_REQUESTS = [
     Pinned(f"{API}/reviews/", REVIEWERS),
     Pinned(f"{API}/offences/", FRONT_LINE),
     Pinned(f"{API}/offences/{{offence}}/", FRONT_LINE, fixed=ONE_RECORD),
+    Pinned(f"{API}/incidents/", FRONT_LINE),
+    Pinned(f"{API}/incidents/{{incident}}/", FRONT_LINE, fixed=ONE_RECORD),
     Pinned(f"{API}/cases/", FRONT_LINE),
     Pinned(f"{API}/cases/{{case}}/", FRONT_LINE),
     Pinned(f"{API}/cases/{{case}}/notes/", FRONT_LINE),
@@ -96,6 +98,11 @@ API_REQUESTS = [
     Pinned(f"{API}/orders/", FRONT_LINE),
     Pinned(f"{API}/scoring/policies/", EVERYONE),
     Pinned(f"{API}/scoring/policies/{{policy}}/", EVERYONE),
+    Pinned(
+        f"{API}/scoring/policies/{{policy}}/preview/",
+        AUDITORS,
+        fixed="the top N under two policies: set-based statements, whatever the world's size",
+    ),
     Pinned(f"{API}/scoring/runs/", EVERYONE),
     Pinned(f"{API}/scoring/runs/{{run}}/", EVERYONE, fixed=ONE_RUN),
     # page_size=500: the whole log on one page, so the guard sees the rows grow (a default page is full).
@@ -161,6 +168,7 @@ ALLOWED_UNPINNED = {
     "offenders/<int:pk>/subject-access/": "one record's bundle, as the API's (below)",
     "api/v1/offenders/<int:pk>/subject-access/": "one record's bundle (one offender); tests/records/test_subject_access.py",
     "api/v1/imports/offences/": "an upload: its queries are pinned by tests/offenders/imports/test_offences_load.py",
+    "api/v1/imports/incidents/": "an upload, all or nothing (tests/scoring/test_incidents.py)",
     "api/v1/cases/<int:case_id>/transition/": FORM,
     "api/v1/scoring/policies/<int:pk>/approve/": FORM,
     "api/v1/scoring/policies/<int:pk>/activate/": FORM,

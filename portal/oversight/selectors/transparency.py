@@ -4,6 +4,7 @@ Standard), written from the live configuration so it can never drift from what t
 from django.conf import settings
 
 from offenders.choices import OffenceStatus
+from offenders.models import OffenceType
 from scoring.models import ScoringPolicy
 
 from .policies import active_policy, policy_rows
@@ -28,6 +29,17 @@ def _status_factors(factors: dict) -> str:
     return f"count for nothing: {', '.join(zero) or 'none'}; every other status counts with factor {counted}"
 
 
+def _multipliers(multipliers: dict) -> str:
+    if not multipliers:
+        return "none: every offence counts at its harm days"
+    titles = dict(OffenceType.objects.filter(code__in=multipliers).values_list("code", "title"))
+    parts = [
+        f"{titles.get(code, code)} ({code}) counts {factor:g} times its harm days"
+        for code, factor in multipliers.items()
+    ]
+    return "; ".join(parts) + "; every other offence once"
+
+
 def method_rows(policy: ScoringPolicy) -> list[tuple[str, str]]:
     """The method and its thresholds, in words, from the policy's own parameters."""
     half_life = policy.recency_half_life_days
@@ -42,7 +54,14 @@ def method_rows(policy: ScoringPolicy) -> list[tuple[str, str]]:
         ("Recency", f"each offence's harm halves every {half_life} days of age" if half_life else "off"),
         ("Several victims", f"the total is multiplied by 1 + {uplift:g} for each distinct victim beyond the first"
          if uplift else "off"),
-        ("Score", "harm days x status factor x recency, summed over counted offences, x the victim uplift"),
+        ("Weight given to some offences", _multipliers(policy.multipliers or {})),
+        ("Non-crime domestic incidents", f"each incident in the window adds {policy.incident_days.normalize():f} days "
+         "to the score (no recency, no victim uplift)" if policy.incident_days else
+         "recorded and shown to officers, but not counted in the score"),
+        ("Score", "harm days x multiplier x status factor x recency, summed over counted offences, x the victim "
+         "uplift, plus the days of counted non-crime incidents"),
+        ("Escalation markers", "non-fatal strangulation, stalking, threats to kill, a breach of an order and "
+         "separation recorded on an incident are shown beside the score as flags; they add nothing to it"),
         ("List read at tasking", f"the top {settings.PORTAL_TOP_N}, with each person's breakdown"),
     ]  # fmt: skip
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 TODAY = timezone.localdate
+INCIDENT_CSV_HEADER = "incident_ref,suspect_ref,victim_ref,occurred_on,kind,separation"
 CSV_HEADER = (
     "crime_ref,offence_code,occurred_on,reported_on,status,suspect_ref,suspect_surname,suspect_forenames,victim_ref"
 )
@@ -47,14 +48,19 @@ def build_world(make_user) -> World:
             offences.append(OffenceFactory(offender=person, occurred_on=TODAY() - dt.timedelta(days=days_ago),
                                            status=status, borough=("Camden", "Hackney")[index % 2]))  # fmt: skip
     world = World(lead=lead)
+    from offenders.services.incidents import incident_record
+
+    incident = incident_record(data={"incident_ref": "INC/WORLD/1", "offender": people[0], "victim_ref": "VWORLD1",
+                                     "occurred_on": TODAY() - dt.timedelta(days=5), "kind": "verbal",
+                                     "separation": True}, by=lead)  # fmt: skip
     policies = _policies_and_runs(make_user, chair, world)
     cases = _cases(chair, lead, people, hidden, world)
     world.ids.update(_protect(chair, people[0], offences[0].victim))
     meetings = _meetings(chair)
     world.ids.update(
-        offender=people[0].pk, untasked_offender=untasked.pk, restricted_offender=hidden.pk,
+        offender=people[0].pk, suspect_ref=people[0].suspect_ref, untasked_offender=untasked.pk, restricted_offender=hidden.pk,
         offence=offences[0].pk, restricted_offence=next(o.pk for o in offences if o.offender_id == hidden.pk),
-        lead=lead.pk, surname=people[0].surname, **cases, **policies, **meetings,
+        lead=lead.pk, surname=people[0].surname, incident=incident.pk, **cases, **policies, **meetings,
         active_policy=ScoringPolicy.objects.get(status="active").pk,
     )  # fmt: skip
     return world
@@ -205,6 +211,28 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
             _path(case_id=i["charged_case"], body={"to": "closed", "reason": "Gone", "exit_reason": "moved_away"}),
         ],
         "POST /api/v1/imports/offences/": [{"body": {"file": csv_body.encode()}, "media_type": "multipart/form-data"}],
+        "POST /api/v1/imports/incidents/": [
+            {
+                "body": {
+                    "file": f"{INCIDENT_CSV_HEADER}\nINC/WORLD/2,{i['suspect_ref']},VWORLD3,{today},welfare,\n".encode()
+                },
+                "media_type": "multipart/form-data",
+            }
+        ],  # fmt: skip
+        "GET /api/v1/incidents/": [{}],
+        "POST /api/v1/incidents/": [
+            {
+                "body": {
+                    "incident_ref": "INC/WORLD/3",
+                    "offender": i["offender"],
+                    "victim_ref": "VWORLD4",
+                    "occurred_on": today,
+                    "kind": "other",
+                }
+            }
+        ],  # fmt: skip
+        "GET /api/v1/incidents/{id}/": [_path(id=i["incident"])],
+        "PATCH /api/v1/incidents/{id}/": [_path(id=i["incident"], body={"kind": "threatening"})],
         "GET /api/v1/offences/": [{}, {"query": {"occurred_after": "2020-01-01", "borough": "Camden"}}],
         "POST /api/v1/offences/": [{"body": offence_body}],
         "GET /api/v1/offences/{id}/": [_path(id=i["offence"]), _path(id=i["restricted_offence"])],
@@ -234,6 +262,10 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
         "GET /api/v1/scoring/policies/{id}/": [_path(id=policy) for policy in policies],
         "PATCH /api/v1/scoring/policies/{id}/": [_path(id=i["draft_policy"], body={"notes": "Reviewed"})],
         "POST /api/v1/scoring/policies/{id}/approve/": [_path(id=i["draft_policy"])],
+        "GET /api/v1/scoring/policies/{id}/preview/": [
+            _path(id=i["draft_policy"]),
+            _path(id=i["draft_policy"], query={"top_n": 3}),
+        ],
         "POST /api/v1/scoring/policies/{id}/activate/": [_path(id=i["approved_policy"])],
         "GET /api/v1/meetings/": [{}],
         "POST /api/v1/meetings/": [{"body": {"held_on": today, "chair": i["chair"]}}],
