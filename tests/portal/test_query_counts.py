@@ -166,7 +166,7 @@ ALLOWED_UNPINNED = {
     "api/v1/offenders/<int:pk>/review/": FORM,
     "offenders/<int:pk>/review/": FORM,
     "offenders/<int:pk>/subject-access/": "one record's bundle, as the API's (below)",
-    "api/v1/offenders/<int:pk>/subject-access/": "one record's bundle (one offender); tests/records/test_subject_access.py",
+    "api/v1/offenders/<int:pk>/subject-access/": "one record's bundle (one offender); tests/offenders/records/test_subject_access.py",
     "api/v1/imports/offences/": "an upload: its queries are pinned by tests/offenders/imports/test_offences_load.py",
     "api/v1/imports/incidents/": "an upload, all or nothing (tests/scoring/test_incidents.py)",
     "api/v1/cases/<int:case_id>/transition/": FORM,

@@ -149,7 +149,7 @@ def _body(response) -> bytes:
 
 def sweep(client, paths: list[str], needles_for, *, who: str) -> set[str]:
     """GET every path; none may answer 5xx or contain any of `needles_for(path)` (lower-case bytes).
-    Returns the paths answered 200 (the disposal sweep, tests/records/test_disposal.py, shares it)."""
+    Returns the paths answered 200 (the disposal sweep, tests/offenders/records/test_disposal.py, shares it)."""
     answered = set()
     for path in paths:
         response = client.get(path, HTTP_X_ACCESS_PURPOSE="investigation")

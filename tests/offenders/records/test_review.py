@@ -80,7 +80,7 @@ def test_the_date_follows_the_offences_through_the_services(make_user):
 def test_the_date_follows_the_offences_through_the_import(make_user, settings, tmp_path):
     from offenders.models import Offender
     from offenders.services.imports import offences_import
-    from tests.records.test_disposal import upload_of
+    from tests.offenders.records.test_disposal import upload_of
 
     settings.VAR_DIR = tmp_path
     header = (

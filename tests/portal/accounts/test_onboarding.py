@@ -1,5 +1,5 @@
 """First-sign-in authenticator enrolment and its reset, without a browser (the browser walk is
-tests/e2e/test_onboarding_browser.py)."""
+tests/portal/accounts/test_onboarding_browser.py)."""
 
 import pytest
 from django.test import Client
