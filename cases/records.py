@@ -7,7 +7,7 @@ from typing import Any
 
 from offenders.models import Offender
 
-from .models import Case, CaseNote, CaseStageChange, PlanAction
+from .models import Case, CaseNote, CaseStageChange, MeetingDecision, MeetingItem, PlanAction, VictimSafety
 
 OPEN_CASE = "He has an open case: close it first."
 ERASED = "(erased on disposal)"
@@ -18,10 +18,17 @@ def disposal_blocker(*, offender: Offender) -> str:
 
 
 def case_text_erase(*, offender: Offender) -> dict[str, int]:
-    """The free text written about him goes (reasons, plan actions, notes); stages, dates, outcomes and
-    the copied scores stay, so the outcome counts still add up."""
+    """The free text written about him goes (reasons, plan actions, notes, meeting referrals and
+    decisions' reasons), and so does what the case team knew of his victims' safety (their risk grades,
+    checks and IDVA: the victims themselves are erased next, by the offenders app); stages, dates,
+    outcomes, decisions and the copied scores stay, so the outcome counts still add up."""
     cases = Case.objects.filter(offender=offender)
+    items = MeetingItem.objects.filter(offender=offender)
+    safety, _ = VictimSafety.objects.filter(case__in=cases).delete()
     return {
+        "victim_safety": safety,
+        "meeting_referrals": items.exclude(referral_reason="").update(referral_reason=ERASED),
+        "meeting_decision_reasons": MeetingDecision.objects.filter(item__in=items).update(reason=ERASED),
         "cases": cases.update(reason=ERASED),
         "case_stage_reasons": CaseStageChange.objects.filter(case__in=cases).update(reason=ERASED),
         "plan_actions": PlanAction.objects.filter(case__in=cases).update(description=ERASED),

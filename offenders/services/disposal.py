@@ -22,14 +22,22 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 
 from portal.accounts.permissions import require
 from portal.audit.services import audit_record
 
 from .. import hooks
 from ..choices import OffenderStatus, Sex
-from ..models import Offence, Offender, RecordReview, ReviewOutcome, Victim
+from ..models import (
+    DomesticIncident,
+    Offence,
+    Offender,
+    OrderBreach,
+    ProtectiveOrder,
+    RecordReview,
+    ReviewOutcome,
+    Victim,
+)
 
 DISPOSE_REFUSAL = "Only admins may dispose of a record."
 HIDDEN_REFUSAL = "You may not dispose of this record (restricted)."
@@ -48,12 +56,28 @@ def disposed_reference(offender: Offender) -> str:
 
 
 def _erase_offences(*, offender: Offender) -> dict[str, int]:
-    """His offences go (crime references, dates, places); victims linked to no other offender go too."""
+    """His orders (their conditions, breaches and protected victims), his non-crime incidents and his
+    offences go (crime references, dates, places); then every victim they named who is linked to nothing
+    else (no other offender's offence, incident or order) goes too."""
     victim_ids = set(offender.offences.values_list("victim_id", flat=True))
+    victim_ids |= set(DomesticIncident.objects.filter(offender=offender).values_list("victim_id", flat=True))
+    orders = ProtectiveOrder.objects.filter(offender=offender)
+    victim_ids |= set(Victim.objects.filter(protecting_orders__in=orders).values_list("pk", flat=True))
+    breaches, _ = OrderBreach.objects.filter(order__in=orders).delete()
+    order_count = orders.count()
+    for order in orders:
+        order.protected_victims.clear()
+    orders.delete()
+    incidents, _ = DomesticIncident.objects.filter(offender=offender).delete()
     offences, _ = Offence.objects.filter(offender=offender).delete()
-    alone = Victim.objects.filter(pk__in=victim_ids).annotate(others=Count("offences")).filter(others=0)
+    alone = Victim.objects.filter(pk__in=victim_ids, offences__isnull=True, incidents__isnull=True).filter(
+        protecting_orders__isnull=True
+    )
     victims, _ = Victim.objects.filter(pk__in=list(alone.values_list("pk", flat=True))).delete()
-    return {"offences": offences, "victims_erased": victims, "victims_kept": len(victim_ids) - victims}
+    return {
+        "orders": order_count, "order_breaches": breaches, "incidents": incidents, "offences": offences,
+        "victims_erased": victims, "victims_kept": len(victim_ids) - victims,
+    }  # fmt: skip
 
 
 def _erase_review_reasons(*, offender: Offender) -> dict[str, int]:
