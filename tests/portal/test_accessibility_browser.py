@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from cases.services.meetings import meeting_open
 from offenders.models import Offender
 from scoring.models import ScoringPolicy
 from tests.conftest import browser_login
@@ -42,6 +44,8 @@ def _sample_ids(world) -> dict[str, int]:
     ids = world.ids()
     ids["untasked"] = Offender.objects.filter(cases__isnull=True, restricted=False).order_by("pk")[0].pk
     ids["policy_active"] = ScoringPolicy.objects.get(status="active").pk
+    chair = world.people["supervisor"]
+    ids["meeting"] = meeting_open(held_on=timezone.localdate(), chair=chair, by=chair).pk
     return ids
 
 
