@@ -317,6 +317,8 @@ class OffenderReviewView(CapabilityRequiredMixin, View):
         offender = records.record_for(user=request.user, pk=pk, capability=self.capability)
         form = ReviewForm(request.POST)
         if form.is_valid():
+            if request.POST.get("check") == "1" and form.cleaned_data["outcome"] == "dispose":
+                return self._check_page(request, offender, form.cleaned_data)  # the confirmation disposes
             try:
                 review = offender_review(offender=offender, by=request.user, **form.cleaned_data)
             except ValidationError as error:  # DisposalRefused (an open case) included: nothing changed
@@ -326,3 +328,14 @@ class OffenderReviewView(CapabilityRequiredMixin, View):
                 messages.success(request, f"{offender.reference}: {done}.")
                 return redirect("offenders:review-list")
         return self._render(request, offender, form)
+
+    def _check_page(self, request, offender, data):
+        """Disposal cannot be undone: the admin checks the answers first (the review form asks for it)."""
+        rows = [("Record", offender.reference), ("Outcome", "Dispose of the record"), ("Reason", data["reason"])]
+        hidden = [("outcome", "dispose"), ("reason", data["reason"])]
+        return render(request, "includes/check_answers.html", {
+            "title": "Check before you dispose of this record", "rows": rows, "action": request.path,
+            "hidden": hidden, "confirm_label": "Dispose of the record", "back_url": request.path,
+            "warning": "His identity, offences, orders, incidents and any victim linked to no one else are erased. "
+            "This cannot be undone.",
+        })  # fmt: skip

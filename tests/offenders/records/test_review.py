@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from offenders.models import RecordReview
+from offenders.models import Offender, RecordReview
 from offenders.review_rules import review_date, review_dates_set, years_after
 from offenders.services.offences import offence_create, offence_delete, offence_update
 from portal.audit.models import AuditEvent
@@ -201,3 +201,15 @@ def test_an_open_case_is_a_form_error_for_the_admin(make_user, web_for, due_worl
     assert response.status_code == 200 and "close it first" in response.content.decode()
     offender.refresh_from_db()
     assert offender.status == "active" and offender.surname and not RecordReview.objects.exists()
+
+
+def test_disposing_from_the_page_asks_to_check_the_answers_first(make_user, web_for, due_world):
+    client = web_for(make_user("admin"))
+    offender = due_world["today"]
+    url = f"/offenders/{offender.pk}/review/"
+    check = client.post(url, {"check": "1", "outcome": "dispose", "reason": "no policing purpose"})
+    assert check.status_code == 200 and b"Check before you dispose of this record" in check.content
+    assert b"no policing purpose" in check.content
+    assert Offender.objects.get(pk=offender.pk).status != "disposed"  # nothing yet
+    done = client.post(url, {"outcome": "dispose", "reason": "no policing purpose"})
+    assert done.status_code == 302 and Offender.objects.get(pk=offender.pk).status == "disposed"
