@@ -29,7 +29,7 @@ class DomesticIncident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS
+    AUDIT_PERSONAL_FIELDS = PERSONAL_AUDIT_FIELDS | {"incident_ref", "victim_ref"}
     AUDIT_FIELDS = (
         "incident_ref", "offender", ("victim_ref", "victim.victim_ref"), "occurred_on", "kind", "separation",
     )  # fmt: skip

@@ -14,9 +14,10 @@ from typing import Any
 from .targets import personal_fields_of, reader_repr
 
 REDACTED = "(redacted)"
-# A crime reference names an offence (and so its suspect) in the force's own systems: never shown, in
-# any event, whatever its target (a search, a list's filters, a case's copy of it).
-CRIME_REFERENCE_FIELDS = frozenset({"crime_ref"})
+# A crime or incident reference names an offence or a non-crime incident (and so its suspect) in the
+# force's own systems: never shown, in any event, whatever its target (a search, a list's filters, a
+# case's copy of it, an incident's record).
+CRIME_REFERENCE_FIELDS = frozenset({"crime_ref", "incident_ref"})
 
 
 def _redact_value(value: Any) -> Any:

@@ -74,7 +74,12 @@ WEB_ROWS = [
     Row("POST", "/accounts/login/", PUBLIC, note="an empty form: errors, no sign-in"),
     Row("GET", "/accounts/logout/", PUBLIC, note="a page with the sign-out button; changes nothing"),
     Row("POST", "/accounts/logout/", PUBLIC),
-    Row("GET", "/accounts/login/authenticator/", EVERYONE, note="enrolment: only after a password, else to sign-in"),
+    Row(
+        "GET",
+        "/accounts/login/authenticator/",
+        {**EVERYONE, PARTNER: OK},
+        note="enrolment: only after a password, else to sign-in; a signed-in person is sent on",
+    ),
     Row("GET", "/accounts/tokens/", ADMINS),
     Row("POST", "/accounts/tokens/", ADMINS, note="an empty form: errors, no token"),
     Row("GET", "/", {**EVERYONE, PARTNER: OK}, note="a partner is sent on to their cases"),

@@ -30,7 +30,7 @@ PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
 def _needles(*, with_ids: bool) -> list[bytes]:
-    words = [*CRIME_REFS, RENAMED_CRIME_REF, *NAMES, *UNTASKED_NAMES]
+    words = [*CRIME_REFS, RENAMED_CRIME_REF, *NAMES, *UNTASKED_NAMES, "INC-SWEEP-HIDDEN"]
     if with_ids:  # an id is in the reference (S-90421977) and in every link to him or his offences
         words += [str(HIDDEN_ID), str(UNTASKED_ID), *map(str, OFFENCE_IDS)]
     return [word.lower().encode() for word in words]
@@ -46,6 +46,7 @@ def hidden_world(make_user, api_for, settings):
     from cases.services.cases import case_open
     from cases.services.plan_actions import plan_action_add
     from offenders.services.access import list_view_record
+    from offenders.services.incidents import incident_record
     from offenders.services.offences import offence_update
     from offenders.services.orders import order_create
     from portal.accounts.models import Organisation, SharingAgreement
@@ -92,6 +93,10 @@ def hidden_world(make_user, api_for, settings):
     api_for(cleared).get(f"/api/v1/offenders/{HIDDEN_ID}/", HTTP_X_ACCESS_PURPOSE="investigation")
     list_view_record(subject="offence", query={"crime_ref": CRIME_REFS[2]})
     order = order_create(offender=ordinary[0], kind="dapo", starts_on=today, by=cleared)
+    incident = incident_record(data={"incident_ref": "INC-SWEEP-1", "offender": ordinary[0], "victim_ref": "V-SWEEP",
+                                     "occurred_on": today.isoformat(), "kind": "verbal"}, by=cleared)  # fmt: skip
+    incident_record(data={"incident_ref": "INC-SWEEP-HIDDEN", "offender": hidden, "victim_ref": "V-SWEEP",
+                          "occurred_on": today.isoformat(), "kind": "verbal"}, by=cleared)  # fmt: skip
     order_create(offender=hidden, kind="dapo", starts_on=today, protected_victims=[offences[0].victim], by=cleared)
     organisation = Organisation.objects.create(name="Sweep IDVA")
     agreement = SharingAgreement.objects.create(
@@ -108,7 +113,7 @@ def hidden_world(make_user, api_for, settings):
         "offenders": [person.pk for person in ordinary], "offences": [ordinary[0].offences.first().pk],
         "cases": [case.pk], "actions": [case.actions.first().pk], "snapshots": [first.snapshot.pk, second.snapshot.pk],
         "runs": [first.pk, second.pk], "policies": list(ScoringPolicy.objects.values_list("pk", flat=True)),
-        "reports": sorted(REPORTS), "victims": [ordinary[0].offences.first().victim_id], "orders": [order.pk],
+        "reports": sorted(REPORTS), "victims": [ordinary[0].offences.first().victim_id], "orders": [order.pk], "incidents": [incident.pk],
         "sharing-agreements": [agreement.pk], "meetings": [meeting.pk], "items": [item.pk for item in items],
         "_case": case, "_hidden_case": hidden.cases.get(),
     }  # fmt: skip
