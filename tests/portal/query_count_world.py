@@ -21,7 +21,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStage, PlanAction
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
-from offenders.models import DomesticIncident, OffenceType
+from offenders.models import DomesticIncident, OffenceType, Offender
 from offenders.services.incidents import incident_record
 from offenders.services.orders import order_create
 from scoring.models import RankingSnapshot, ScoringPolicy, ScoringRun
@@ -139,7 +139,7 @@ def world_grow(world: World, *, new: int) -> World:
         for case in world.cases
     ]
     for _ in range(new):
-        offender = OffenderFactory(review_due=today - dt.timedelta(days=1))  # due: the review queue grows too
+        offender = OffenderFactory()
         _offences(offender, victims=[VictimFactory(), shared], types=types, count=3)
         world.offenders.append(offender)
         _incident(world, offender, today=today)
@@ -148,6 +148,8 @@ def world_grow(world: World, *, new: int) -> World:
             offender=offender, kind="dapo", starts_on=today - dt.timedelta(days=30), protected_victims=[shared],
             by=supervisor,
         )  # fmt: skip
+        # due for review (after his offences set the date by the rules): the review queue grows too
+        Offender.objects.filter(pk=offender.pk).update(review_due=today - dt.timedelta(days=1))
     world.cases[-1] = case_transition(
         case=world.cases[-1], to=CaseStage.CLOSED, reason="Convicted", exit_reason="convicted", by=supervisor
     )
