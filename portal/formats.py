@@ -12,8 +12,11 @@ DAY = "%-d %b %Y"
 MOMENT = "%-d %b %Y %H:%M"
 
 
-def number(value, places: int = 1) -> str:
-    """`27111.0` -> "27,111"; `7927.18` -> "7,927.2"; `35002` -> "35,002". Text passes through."""
+def number(value, places: int | None = None) -> str:
+    """`27111.0` -> "27,111"; `7927.18` -> "7,927.2"; `35002` -> "35,002"; an exact decimal keeps its two
+    places (harm days: `Decimal("182.25")` -> "182.25"). Text passes through."""
+    if places is None:
+        places = 2 if isinstance(value, Decimal) else 1
     if value is None or value == "" or isinstance(value, bool):
         return "" if value in (None, "") else str(value)
     if not isinstance(value, int | float | Decimal):

@@ -32,7 +32,7 @@ class IncidentWriteSerializer(serializers.Serializer):
     incident_ref = serializers.CharField(required=False, validators=[rules.CRIME_REF.validator()])
     offender = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     victim_ref = serializers.CharField(required=False, validators=[rules.VICTIM_REF.validator()])
-    occurred_on = serializers.CharField(required=False, help_text="YYYY-MM-DD, not in the future")
+    occurred_on = serializers.CharField(required=False, max_length=10, help_text="YYYY-MM-DD, not in the future")
     kind = serializers.ChoiceField(choices=IncidentKind.choices, required=False)
     separation = serializers.BooleanField(required=False)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 
-from ..days import days_text
+from portal.formats import number
 
 register = template.Library()
 
@@ -30,8 +30,9 @@ def run_stale_after_seconds() -> int:
 
 @register.filter
 def harm_days(value) -> str:
-    """A harm entry's days as the workbook gave them: 182.25, 547.5, 365."""
-    return days_text(value)
+    """A harm entry's days as the workbook gave them, in the portal's one number format: 182.25, 547.5,
+    1,825."""
+    return number(value, 2)
 
 
 @register.filter

@@ -181,7 +181,7 @@ def test_two_supervisors_deciding_one_item_only_one_stands(make_user, supervisor
 
 @pytest.mark.postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_two_supervisors_at_the_same_moment_only_one_stands(make_user, lead, today, settings):
+def test_two_supervisors_at_the_same_moment_only_one_stands(reference_data, make_user, lead, today, settings):
     """Real concurrency: two connections decide the same item at once; exactly one decision stands."""
     from cases.services.cases import case_open  # noqa: F401 - the case the task decision opens
 

@@ -48,7 +48,7 @@ def test_a_partner_on_the_case_completes_their_action(reference_data, page, make
     # The supervisor adds the IDVA to the team, records a safety check and an order, and gives her an action.
     browser_login(page, "sgt_protect")
     page.goto(f"/cases/{case.pk}/edit/")
-    page.select_option("#id_team", [str(partner.pk)])
+    page.check(f'input[name=team][value="{partner.pk}"]')
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/cases/{case.pk}/")
     page.select_option("#id_victim", str(victim.pk))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from offenders.imports.sources import Upload
 from offenders.models import Offence, Offender, RecordReview, Victim, offender_reference
+from offenders.services.incidents import incident_record
 from portal.audit.models import AuditEvent
 from tests.factories import OffenceFactory, OffenderFactory
 from tests.portal import access_matrix as matrix
@@ -27,7 +28,7 @@ CRIME_REFS = ("ZQV-DISP-CR-1", "ZQV-DISP-CR-2", "ZQV-DISP-CR-3")
 LONE_VICTIM, SHARED_VICTIM = "ZQV-VICTIM-LONE", "ZQV-VICTIM-SHARED"
 EVERY_ROLE = (matrix.OFFICER, matrix.OFFICER_R, matrix.SUPERVISOR, matrix.SUPERVISOR_R, matrix.ADMIN, matrix.OVERSIGHT)
 NEEDLES = [
-    *NAMES, SUSPECT_REF, *CRIME_REFS, LONE_VICTIM, DOB.isoformat(), DOB.strftime("%d/%m/%Y"),
+    *NAMES, SUSPECT_REF, *CRIME_REFS, LONE_VICTIM, "ZQV-INC-HIS", DOB.isoformat(), DOB.strftime("%d/%m/%Y"),
     DOB.strftime("%-d %B %Y"), DOB.strftime("%-d %b %Y"), DOB.strftime("%B %-d, %Y"),
 ]  # fmt: skip
 
@@ -97,6 +98,10 @@ def disposed_world(make_user, api_for, settings, tmp_path):
     assert refused.status_code == 409 and "close it first" in refused.json()["detail"]
     assert Offender.objects.get(pk=subject_id).surname == NAMES[0]  # nothing changed
     case_transition(case=his_case, to="closed", exit_reason="other", reason="done", by=boss)
+    incident_record(
+        data={"incident_ref": "ZQV-INC-HIS", "offender": Offender.objects.get(pk=subject_id), "victim_ref": LONE_VICTIM,
+              "occurred_on": today.isoformat(), "kind": "verbal"}, by=boss,
+    )  # fmt: skip
     before = list(first.snapshot.entries.order_by("rank").values_list("rank", "offender_id", "score"))
     assert before[0][1] == subject_id
     response = api_for(admin).post(
@@ -106,7 +111,9 @@ def disposed_world(make_user, api_for, settings, tmp_path):
     )
     assert response.status_code == 201, response.content
     second = run_synchronously(by=boss)
+    samples = _protect_and_meeting_samples(ordinary, boss=boss, today=today)
     return {
+        **samples,
         "offenders": [person.pk for person in ordinary] + [subject_id],
         "offences": [ordinary[0].offences.first().pk], "cases": [case.pk, his_case.pk],
         "actions": [case.actions.first().pk], "snapshots": [first.snapshot.pk, second.snapshot.pk],
@@ -114,6 +121,35 @@ def disposed_world(make_user, api_for, settings, tmp_path):
         "reports": sorted(__import__("portal.oversight.selectors", fromlist=["REPORTS"]).REPORTS),
         "_case": case, "_hidden_case": his_case, "_id": subject_id, "_before": before, "_admin": admin,
     }  # fmt: skip
+
+
+def _protect_and_meeting_samples(ordinary, *, boss, today) -> dict:
+    """An order, an incident, a sharing agreement and a tasking meeting about ordinary offenders: samples
+    for the routes that index them, so the sweep fetches those pages too."""
+    from cases.services.meetings import meeting_open, meeting_refer
+    from offenders.services.orders import order_create
+    from portal.accounts.models import Organisation, SharingAgreement
+
+    order = order_create(offender=ordinary[0], kind="dapo", starts_on=today, by=boss)
+    incident = incident_record(
+        data={"incident_ref": "INC-DISP-1", "offender": ordinary[0], "victim_ref": "V-DISP",
+              "occurred_on": today.isoformat(), "kind": "verbal"}, by=boss,
+    )  # fmt: skip
+    agreement = SharingAgreement.objects.create(
+        organisation=Organisation.objects.create(name="Disposal IDVA"), purpose="sweep", legal_basis="sweep",
+        starts_on=today, ends_on=today,
+    )  # fmt: skip
+    meeting = meeting_open(held_on=today, chair=boss, by=boss)
+    if not meeting.items.exists():
+        meeting_refer(meeting=meeting, offender=ordinary[1], reason="sweep", by=boss)
+    return {
+        "victims": [ordinary[0].offences.first().victim_id],
+        "orders": [order.pk],
+        "incidents": [incident.pk],
+        "sharing-agreements": [agreement.pk],
+        "meetings": [meeting.pk],
+        "items": list(meeting.items.values_list("pk", flat=True)),
+    }
 
 
 def timedelta(days: int) -> dt.timedelta:
