@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from scipy.stats import kendalltau  # type: ignore[import-untyped]
+from scipy.stats import kendalltau
 
 from offenders.choices import ethnicity_group
 from offenders.models import DomesticIncident, Offence, Offender, offender_reference

@@ -13,6 +13,7 @@ The audit log grows with all of it.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,7 +22,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStage, PlanAction
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
-from offenders.models import DomesticIncident, OffenceType, Offender
+from offenders.models import DomesticIncident, OffenceType, Offender, Victim
 from offenders.services.incidents import incident_record
 from offenders.services.orders import order_create
 from scoring.models import RankingSnapshot, ScoringPolicy, ScoringRun
@@ -128,7 +129,7 @@ def world_grow(world: World, *, new: int) -> World:
     today = timezone.localdate()
     types = _offence_types()
     supervisor = world.people["supervisor"]
-    shared = VictimFactory()
+    shared = cast(Victim, VictimFactory())
     newcomer = person(f"qc_officer_round{world.rounds + 1}", "officer")
     for offender in world.offenders:
         _offences(offender, victims=[VictimFactory()], types=types[1:], count=1)
@@ -139,7 +140,7 @@ def world_grow(world: World, *, new: int) -> World:
         for case in world.cases
     ]
     for _ in range(new):
-        offender = OffenderFactory()
+        offender = cast(Offender, OffenderFactory())
         _offences(offender, victims=[VictimFactory(), shared], types=types, count=3)
         world.offenders.append(offender)
         _incident(world, offender, today=today)
