@@ -1,4 +1,4 @@
-"""The illustrative harm index shipped with the portal (../shared/reference), read once, in one place."""
+"""The illustrative harm index shipped with the portal (offenders/reference/), read once, in one place."""
 
 import csv
 from dataclasses import dataclass
