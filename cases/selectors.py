@@ -1,7 +1,7 @@
 """Reads of cases: lists (always through restrict()), the case page and its API twin, the plan and
 timeline, the profile's cases panel and what the morning digest sends.
 
-Overdue is computed from the dates by the one meaning in cases/models.py (`overdue_actions_q`: an open
+Overdue is computed from the dates by the one meaning in cases/models/cases.py (`overdue_actions_q`: an open
 action of an open case due before today), so a page is right even before the morning job has marked
 anything.
 """

@@ -260,11 +260,11 @@ SPECTACULAR_SETTINGS = {
         "portal.api.schema.add_error_responses",  # 400/401/403/404/... documented on every operation
     ],
     "ENUM_NAME_OVERRIDES": {
-        "CaseStageEnum": "cases.models.CaseStage",
-        "ExitReasonEnum": "cases.models.ExitReason",
-        "PlanActionStatusEnum": "cases.models.ActionStatus",
-        "PlanActionOutcomeEnum": "cases.models.Outcome",
-        "StrandEnum": "cases.models.Strand",
+        "CaseStageEnum": "cases.models.cases.CaseStage",
+        "ExitReasonEnum": "cases.models.cases.ExitReason",
+        "PlanActionStatusEnum": "cases.models.cases.ActionStatus",
+        "PlanActionOutcomeEnum": "cases.models.cases.Outcome",
+        "StrandEnum": "cases.models.cases.Strand",
         "OffenderStatusEnum": "offenders.choices.OffenderStatus",
         "OffenceStatusEnum": "offenders.choices.OffenceStatus",
         "PolicyStatusEnum": "scoring.models.policies.ScoringPolicy.Status",
@@ -272,9 +272,9 @@ SPECTACULAR_SETTINGS = {
         "ImportKindEnum": "offenders.models.imports.ImportBatch.Kind",
         "OrderKindEnum": "offenders.choices.OrderKind",
         "IncidentKindEnum": "offenders.models.incidents.IncidentKind",
-        "PlanActionKindEnum": "cases.models.ActionKind",
-        "MeetingItemKindEnum": "cases.models.MeetingItemKind",
-        "MeetingDecisionEnum": "cases.models.DecisionKind",
+        "PlanActionKindEnum": "cases.models.cases.ActionKind",
+        "MeetingItemKindEnum": "cases.models.meetings.MeetingItemKind",
+        "MeetingDecisionEnum": "cases.models.meetings.DecisionKind",
     },
 }
 
