@@ -13,7 +13,7 @@ from portal.audit.models import AuditEvent
 from .models import SharingAgreement
 from .roles import Role, user_role
 
-SIGN_IN_FAILED = "auth.login_failed"  # password, authenticator code or API token (portal.accounts.services)
+SIGN_IN_FAILED = "auth.login_failed"  # password, authenticator code or API token (portal.accounts.services.sign_in)
 
 
 def sign_in_address_wait(*, address: str, now: datetime | None = None) -> int:

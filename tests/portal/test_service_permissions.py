@@ -191,9 +191,9 @@ NO_BY = {
     "portal.oversight.services:report_access_record", "portal.audit.services:audit_log_read",
     "portal.audit.services:audit_log_exported",
     # Records of a sign-in attempt, a sign-out or a session ended: nobody needs permission to try.
-    "portal.accounts.services:login_succeeded", "portal.accounts.services:login_failed",
-    "portal.accounts.services:token_refused", "portal.accounts.services:login_locked_out",
-    "portal.accounts.services:logout_recorded", "portal.accounts.services:session_end",
+    "portal.accounts.services.sign_in:login_succeeded", "portal.accounts.services.sign_in:login_failed",
+    "portal.accounts.services.sign_in:token_refused", "portal.accounts.services.sign_in:login_locked_out",
+    "portal.accounts.services.sign_in:logout_recorded", "portal.accounts.services.sign_in:session_end",
     # The audit chain itself: every service above writes through it, so it checks nothing.
     "portal.audit.services:audit_key", "portal.audit.services:canonical_content",
     "portal.audit.services:event_hash", "portal.audit.services:head_seal", "portal.audit.services:scrub",
