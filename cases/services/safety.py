@@ -19,6 +19,7 @@ from portal.accounts.permissions import require
 from portal.accounts.roles import Role, user_role
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
+from portal.field_errors import FieldErrors, check_choice, check_length, check_past_date
 
 from ..models import (
     Case,
@@ -73,8 +74,8 @@ def safety_check_record(
     _require(case, by)
     case_require_open(case)
     errors = _safety_check_errors(case, victim=victim, checked_on=checked_on, risk_grade=risk_grade, notes=notes)
-    if marac is not UNSET and marac not in MaracStatus.values:
-        errors["marac"] = [f"Choose a MARAC status: {', '.join(MaracStatus.values)}."]
+    if marac is not UNSET:
+        check_choice(errors, "marac", marac, MaracStatus, what="a MARAC status")
     if idva is not UNSET and idva is not None and not idva.is_active:
         errors["idva"] = ["Choose an active person as the IDVA."]
     if errors:
@@ -116,17 +117,15 @@ def victims_view_record(*, case: Case) -> None:
 def _safety_check_errors(
     case: Case, *, victim: Victim | None, checked_on: dt.date | None, risk_grade: str, notes: str
 ) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors: FieldErrors = {}
     if victim is None or victim.pk not in case_victim_ids(case=case):
         errors["victim"] = ["Choose a victim of this offender's counted offences."]
-    if checked_on is None:
-        errors["checked_on"] = ["Give the date of the check."]
-    elif checked_on > timezone.localdate():
-        errors["checked_on"] = ["A safety check cannot be in the future."]
-    if risk_grade not in RiskGrade.values:
-        errors["risk_grade"] = [f"Choose a risk grade: {', '.join(RiskGrade.values)}."]
-    if len(notes or "") > NOTES_MAX:
-        errors["notes"] = [f"At most {NOTES_MAX} characters."]
+    check_past_date(
+        errors, "checked_on", checked_on, missing="Give the date of the check.",
+        future="A safety check cannot be in the future.",
+    )  # fmt: skip
+    check_choice(errors, "risk_grade", risk_grade, RiskGrade, what="a risk grade")
+    check_length(errors, "notes", notes, limit=NOTES_MAX)
     return errors
 
 
@@ -169,15 +168,13 @@ def clares_law_record(*, case: Case, route: str, decision: str, decided_on: dt.d
     """Record a Clare's Law (Domestic Violence Disclosure Scheme) request on the case: its route, the
     decision, its date and who decided (the lead, the team, supervisors); audited."""
     _require(case, by)
-    errors: dict[str, list[str]] = {}
-    if route not in DisclosureRoute.values:
-        errors["route"] = [f"Choose a route: {', '.join(DisclosureRoute.values)}."]
-    if decision not in DisclosureDecision.values:
-        errors["decision"] = [f"Choose a decision: {', '.join(DisclosureDecision.values)}."]
-    if decided_on is None:
-        errors["decided_on"] = ["Give the date of the decision."]
-    elif decided_on > timezone.localdate():
-        errors["decided_on"] = ["A decision cannot be dated in the future."]
+    errors: FieldErrors = {}
+    check_choice(errors, "route", route, DisclosureRoute, what="a route")
+    check_choice(errors, "decision", decision, DisclosureDecision, what="a decision")
+    check_past_date(
+        errors, "decided_on", decided_on, missing="Give the date of the decision.",
+        future="A decision cannot be dated in the future.",
+    )  # fmt: skip
     if errors:
         raise ValidationError(errors)
     assert decided_on is not None, "refused above"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.accounts.permissions import require
 from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
+from portal.field_errors import FieldErrors, check_choice, check_length, check_past_date
 
 from ..choices import BREACH_OFFENCE_CODES, OffenceStatus, OrderKind, Relationship
 from ..models import Offender, OrderBreach, ProtectiveOrder, Victim
@@ -38,15 +39,13 @@ def breach_offence_code(kind: str) -> str:
     return {**BREACH_OFFENCE_CODES, **getattr(settings, "PORTAL_BREACH_OFFENCE_CODES", {})}[kind]
 
 
-def _check(errors: dict[str, list[str]], *, kind, starts_on, ends_on, conditions, victims) -> None:
-    if kind not in OrderKind.values:
-        errors["kind"] = [f"Choose a kind: {', '.join(OrderKind.values)}."]
+def _check(errors: FieldErrors, *, kind, starts_on, ends_on, conditions, victims) -> None:
+    check_choice(errors, "kind", kind, OrderKind, what="a kind")
     if starts_on is None:
         errors["starts_on"] = ["Give the date the order starts."]
     elif ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = ["An order cannot end before it starts."]
-    if len(conditions or "") > CONDITIONS_MAX:
-        errors["conditions"] = [f"At most {CONDITIONS_MAX} characters."]
+    check_length(errors, "conditions", conditions, limit=CONDITIONS_MAX)
     if any(not isinstance(victim, Victim) for victim in victims):
         errors["protected_victims"] = ["Choose victims by their id."]
 
@@ -122,11 +121,11 @@ def order_breach_record(
     require(by, "order.edit", refusal=ORDER_REFUSAL)
     require(by, "offender.edit", order.offender, refusal=ORDER_REFUSAL)
     today = timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if occurred_on is None:
-        errors["occurred_on"] = ["Give the date of the breach."]
-    elif occurred_on > today:
-        errors["occurred_on"] = ["A breach cannot be in the future."]
+    errors: FieldErrors = {}
+    check_past_date(
+        errors, "occurred_on", occurred_on, missing="Give the date of the breach.",
+        future="A breach cannot be in the future.",
+    )  # fmt: skip
     protected = list(order.protected_victims.order_by("id"))
     if victim is None and protected:
         victim = protected[0]
