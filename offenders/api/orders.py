@@ -2,11 +2,12 @@
 (docs/offenders.md). Reads go through restrict() and are audited; writes through one service each."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
+from portal.api.writes import created_or_conflict
 from portal.audit.services import audit_record
 
 from ..choices import OrderKind
@@ -142,8 +143,8 @@ class OrderBreachCreate(APIView):
         order = order_get_or_refuse(user=request.user, pk=order_id, capability="order.edit")
         incoming = BreachCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            breach = order_breach_record(order=order, by=request.user, **incoming.validated_data)
-        except OrderNotInForce as conflict:
-            return Response({"detail": " ".join(conflict.messages)}, status=status.HTTP_409_CONFLICT)
-        return Response(BreachSerializer(breach).data, status=status.HTTP_201_CREATED)
+        return created_or_conflict(
+            lambda: order_breach_record(order=order, by=request.user, **incoming.validated_data),
+            conflict=OrderNotInForce,
+            answer=lambda breach: BreachSerializer(breach).data,
+        )

@@ -2,11 +2,12 @@
 `offenders/<id>/review/` (an outcome) and `offenders/<id>/subject-access/` (the bundle)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
+from portal.api.writes import created_or_conflict
 
 from ..models import Offender, ReviewOutcome
 from ..records import record_for, review_queue, subject_access_bundle
@@ -71,11 +72,11 @@ class OffenderReviewView(APIView):
         offender = record_for(user=request.user, pk=pk, capability="records.review")
         incoming = ReviewInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            review = offender_review(offender=offender, by=request.user, **incoming.validated_data)
-        except DisposalRefused as refused:
-            return Response({"detail": " ".join(refused.messages)}, status=status.HTTP_409_CONFLICT)
-        return Response(ReviewResultSerializer(review).data, status=status.HTTP_201_CREATED)
+        return created_or_conflict(
+            lambda: offender_review(offender=offender, by=request.user, **incoming.validated_data),
+            conflict=DisposalRefused,
+            answer=lambda review: ReviewResultSerializer(review).data,
+        )
 
 
 class SubjectAccessView(APIView):
