@@ -48,7 +48,7 @@ def tasking_cohorts(*, top_n: int, offenders: QuerySet, follow_up_until: dt.date
     case is the tasking). Comparison: ranks N+1 to 2N not tasked from that ranking, neither at a meeting
     nor by a case opened some other way while it was the latest. Offenders already in a case when the
     ranking was published belong to neither (they were tasked before). `follow_up_until` keeps only
-    rankings of on or before that day (those with enough follow-up). Three queries: the meetings' task
+    rankings dated on or before that day (those with enough follow-up). Three queries: the meetings' task
     decisions come with the cases, as the ranking each case was tasked from.
     """
     snapshots = RankingSnapshot.objects.order_by("published_at", "id")
