@@ -14,8 +14,9 @@ PYTHON = sys.executable
 ENV = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "portal.settings.dev")}
 OFFENDERS = os.environ.get("DEMO_OFFENDERS", "35000")
 SEED = os.environ.get("DEMO_SEED", "20261122")
-# A year of past rankings and tasking, so the evaluation page (docs/evaluation.md) has cohorts to show;
-# about five seconds more at start-up. DEMO_TASKING_EFFECT (e.g. -0.4) plants a known effect; 0 plants none.
+# A year of past rankings and tasking meetings, so the evaluation page (docs/evaluation.md) has cohorts to
+# show; the year's suspects (DEMO_OFFENDERS) plus those named only in the earlier months: a minute or so
+# more. DEMO_TASKING_EFFECT (e.g. -0.4) plants a known effect; 0 plants none.
 HISTORY_MONTHS = os.environ.get("DEMO_HISTORY_MONTHS", "12")
 TASKING_EFFECT = os.environ.get("DEMO_TASKING_EFFECT", "0")
 ADDRESS = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")

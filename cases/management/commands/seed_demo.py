@@ -35,7 +35,10 @@ class Command(BaseCommand):
     help = "Generate the synthetic demonstration data set (deterministic for a given seed and anchor date)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--offenders", type=int, default=DEFAULT_OFFENDERS, help="how many offenders (35000)")
+        parser.add_argument(
+            "--offenders", type=int, default=DEFAULT_OFFENDERS,
+            help="suspects named in the year to the anchor (35000); --history-months adds earlier ones",
+        )  # fmt: skip
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed ({DEFAULT_SEED})")
         parser.add_argument(
             "--anchor", type=dt.date.fromisoformat, default=None, help="the data set's 'today' (default: today)"

@@ -1,4 +1,5 @@
-"""The tasking evaluation against planted answers (docs/evaluation.md), and the synthetic history's shape."""
+"""The tasking evaluation against planted answers (docs/evaluation.md), with cohorts from the synthetic
+history's tasking meetings. The population's shape is tested in tests/offenders/test_population_shape.py."""
 
 import datetime as dt
 import io
@@ -6,11 +7,10 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Sum
 
 from cases.cohorts import tasking_cohorts
-from cases.models import Case
-from offenders.models import Offence, Offender
+from cases.models import Case, DecisionKind, MeetingDecision, TaskingMeeting
+from offenders.models import Offender
 from portal.oversight.selectors.evaluation import tasking_evaluation
 from scoring.models import RankingSnapshot
 from tests.conftest import mark_session_mfa_verified
@@ -75,7 +75,7 @@ def test_too_few_cohorts_warns_and_estimates_nothing(db, top_n):
     assert answer["summary"][0].startswith("No estimate of the effect of tasking can be given yet")
 
 
-def test_the_history_publishes_monthly_rankings_and_tasks_from_them(db, top_n):
+def test_the_history_holds_a_closed_meeting_on_each_monthly_ranking_and_tasks_from_its_decisions(db, top_n):
     seed(3000, "--history-months", "4")
     snapshots = list(RankingSnapshot.objects.order_by("as_of"))
     assert len(snapshots) == 4
@@ -83,11 +83,27 @@ def test_the_history_publishes_monthly_rankings_and_tasks_from_them(db, top_n):
         later.as_of - earlier.as_of == dt.timedelta(days=30)
         for earlier, later in zip(snapshots, snapshots[1:], strict=False)
     )
-    cohorts = tasking_cohorts(top_n=TOP_N, offenders=Offender.objects.all())
-    history = set(Case.objects.filter(reason__contains="synthetic history").values_list("id", flat=True))
-    assert history and history <= {case_id for cohort in cohorts for case_id in cohort.case_ids}
-    for cohort in cohorts:
+    meetings = list(TaskingMeeting.objects.order_by("held_on"))
+    assert [m.snapshot_id for m in meetings] == [s.pk for s in snapshots]
+    assert all(m.closed_at is not None and m.held_on > m.snapshot.as_of for m in meetings)
+    decisions = MeetingDecision.objects.filter(item__meeting__in=meetings)
+    kinds = set(decisions.values_list("decision", flat=True))
+    assert DecisionKind.TASK in kinds and kinds & {DecisionKind.DECLINE, DecisionKind.DEFER}
+    assert not decisions.filter(reason="").exists()
+    assert not MeetingDecision.objects.filter(decision=DecisionKind.DEFER, defer_until__isnull=True).exists()
+    tasked = decisions.filter(decision=DecisionKind.TASK)
+    assert not tasked.filter(case__isnull=True).exists()
+    cohorts = {c.snapshot_id: c for c in tasking_cohorts(top_n=TOP_N, offenders=Offender.objects.all())}
+    for meeting in meetings:  # the tasked group is exactly the meeting's task decisions
+        cohort = cohorts[meeting.snapshot_id]
+        decided = tasked.filter(item__meeting=meeting)
+        assert set(cohort.tasked) == set(decided.values_list("item__offender_id", flat=True))
+        assert sorted(cohort.case_ids) == sorted(decided.values_list("case_id", flat=True))
+        not_tasked = decisions.filter(item__meeting=meeting).exclude(decision=DecisionKind.TASK)
+        assert not set(cohort.tasked) & set(not_tasked.values_list("item__offender_id", flat=True))
         assert not set(cohort.tasked) & set(cohort.comparison)
+    history = set(Case.objects.filter(reason__contains="synthetic history").values_list("id", flat=True))
+    assert history == set(tasked.values_list("case_id", flat=True))
 
 
 def test_evaluate_tasking_prints_a_table_and_the_same_json(db, top_n):
@@ -100,41 +116,6 @@ def test_evaluate_tasking_prints_a_table_and_the_same_json(db, top_n):
     out = io.StringIO()
     call_command("evaluate_tasking", "--horizon", "90", stdout=out)
     assert "Horizon: 90 days" in out.getvalue()
-
-
-def test_the_population_is_shaped_like_the_published_figures(db):
-    """Most suspects named once; a few per cent hold most of the harm; the top of the list (100 per 35,000
-    suspects) has about 4 to 5 offences and 2 victims each in the year, like the Met's first list."""
-    offenders = 10_000
-    seed(offenders)
-    anchor = dt.date.fromisoformat(ANCHOR)
-    per_offender = Offence.objects.values("offender_id").annotate(n=Count("id"))
-    once = sum(1 for row in per_offender if row["n"] == 1)
-    assert 0.70 <= once / offenders <= 0.80  # around three quarters have no further reported offence
-    harm = sorted(
-        (float(row["harm"] or 0) for row in Offence.objects.values("offender_id").annotate(
-            harm=Sum("offence_type__harm_entries__days"))),
-        reverse=True,
-    )  # fmt: skip
-    top_share = sum(harm[: int(0.05 * offenders)]) / sum(harm)
-    assert top_share > 0.5  # 5% cause most of the harm
-    year = Offence.objects.filter(occurred_on__gt=anchor - dt.timedelta(days=365)).exclude(
-        status__in=["cancelled", "acquitted"]
-    )
-    rows = (
-        year.values("offender_id")
-        .annotate(n=Count("id"), victims=Count("victim_id", distinct=True),
-                  harm=Sum("offence_type__harm_entries__days"))
-        .filter(n__gte=2)
-        .order_by("-harm")[: round(100 * offenders / 35_000)]
-    )  # fmt: skip
-    top = list(rows)
-    mean_offences = sum(r["n"] for r in top) / len(top)
-    mean_victims = sum(r["victims"] for r in top) / len(top)
-    assert 3.5 <= mean_offences <= 6.5, mean_offences
-    assert 1.5 <= mean_victims <= 3.0, mean_victims
-    named_in_year = year.values("offender_id").distinct().count()
-    assert 0.45 <= named_in_year / offenders <= 0.75  # 35,000 offenders ~ 20,000 named in any one year
 
 
 def test_the_page_api_and_csv_show_the_evaluation_pseudonymised(db, top_n, make_user, client):
