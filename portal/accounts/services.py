@@ -20,6 +20,7 @@ from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
 from .models import ApiToken, Organisation, SharingAgreement, User
+from .partners import organisation_rule_check
 from .permissions import person_of, refuse, require
 from .roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role, holds_grant, role_names
 from .totp import totp_device_enrol, totp_device_of, totp_secret_of
@@ -28,7 +29,7 @@ MANAGE_REFUSAL = "Only an administrator may manage users, their roles and their 
 PARTNERS_REFUSAL = "Only an administrator may manage partner organisations and their sharing agreements."
 ORGANISATION_NAME_MAX = 120
 AGREEMENT_TEXT_MAX = 2000
-AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "organisation_id")
 
 
 def _role_of(name: str) -> Role:
@@ -76,10 +77,7 @@ def user_create(
         raise ValidationError(f"A user called {username!r} already exists.")
     validate_password(password, new_user)
     organisation = (organisation or "").strip()
-    if role_value == Role.PARTNER and not organisation:
-        raise ValidationError("A partner belongs to an organisation: give --organisation NAME.")
-    if organisation and role_value != Role.PARTNER:
-        raise ValidationError("Only a partner belongs to an outside organisation.")
+    organisation_rule_check(role=role_value, organisation=organisation)
     if len(organisation) > ORGANISATION_NAME_MAX:
         raise ValidationError(f"An organisation's name has at most {ORGANISATION_NAME_MAX} characters.")
     with transaction.atomic():
@@ -174,9 +172,11 @@ def user_access_set(*, by, user, role: str, restricted_access: bool = False) -> 
 
 def user_update(*, user, role: str, restricted_access: bool = False, by) -> None:
     """Save an account as the Django admin's form left it (`user` carries the form's values; one from the
-    add form has no id yet): its fields audited before and after, a deactivation ending its sessions and
-    tokens, then its role and grant (user_access_set), all in one transaction."""
+    add form has no id yet): the organisation rule checked (accounts.partners), its fields audited before
+    and after, a deactivation ending its sessions and tokens, then its role and grant (user_access_set),
+    all in one transaction."""
     require(by, "users.manage", refusal=MANAGE_REFUSAL)
+    organisation_rule_check(role=_role_of(role), organisation=user.organisation)
     created = user.pk is None
     before = {} if created else User.objects.filter(pk=user.pk).values(*AUDITED_USER_FIELDS).first() or {}
     with transaction.atomic():
