@@ -188,6 +188,7 @@ NO_BY = {
     "scoring.services.runs:snapshot_view_record", "scoring.services.runs:ranking_view_record",
     "cases.services.cases:case_view_record", "cases.services.cases:dashboard_view_record",
     "cases.services.cases:partner_disclosure_record", "cases.services.safety:victims_view_record",
+    "cases.services.safety:clares_law_view_record",
     "portal.oversight.services:report_access_record", "portal.audit.services:audit_log_read",
     "portal.audit.services:audit_log_exported",
     # Records of a sign-in attempt, a sign-out or a session ended: nobody needs permission to try.
