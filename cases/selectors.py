@@ -27,7 +27,17 @@ from portal.accounts.roles import Role, user_role
 from portal.accounts.selectors import is_partner
 
 from . import scores
-from .models import Case, CaseNote, CaseQuerySet, CaseStageChange, PlanAction, RiskGrade, Strand, VictimSafety
+from .models import (
+    Case,
+    CaseNote,
+    CaseQuerySet,
+    CaseStageChange,
+    ClaresLawDisclosure,
+    PlanAction,
+    RiskGrade,
+    Strand,
+    VictimSafety,
+)
 
 INACTIVE_DAYS = 28
 
@@ -349,6 +359,11 @@ def victims_needing_check(*, case: Case, today: dt.date, days: int) -> list[Vict
     )
 
 
+def case_disclosures(*, case: Case) -> QuerySet[ClaresLawDisclosure]:
+    """The case's Clare's Law decisions, latest first: the Protect panel's list and the API's (one read)."""
+    return ClaresLawDisclosure.objects.filter(case=case).order_by("-decided_on", "-id")
+
+
 def case_protect_panel(*, user: User, case: Case) -> dict[str, Any] | None:
     """The case page's Protect panel for the case team (None for anyone else): the victims with their
     safety, and the Clare's Law decisions. Supervisors may override the safety gate."""
@@ -357,7 +372,7 @@ def case_protect_panel(*, user: User, case: Case) -> dict[str, Any] | None:
     return {
         "victims": case_victims(case=case, days=settings.PORTAL_SAFETY_CHECK_DAYS),
         "days": settings.PORTAL_SAFETY_CHECK_DAYS,
-        "disclosures": list(case.disclosures.all()),
+        "disclosures": list(case_disclosures(case=case)),
         "orders": offender_orders(user=user, offender=case.offender),
         "may_override": user_role(user) == Role.SUPERVISOR,
         "may_record": case.is_open,

@@ -14,6 +14,9 @@ from ..models import (
     CaseNote,
     CaseStage,
     CaseStageChange,
+    ClaresLawDisclosure,
+    DisclosureDecision,
+    DisclosureRoute,
     ExitReason,
     MaracStatus,
     Outcome,
@@ -200,6 +203,21 @@ class SafetyCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = SafetyCheck
         fields = ["id", "victim", "checked_on", "risk_grade", "notes", "checked_by_username", "created_at"]
+        read_only_fields = fields
+
+
+class ClaresLawCreateSerializer(serializers.Serializer):
+    """Parses a Clare's Law decision; the service decides (a decision dated in the future is a 400)."""
+
+    route = serializers.ChoiceField(choices=DisclosureRoute.choices)
+    decision = serializers.ChoiceField(choices=DisclosureDecision.choices)
+    decided_on = serializers.DateField()
+
+
+class ClaresLawSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaresLawDisclosure
+        fields = ["id", "case", "route", "decision", "decided_on", "decided_by_username", "created_at"]
         read_only_fields = fields
 
 

@@ -30,4 +30,5 @@ urlpatterns = [
         views.CaseSafetyCheckCreate.as_view(),
         name="api-case-safety-checks",
     ),
+    path("cases/<int:case_id>/clares-law/", views.CaseClaresLawList.as_view(), name="api-case-clares-law"),
 ]

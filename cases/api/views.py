@@ -19,6 +19,7 @@ from ..selectors import (
     action_get,
     case_actions,
     case_detail,
+    case_disclosures,
     case_get,
     case_get_or_refuse,
     case_list,
@@ -36,7 +37,14 @@ from ..services.cases import (
     partner_disclosure_record,
 )
 from ..services.plan_actions import plan_action_add, plan_action_update
-from ..services.safety import SafetyGateClosed, safety_check_days, safety_check_record, victims_view_record
+from ..services.safety import (
+    SafetyGateClosed,
+    clares_law_record,
+    clares_law_view_record,
+    safety_check_days,
+    safety_check_record,
+    victims_view_record,
+)
 from .serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -45,6 +53,8 @@ from .serializers import (
     CaseSerializer,
     CaseUpdateSerializer,
     CaseVictimSerializer,
+    ClaresLawCreateSerializer,
+    ClaresLawSerializer,
     PartnerCaseDetailSerializer,
     PartnerCaseSerializer,
     PlanActionCreateSerializer,
@@ -260,3 +270,25 @@ class CaseSafetyCheckCreate(CaseApiMixin, APIView):
         incoming.is_valid(raise_exception=True)
         check = safety_check_record(case=case, victim=victim, by=request.user, **incoming.validated_data)
         return Response(SafetyCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class CaseClaresLawList(CaseApiMixin, generics.ListAPIView):
+    """GET the case's Clare's Law decisions (paginated, latest first); POST {"route", "decision",
+    "decided_on"} records one. The case team only, as on the case page; every read and write is audited."""
+
+    permission_classes = [capability_permission("case.safety")]
+    serializer_class = ClaresLawSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        case = self.get_case_to_change()
+        clares_law_view_record(case=case)
+        return case_disclosures(case=case)
+
+    @extend_schema(request=ClaresLawCreateSerializer, responses={201: ClaresLawSerializer, **REFUSALS})
+    def post(self, request, case_id):
+        case = self.get_case_to_change()
+        incoming = ClaresLawCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        disclosure = clares_law_record(case=case, by=request.user, **incoming.validated_data)
+        return Response(ClaresLawSerializer(disclosure).data, status=status.HTTP_201_CREATED)

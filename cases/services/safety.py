@@ -114,6 +114,12 @@ def victims_view_record(*, case: Case) -> None:
     audit_record(action="case.victims.view", target=case)
 
 
+def clares_law_view_record(*, case: Case) -> None:
+    """The case's Clare's Law decisions were read through the API (the case team only): audited like the
+    victims' safety. On the case page the read is the page's own `case.view`."""
+    audit_record(action="case.clares_law.view", target=case)
+
+
 def _safety_check_errors(
     case: Case, *, victim: Victim | None, checked_on: dt.date | None, risk_grade: str, notes: str
 ) -> dict[str, list[str]]:

@@ -18,6 +18,7 @@ from .models import ApiToken, Organisation, SharingAgreement, User
 from .roles import ROLES_NEEDING_MFA, Role, holds_grant, role_names, user_role
 from .services import (
     organisation_create,
+    organisation_rule_check,
     sharing_agreement_create,
     sharing_agreement_update,
     token_revoke,
@@ -82,10 +83,16 @@ ROLE_CHOICES = [("", "---------")] + [(role.value, role.value) for role in Role]
 class AccessFieldsMixin(forms.Form):
     """The one role and the restricted_access grant, in place of Django's groups, permissions and
     superuser boxes (which could give two roles, the grant to an admin, or everything at once).
-    The rules are the service's (user_access_check); the form only shows its refusal."""
+    The rules are the services' (user_access_check, organisation_rule_check); the form only shows their
+    refusals, and user_update checks them again as it saves."""
 
     role = forms.ChoiceField(choices=ROLE_CHOICES)
     restricted_access = forms.BooleanField(required=False, help_text="Officers and supervisors only.")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="Partners only, and every partner: the agency they work for (add it under Organisations).",
+    )
     acting_user = None  # set per request by UserAdmin.get_form
 
     def __init__(self, *args, **kwargs):
@@ -108,6 +115,10 @@ class AccessFieldsMixin(forms.Form):
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
+            try:
+                organisation_rule_check(role=Role(cleaned["role"]), organisation=cleaned.get("organisation"))
+            except ValidationError as error:
+                self.add_error(None, error)  # on the organisation field
         return cleaned
 
 
@@ -140,16 +151,16 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-        ("Access", {"fields": ("is_active", "role", "restricted_access")}),
+        ("Access", {"fields": ("is_active", "role", "restricted_access", "organisation")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
-        ("Access", {"fields": ("role", "restricted_access")}),
+        ("Access", {"fields": ("role", "restricted_access", "organisation")}),
     )
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
-    list_display = ("username", "first_name", "last_name", "is_active", "last_login")
+    list_display = ("username", "first_name", "last_name", "organisation", "is_active", "last_login")
     list_filter = ("groups", "is_active")
     actions = ["deactivate", "reset_authenticator"]
 

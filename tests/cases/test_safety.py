@@ -179,6 +179,40 @@ def test_the_case_page_records_checks_and_clares_law(
     )
 
 
+def test_clares_law_through_the_api_uses_the_page_rules_and_is_audited(
+    case, lead, supervisor, outsider, partner, api_for, web_for, today
+):
+    url = f"{API}/cases/{case.pk}/clares-law/"
+    body = {"route": "right_to_know", "decision": "pending", "decided_on": today.isoformat()}
+    future = api_for(lead).post(url, {**body, "decided_on": (today + dt.timedelta(days=1)).isoformat()}, format="json")
+    assert future.status_code == 400 and "decided_on" in future.json()
+    unknown = api_for(lead).post(url, {**body, "route": "right_to_guess", "decided_on": "never"}, format="json")
+    assert unknown.status_code == 400 and {"route", "decided_on"} <= set(unknown.json())
+    assert not ClaresLawDisclosure.objects.exists()
+
+    made = api_for(lead).post(url, body, format="json")
+    assert made.status_code == 201
+    assert made.json() | {"id": 0, "created_at": ""} == {
+        "id": 0, "case": case.pk, "route": "right_to_know", "decision": "pending",
+        "decided_on": today.isoformat(), "decided_by_username": lead.username, "created_at": "",
+    }  # fmt: skip
+    disclosure = ClaresLawDisclosure.objects.get()
+    assert disclosure.decided_by == lead
+    assert AuditEvent.objects.filter(action="case.clares_law.create", target_id=str(disclosure.pk)).exists()
+    page = web_for(supervisor).get(f"/cases/{case.pk}/").content.decode()
+    assert "Right to know: Decision pending" in page  # the page and the API share one record
+
+    listed = api_for(supervisor).get(url)
+    assert listed.status_code == 200 and [row["id"] for row in listed.json()["results"]] == [disclosure.pk]
+    assert AuditEvent.objects.filter(action="case.clares_law.view", target_id=str(case.pk)).count() == 1
+
+    case.team.add(partner)
+    for stranger in (outsider, partner):
+        assert api_for(stranger).get(url).status_code == 403
+        assert api_for(stranger).post(url, body, format="json").status_code == 403
+    assert ClaresLawDisclosure.objects.count() == 1
+
+
 def test_the_case_page_records_an_order_shown_on_the_profile_and_ending_in_the_digest(
     case, victim, lead, supervisor, web_for, today, mailoutbox
 ):

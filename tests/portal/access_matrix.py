@@ -211,6 +211,8 @@ API_ROWS = [
     Row("POST", f"{API}/cases/{{case}}/notes/", FRONT_LINE),
     Row("GET", f"{API}/cases/{{case}}/victims/", FRONT_LINE, note="the case team only; never a partner"),
     Row("POST", f"{API}/cases/{{case}}/victims/{{victim}}/safety-checks/", FRONT_LINE),
+    Row("GET", f"{API}/cases/{{case}}/clares-law/", FRONT_LINE, note="the case team only; never a partner"),
+    Row("POST", f"{API}/cases/{{case}}/clares-law/", FRONT_LINE, note="the case team; empty body: errors"),
     Row("GET", f"{API}/scoring/policies/", EVERYONE),
     Row("POST", f"{API}/scoring/policies/", ADMINS),
     Row("GET", f"{API}/scoring/policies/{{policy_active}}/", EVERYONE),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStage, PlanAction
 from cases.services.cases import case_note_add, case_open, case_transition, case_update
 from cases.services.plan_actions import plan_action_add, plan_action_update
+from cases.services.safety import clares_law_record
 from offenders.models import DomesticIncident, OffenceType, Offender, Victim
 from offenders.services.incidents import incident_record
 from offenders.services.orders import order_create
@@ -117,6 +118,7 @@ def _more_on_open_case(world: World, case, *, today: dt.date, newcomer):
     """A round's work on a case already open: a note, an action, a charge and back, a new team member."""
     supervisor, lead = world.people["supervisor"], world.people["officer"]
     case_note_add(case=case, text=f"Round {world.rounds + 1} review.", by=lead)
+    clares_law_record(case=case, route="right_to_ask", decision="pending", decided_on=today, by=lead)
     plan_action_add(case=case, strand="prevent", description="Referral", owner=supervisor, due_on=today, by=lead)
     case = case_transition(case=case, to=CaseStage.CHARGED, reason="Charged with assault", by=supervisor)
     case = case_transition(case=case, to=CaseStage.ACTIVE, reason="Released on bail", by=supervisor)

@@ -95,6 +95,7 @@ API_REQUESTS = [
     Pinned(f"{API}/cases/{{case}}/actions/", FRONT_LINE),
     Pinned(f"{API}/cases/{{case}}/actions/{{action}}/", FRONT_LINE, fixed=ONE_RECORD),
     Pinned(f"{API}/cases/{{case}}/victims/", FRONT_LINE),
+    Pinned(f"{API}/cases/{{case}}/clares-law/", FRONT_LINE),
     Pinned(f"{API}/orders/", FRONT_LINE),
     Pinned(f"{API}/scoring/policies/", EVERYONE),
     Pinned(f"{API}/scoring/policies/{{policy}}/", EVERYONE),

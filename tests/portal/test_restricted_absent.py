@@ -45,6 +45,7 @@ def hidden_world(make_user, api_for, settings):
     restricted offender, ranked last and never tasked, is the dashboard's "not yet tasked" row."""
     from cases.services.cases import case_open
     from cases.services.plan_actions import plan_action_add
+    from cases.services.safety import clares_law_record
     from offenders.services.access import list_view_record
     from offenders.services.incidents import incident_record
     from offenders.services.offences import offence_update
@@ -84,7 +85,9 @@ def hidden_world(make_user, api_for, settings):
     offence_update(offence=offences[0], data={"crime_ref": RENAMED_CRIME_REF}, by=cleared)
     case = case_open(offender=ordinary[0], lead=lead, team=[], reason="sweep", by=cleared)
     plan_action_add(case=case, strand="pursue", description="sweep", owner=lead, due_on=today, by=cleared)
-    case_open(offender=hidden, lead=cleared, team=[], reason="sweep", review_due=today, by=cleared)
+    hidden_case = case_open(offender=hidden, lead=cleared, team=[], reason="sweep", review_due=today, by=cleared)
+    for on in (case, hidden_case):
+        clares_law_record(case=on, route="right_to_ask", decision="pending", decided_on=today, by=cleared)
     first = run_synchronously(by=cleared)
     second = run_synchronously(by=cleared)
     refused = api_for(make_user("officer", username="sweep_refused"))
@@ -115,7 +118,7 @@ def hidden_world(make_user, api_for, settings):
         "runs": [first.pk, second.pk], "policies": list(ScoringPolicy.objects.values_list("pk", flat=True)),
         "reports": sorted(REPORTS), "victims": [ordinary[0].offences.first().victim_id], "orders": [order.pk], "incidents": [incident.pk],
         "sharing-agreements": [agreement.pk], "meetings": [meeting.pk], "items": [item.pk for item in items],
-        "_case": case, "_hidden_case": hidden.cases.get(),
+        "_case": case, "_hidden_case": hidden_case,
     }  # fmt: skip
 
 

@@ -188,6 +188,7 @@ NO_BY = {
     "scoring.services.runs:snapshot_view_record", "scoring.services.runs:ranking_view_record",
     "cases.services.cases:case_view_record", "cases.services.cases:dashboard_view_record",
     "cases.services.cases:partner_disclosure_record", "cases.services.safety:victims_view_record",
+    "cases.services.safety:clares_law_view_record",
     "portal.oversight.services:report_access_record", "portal.audit.services:audit_log_read",
     "portal.audit.services:audit_log_exported",
     # Records of a sign-in attempt, a sign-out or a session ended: nobody needs permission to try.
@@ -208,6 +209,7 @@ NO_BY = {
     "scoring.services.policies:carries_illustrative_values",
     "scoring.services.policies:policy_frozen_reason", "cases.services.cases:case_require_open",
     "cases.services.cases:case_worker_error", "cases.services.cases:team_member_error",
+    "portal.accounts.services.partners:organisation_rule_check",
     # The safety gate: a step of plan_action_update, run after its own check (case.act); the gate's setting.
     "cases.services.safety:safety_gate_check", "cases.services.safety:safety_check_days",
     # The harm-index code a breach of a kind of order is recorded as: a lookup, no write.

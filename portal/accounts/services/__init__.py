@@ -13,6 +13,7 @@ from .partners import (
     ORGANISATION_NAME_MAX,
     PARTNERS_REFUSAL,
     organisation_create,
+    organisation_rule_check,
     sharing_agreement_create,
     sharing_agreement_update,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "login_succeeded",
     "logout_recorded",
     "organisation_create",
+    "organisation_rule_check",
     "session_end",
     "sharing_agreement_create",
     "sharing_agreement_update",

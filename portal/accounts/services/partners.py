@@ -9,10 +9,24 @@ from portal.audit.targets import audit_snapshot
 
 from ..models import Organisation, SharingAgreement
 from ..permissions import require
+from ..roles import Role
 
 PARTNERS_REFUSAL = "Only an administrator may manage partner organisations and their sharing agreements."
 ORGANISATION_NAME_MAX = 120
 AGREEMENT_TEXT_MAX = 2000
+PARTNER_NEEDS_ORGANISATION = "A partner belongs to an organisation: choose it (createuser: --organisation NAME)."
+ONLY_PARTNERS_HAVE_ONE = "Only a partner belongs to an outside organisation."
+
+
+def organisation_rule_check(*, role: Role, organisation: Organisation | str | None) -> None:
+    """Who belongs to an outside organisation: a partner always does (the agency whose sharing
+    agreement governs what they see), nobody else ever does; one rule for createuser and the admin's
+    forms. Refuse (ValidationError on `organisation`) a partner without one, or anyone else with one.
+    `organisation` is the record chosen, or the name given to createuser ("" for none)."""
+    if role == Role.PARTNER and not organisation:
+        raise ValidationError({"organisation": [PARTNER_NEEDS_ORGANISATION]})
+    if organisation and role != Role.PARTNER:
+        raise ValidationError({"organisation": [ONLY_PARTNERS_HAVE_ONE]})
 
 
 def _organisation_get_or_create(name: str) -> Organisation | None:

@@ -18,11 +18,11 @@ from ..models import ApiToken, User
 from ..permissions import person_of, require
 from ..roles import RESTRICTED_ACCESS_ROLES, ROLES_NEEDING_MFA, Role, holds_grant, role_names
 from ..totp import totp_device_enrol, totp_secret_of
-from .partners import ORGANISATION_NAME_MAX, _organisation_get_or_create
+from .partners import ORGANISATION_NAME_MAX, _organisation_get_or_create, organisation_rule_check
 from .sign_in import _sessions_delete
 
 MANAGE_REFUSAL = "Only an administrator may manage users, their roles and their tokens."
-AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+AUDITED_USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "organisation_id")
 
 
 def _role_of(name: str) -> Role:
@@ -70,10 +70,7 @@ def user_create(
         raise ValidationError(f"A user called {username!r} already exists.")
     validate_password(password, new_user)
     organisation = (organisation or "").strip()
-    if role_value == Role.PARTNER and not organisation:
-        raise ValidationError("A partner belongs to an organisation: give --organisation NAME.")
-    if organisation and role_value != Role.PARTNER:
-        raise ValidationError("Only a partner belongs to an outside organisation.")
+    organisation_rule_check(role=role_value, organisation=organisation)
     if len(organisation) > ORGANISATION_NAME_MAX:
         raise ValidationError(f"An organisation's name has at most {ORGANISATION_NAME_MAX} characters.")
     with transaction.atomic():
@@ -168,9 +165,11 @@ def user_access_set(*, by, user, role: str, restricted_access: bool = False) -> 
 
 def user_update(*, user, role: str, restricted_access: bool = False, by) -> None:
     """Save an account as the Django admin's form left it (`user` carries the form's values; one from the
-    add form has no id yet): its fields audited before and after, a deactivation ending its sessions and
-    tokens, then its role and grant (user_access_set), all in one transaction."""
+    add form has no id yet): the organisation rule checked (organisation_rule_check), its fields audited
+    before and after, a deactivation ending its sessions and tokens, then its role and grant
+    (user_access_set), all in one transaction."""
     require(by, "users.manage", refusal=MANAGE_REFUSAL)
+    organisation_rule_check(role=_role_of(role), organisation=user.organisation)
     created = user.pk is None
     before = {} if created else User.objects.filter(pk=user.pk).values(*AUDITED_USER_FIELDS).first() or {}
     with transaction.atomic():

@@ -61,6 +61,7 @@ def disposed_world(make_user, api_for, settings, tmp_path):
     a second ranking is published."""
     from cases.services.cases import case_note_add, case_open, case_transition
     from cases.services.plan_actions import plan_action_add
+    from cases.services.safety import clares_law_record
     from offenders.services.access import list_view_record
     from offenders.services.imports import offences_import
     from scoring.models import ScoringPolicy
@@ -87,6 +88,7 @@ def disposed_world(make_user, api_for, settings, tmp_path):
     plan_action_add(case=case, strand="pursue", description="sweep", owner=lead, due_on=today, by=boss)
     his_case = case_open(offender=him, lead=lead, team=[], reason=f"{NAMES[0]} tasked", by=boss)
     case_note_add(case=his_case, text=f"Spoke to {NAMES[1]} {NAMES[0]}, born {DOB}", by=boss)
+    clares_law_record(case=his_case, route="right_to_know", decision="disclosed", decided_on=today, by=boss)
     list_view_record(subject="offender", query={"q": NAMES[0]})
     first = run_synchronously(by=boss)
     control = _body(api_for(boss).get("/api/v1/offenders/?page_size=500"))  # the sweep's needles do show, before

@@ -42,6 +42,7 @@ def _change_form(user, **overrides) -> dict:
         "is_active": "on" if user.is_active else "",
         "role": user_role(user) or "",
         "restricted_access": "on" if has_restricted_access(user) else "",
+        "organisation": user.organisation_id or "",
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value != ""}

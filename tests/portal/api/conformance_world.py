@@ -310,6 +310,10 @@ def positive_requests(world: World) -> dict[str, list[dict[str, Any]]]:
                 body={"checked_on": today, "risk_grade": "high", "notes": "Seen"},
             )
         ],
+        "GET /api/v1/cases/{case_id}/clares-law/": [_path(case_id=i["case"])],
+        "POST /api/v1/cases/{case_id}/clares-law/": [
+            _path(case_id=i["case"], body={"route": "right_to_ask", "decision": "pending", "decided_on": today})
+        ],
         "GET /api/v1/orders/": [{}, {"query": {"offender": i["offender"]}}],
         "POST /api/v1/orders/": [
             {

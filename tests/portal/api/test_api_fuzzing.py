@@ -98,6 +98,8 @@ EXPECTED_SUCCESS: dict[str, set[str]] = {
     "PATCH /api/v1/sharing-agreements/{agreement_id}/": {"admin"},
     "GET /api/v1/cases/{case_id}/victims/": FRONT_LINE,
     "POST /api/v1/cases/{case_id}/victims/{victim_id}/safety-checks/": FRONT_LINE,
+    "GET /api/v1/cases/{case_id}/clares-law/": FRONT_LINE,
+    "POST /api/v1/cases/{case_id}/clares-law/": FRONT_LINE,
     "GET /api/v1/orders/": FRONT_LINE,
     "POST /api/v1/orders/": FRONT_LINE,
     "GET /api/v1/orders/{order_id}/": FRONT_LINE,
