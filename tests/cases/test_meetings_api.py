@@ -312,6 +312,19 @@ def test_reading_a_meeting_costs_the_same_however_long_its_agenda(api_for, super
     assert counts() == before
 
 
+def _activate_exit_rule(**rule):
+    """A new active version carrying this exit rule, the old one retired: an active policy's exit rule is
+    frozen in the database (migration 0012), so a new version is the only way the rule changes."""
+    from scoring.models import ScoringPolicy
+
+    policy = ScoringPolicy.objects.get(status="active")
+    ScoringPolicy.objects.filter(pk=policy.pk).update(status="retired")
+    policy.pk, policy.status, policy.version = None, "active", policy.version + 1
+    for name, value in rule.items():
+        setattr(policy, name, value)
+    policy.save()
+
+
 @pytest.mark.parametrize("rule", ["outside_top_n", "score_fall"])
 def test_the_policy_exit_rule_proposes_exits(settings, open_case, supervisor, lead, rule, today):
     """Outside the top N for K consecutive snapshots since tasking, or a score fallen by X% since tasking:
@@ -326,7 +339,7 @@ def test_the_policy_exit_rule_proposes_exits(settings, open_case, supervisor, le
     case = open_case(tasked, lead=lead, review_due=today + dt.timedelta(days=20))
     parts = {"outside_top_n": {"exit_outside_top_n_snapshots": 2, "exit_score_fall_percent": None},
              "score_fall": {"exit_outside_top_n_snapshots": None, "exit_score_fall_percent": 50}}[rule]  # fmt: skip
-    ScoringPolicy.objects.filter(status="active").update(exit_in_custody=False, **parts)
+    _activate_exit_rule(exit_in_custody=False, **parts)
     publish([leader, tasked])  # 2000 -> 900: down 55%; outside the top 1 once
     kinds = {i.offender_id: i.kind for i in meeting_open(held_on=today, chair=supervisor, by=supervisor).items.all()}
     if rule == "score_fall":
