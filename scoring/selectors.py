@@ -150,8 +150,17 @@ def ranking_filter(*, user: User, params) -> RankingFilter:
     )
 
 
+LATEST = object()  # ranking_rows_for's default: read the latest published snapshot itself
+
+
 def ranking_rows_for(
-    *, user: User, filters: RankingFilter | None = None, limit: int | None = None, offset: int = 0, exact: bool = False
+    *,
+    user: User,
+    filters: RankingFilter | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    exact: bool = False,
+    snapshot: Any = LATEST,
 ) -> list[dict[str, Any]]:
     """The live ranked list as this user may see it, for the ranking page and the API alike: rows
     `offset` to `offset + limit` (default PORTAL_TOP_N) of everyone eligible, or of those `filters`
@@ -161,14 +170,16 @@ def ranking_rows_for(
     publication recorded (`published_movement`, `previous_rank`, `is_new`) and `restricted`.
 
     Pages round the figures to 2 places; `exact` gives them as stored (the API), so the list, the
-    profile's score and a client's own recomputation agree to the last digit."""
+    profile's score and a client's own recomputation agree to the last digit. A caller that shows the
+    latest snapshot itself passes it (`snapshot`, None when there is none) so it is read once."""
     if filters is None or not filters.is_valid():
         queryset = eligible_scores(user=user) if filters is None else filters.queryset
     else:
         queryset = filters.qs
     limit = limit or settings.PORTAL_TOP_N
     scores = list(queryset.order_by("-score", "offender_id").values(*RANKING_VALUES)[offset : offset + limit])
-    return _ranking_rows(user, scores, digits=None if exact else 2)
+    snapshot = latest_snapshot() if snapshot is LATEST else snapshot
+    return _ranking_rows(user, scores, snapshot=snapshot, digits=None if exact else 2)
 
 
 RANKING_SORTS: dict[str, Any] = {
@@ -197,11 +208,12 @@ def ranking_count_for(*, filters: RankingFilter) -> int:
     return ranking_count(filters.qs.order_by())
 
 
-def _ranking_rows(user: User, scores: list[dict], *, digits: int | None) -> list[dict[str, Any]]:
+def _ranking_rows(
+    user: User, scores: list[dict], *, snapshot: RankingSnapshot | None, digits: int | None
+) -> list[dict[str, Any]]:
     figure = (lambda value: value) if digits is None else (lambda value: round(value, digits))
     ids = [s["offender_id"] for s in scores]
     ranks = live_ranks([s["score"] for s in scores])
-    snapshot = latest_snapshot()
     before, published = {}, {}
     if snapshot is not None:
         entries = RankingEntry.objects.filter(snapshot=snapshot, offender_id__in=ids).order_by()
