@@ -33,17 +33,10 @@ from .services.meetings import (
     MeetingConflict,
     meeting_close,
     meeting_decide,
-    meeting_minutes_export_record,
+    meeting_minutes_export,
     meeting_open,
     meeting_refer,
 )
-
-MINUTES_COLUMNS = (
-    ("item", "Item"), ("kind", "Kind"), ("reference", "Reference"), ("name", "Name"), ("rank", "Rank"),
-    ("score", "Score"), ("case", "Case"), ("decision", "Decision"), ("reason", "Reason"),
-    ("defer_until", "Deferred until"), ("decided_by", "Decided by"), ("decided_at", "Decided at"),
-)  # fmt: skip
-PSEUDONYMOUS_COLUMNS = tuple(column for column in MINUTES_COLUMNS if column[0] not in ("name", "reason"))
 
 
 class MeetingListPage(CapabilityRequiredMixin, View):
@@ -189,11 +182,9 @@ class MeetingMinutesPage(CapabilityRequiredMixin, View):
 
     def get(self, request, pk):
         meeting = meeting_get(user=request.user, meeting_id=pk)
-        rows = minutes_rows(user=request.user, meeting=meeting)
-        columns = MINUTES_COLUMNS if shows_identities(request.user) else PSEUDONYMOUS_COLUMNS
         if request.GET.get("format") == "csv":
-            meeting_minutes_export_record(meeting=meeting, rows=len(rows), by=request.user)
-            lines = [[label for _, label in columns], *([row[key] for key, _ in columns] for row in rows)]
-            return csv_response(lines, filename=f"meeting-{meeting.pk}-minutes.csv")
+            lines, filename = meeting_minutes_export(meeting=meeting, by=request.user)
+            return csv_response(lines, filename=filename)
+        rows = minutes_rows(user=request.user, meeting=meeting)
         context = {"meeting": meeting, "rows": rows, "identities": shows_identities(request.user)}
         return render(request, "cases/meeting_minutes.html", context)

@@ -188,6 +188,23 @@ def shows_identities(user: User) -> bool:
     return role_allows(user, "ranking.view_identities")
 
 
+MINUTES_COLUMNS = (
+    ("item", "Item"), ("kind", "Kind"), ("reference", "Reference"), ("name", "Name"), ("rank", "Rank"),
+    ("score", "Score"), ("case", "Case"), ("decision", "Decision"), ("reason", "Reason"),
+    ("defer_until", "Deferred until"), ("decided_by", "Decided by"), ("decided_at", "Decided at"),
+)  # fmt: skip
+PSEUDONYMOUS_COLUMNS = tuple(column for column in MINUTES_COLUMNS if column[0] not in ("name", "reason"))
+
+
+def minutes_csv(*, user: User, meeting: TaskingMeeting) -> tuple[list[list[Any]], str]:
+    """The minutes as CSV lines (header first) and their file name, for the page's download and the API's
+    `?format=csv` alike: admin and oversight get no name and no reason columns."""
+    rows = minutes_rows(user=user, meeting=meeting)
+    columns = MINUTES_COLUMNS if shows_identities(user) else PSEUDONYMOUS_COLUMNS
+    lines = [[label for _, label in columns], *([row[key] for key, _ in columns] for row in rows)]
+    return lines, f"meeting-{meeting.pk}-minutes.csv"
+
+
 def minutes_rows(*, user: User, meeting: TaskingMeeting) -> list[dict[str, Any]]:
     """One row per agenda item, as the minutes page and the CSV show it: names and reasons only for
     officers and supervisors."""

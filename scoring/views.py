@@ -34,8 +34,9 @@ class RankingView(CapabilityRequiredMixin, View):
     def get(self, request):
         filterset = selectors.ranking_filter(user=request.user, params=request.GET)
         sort = request.GET.get("sort", "rank")
-        rows = selectors.ranking_sorted(selectors.ranking_rows_for(user=request.user, filters=filterset), sort=sort)
         snapshot = selectors.latest_snapshot()
+        rows = selectors.ranking_rows_for(user=request.user, filters=filterset, snapshot=snapshot)
+        rows = selectors.ranking_sorted(rows, sort=sort)
         if request.GET.get("format") == "csv":
             services.ranking_export_record(rows=rows, query=request.GET.dict(), by=request.user)
             return csv_response(ranking_csv_rows(rows, snapshot=snapshot), filename="ranking.csv")

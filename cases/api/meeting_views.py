@@ -7,12 +7,16 @@ is a 409 with nothing changed.
 
 from collections.abc import Callable
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
+from portal.api.renderers import CSVRenderer
+from portal.exports import csv_response
 
 from ..meetings import (
     meeting_get,
@@ -22,7 +26,14 @@ from ..meetings import (
     meeting_list,
     shows_identities,
 )
-from ..services.meetings import MeetingConflict, meeting_close, meeting_decide, meeting_open, meeting_refer
+from ..services.meetings import (
+    MeetingConflict,
+    meeting_close,
+    meeting_decide,
+    meeting_minutes_export,
+    meeting_open,
+    meeting_refer,
+)
 from .meeting_serializers import (
     DecisionCreateSerializer,
     MeetingCreateSerializer,
@@ -84,12 +95,21 @@ class MeetingListCreate(generics.ListAPIView):
 
 
 class MeetingDetail(APIView):
-    """GET one meeting with its agenda and decisions."""
+    """GET one meeting with its agenda and decisions; `?format=csv`: its minutes as CSV, the same columns
+    as the minutes page's download (admin and oversight without names and reasons), audited as an export."""
 
     permission_classes = [capability_permission("meeting.view")]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
-    @extend_schema(responses={200: MeetingDetailSerializer, **ANSWERS})
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
+        responses={200: MeetingDetailSerializer, (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **ANSWERS},
+    )
     def get(self, request, meeting_id):
+        if request.accepted_renderer.format == "csv":
+            meeting = meeting_get(user=request.user, meeting_id=meeting_id)
+            lines, filename = meeting_minutes_export(meeting=meeting, by=request.user)
+            return csv_response(lines, filename=filename)
         return Response(_detail(request, meeting_id))
 
 

@@ -25,7 +25,7 @@ from portal.audit.services import audit_record, model_changes
 from portal.audit.targets import audit_snapshot
 
 from .. import scores
-from ..meetings import agenda_for
+from ..meetings import agenda_for, minutes_csv
 from ..models import (
     Case,
     CaseStage,
@@ -249,7 +249,10 @@ def meeting_close(*, meeting: TaskingMeeting, by) -> TaskingMeeting:
     return meeting
 
 
-def meeting_minutes_export_record(*, meeting: TaskingMeeting, rows: int, by) -> None:
-    """The minutes were exported as CSV: recorded as an export of personal data."""
+def meeting_minutes_export(*, meeting: TaskingMeeting, by) -> tuple[list[list[Any]], str]:
+    """The minutes as CSV lines and their file name (`minutes_csv`: the page's download and the API's
+    alike), recorded as an export of personal data."""
     require(by, "meeting.view", refusal="You may not read tasking meetings.")
-    audit_record(action="meeting.export", target=meeting, changes={"format": "csv", "rows": rows})
+    lines, filename = minutes_csv(user=by, meeting=meeting)
+    audit_record(action="meeting.export", target=meeting, changes={"format": "csv", "rows": len(lines) - 1})
+    return lines, filename

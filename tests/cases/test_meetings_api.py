@@ -280,23 +280,31 @@ def test_the_database_holds_one_decision_an_item(supervisor, world, today):
     assert MeetingDecision.objects.filter(item=item).count() == 1
 
 
-def test_reading_a_meeting_costs_the_same_however_long_its_agenda(api_for, supervisor, admin_user, world, today):
-    """The N+1 guard of the meeting reads: a longer agenda (more decided items) asks no more queries."""
+def test_reading_a_meeting_costs_the_same_however_long_its_agenda(
+    api_for, web_for, supervisor, admin_user, world, today
+):
+    """The N+1 guard of the meeting reads: a longer agenda (more decided items) asks no more queries. The
+    minutes CSV (API and page; a streamed body is read to its end inside the count) included."""
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext
 
     api = api_for(supervisor)
     meeting = _open(api, supervisor, today)
-    paths = [f"/api/v1/meetings/{meeting['id']}/", f"/api/v1/meetings/{meeting['id']}/items/", "/api/v1/meetings/"]
+    detail = f"/api/v1/meetings/{meeting['id']}/"
+    paths = [detail, f"{detail}items/", "/api/v1/meetings/", f"{detail}?format=csv"]
+    paths.append(f"/meetings/{meeting['id']}/minutes/?format=csv")
 
     def counts():
         found = {}
         for user in (supervisor, admin_user):
             for path in paths:
-                client = api_for(user)
+                client = api_for(user) if path.startswith("/api/") else web_for(user)
                 client.get(path)  # warm
                 with CaptureQueriesContext(conn) as captured:
-                    assert client.get(path).status_code == 200
+                    response = client.get(path)
+                    assert response.status_code == 200
+                    if response.streaming:
+                        b"".join(response.streaming_content)
                 found[(user.username, path)] = len(captured)
         return found
 
@@ -310,6 +318,19 @@ def test_reading_a_meeting_costs_the_same_however_long_its_agenda(api_for, super
         )
     assert MeetingItem.objects.filter(meeting_id=meeting["id"]).count() == 7
     assert counts() == before
+
+
+def _activate_exit_rule(**rule):
+    """A new active version carrying this exit rule, the old one retired: an active policy's exit rule is
+    frozen in the database (migration 0012), so a new version is the only way the rule changes."""
+    from scoring.models import ScoringPolicy
+
+    policy = ScoringPolicy.objects.get(status="active")
+    ScoringPolicy.objects.filter(pk=policy.pk).update(status="retired")
+    policy.pk, policy.status, policy.version = None, "active", policy.version + 1
+    for name, value in rule.items():
+        setattr(policy, name, value)
+    policy.save()
 
 
 @pytest.mark.parametrize("rule", ["outside_top_n", "score_fall"])
@@ -326,7 +347,7 @@ def test_the_policy_exit_rule_proposes_exits(settings, open_case, supervisor, le
     case = open_case(tasked, lead=lead, review_due=today + dt.timedelta(days=20))
     parts = {"outside_top_n": {"exit_outside_top_n_snapshots": 2, "exit_score_fall_percent": None},
              "score_fall": {"exit_outside_top_n_snapshots": None, "exit_score_fall_percent": 50}}[rule]  # fmt: skip
-    ScoringPolicy.objects.filter(status="active").update(exit_in_custody=False, **parts)
+    _activate_exit_rule(exit_in_custody=False, **parts)
     publish([leader, tasked])  # 2000 -> 900: down 55%; outside the top 1 once
     kinds = {i.offender_id: i.kind for i in meeting_open(held_on=today, chair=supervisor, by=supervisor).items.all()}
     if rule == "score_fall":
@@ -357,3 +378,44 @@ def test_the_governance_report_counts_meetings_per_month(api_for, supervisor, ov
         0,
     )
     assert "Secret" not in str(report)
+
+
+def _csv(response) -> str:
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode()
+
+
+def test_the_minutes_as_csv_from_the_api(
+    api_for, web_for, make_user, supervisor, lead, admin_user, oversight_user, world, today
+):
+    """`GET /api/v1/meetings/<id>/?format=csv`: the minutes page's CSV (one builder), names and reasons for
+    officers and supervisors only, formulas neutralised, every download audited as an export."""
+    api = api_for(supervisor)
+    meeting = _open(api, supervisor, today)
+    item = _items_by_ref(meeting)[world["a"].reference]
+    until = (today + dt.timedelta(days=9)).isoformat()
+    deferred = _decide(api, meeting, item, {"decision": "defer", "reason": '=HYPERLINK("x")', "until": until})
+    assert deferred.status_code == 201, deferred.content
+    url = f"/api/v1/meetings/{meeting['id']}/?format=csv"
+    web_csv = _csv(web_for(supervisor).get(f"/meetings/{meeting['id']}/minutes/?format=csv"))
+    for reader in (supervisor, lead, make_user("officer", username="minutes_officer")):
+        named = _csv(api_for(reader).get(url))
+        assert world["a"].display_name in named and "'=HYPERLINK" in named  # a formula never runs in a spreadsheet
+        assert named.splitlines()[0] == web_csv.splitlines()[0] and "Reason" in named.splitlines()[0]
+    assert named == web_csv  # the same rows as the page's download
+    for reader in (admin_user, oversight_user):
+        pseudonymous = _csv(api_for(reader).get(url))
+        assert world["a"].reference in pseudonymous and world["a"].display_name not in pseudonymous
+        assert "HYPERLINK" not in pseudonymous and "Reason" not in pseudonymous.splitlines()[0]
+    exports = AuditEvent.objects.filter(action="meeting.export", target_id=str(meeting["id"]))
+    assert exports.count() == 6  # the page's download and five API ones
+    assert {e.actor_username for e in exports} >= {admin_user.username, oversight_user.username, "minutes_officer"}
+
+
+def test_the_minutes_csv_is_refused_as_the_detail_is(api_for, partner, supervisor, world, today):
+    meeting = _open(api_for(supervisor), supervisor, today)
+    refused = api_for(partner).get(f"/api/v1/meetings/{meeting['id']}/?format=csv")
+    assert refused.status_code == 403 and "detail" in refused.json()
+    missing = api_for(supervisor).get(f"/api/v1/meetings/{meeting['id'] + 999}/?format=csv")
+    assert missing.status_code == 404 and "detail" in missing.json()
+    assert not AuditEvent.objects.filter(action="meeting.export").exists()

@@ -25,7 +25,7 @@ from cases.services.cases import case_note_add, case_open, case_transition, case
 from cases.services.meetings import (
     meeting_close,
     meeting_decide,
-    meeting_minutes_export_record,
+    meeting_minutes_export,
     meeting_open,
     meeting_refer,
 )
@@ -451,7 +451,7 @@ MEETING_ROWS = [
     Row("meeting_close", lambda w, by: meeting_close(meeting=w.decided_meeting, by=by),
         lambda w: _fresh(w.decided_meeting, "closed_at"), SUPERVISORS, ("meeting.chair",),
         prepare=lambda w: w.decided_meeting),
-    Row("meeting_minutes_export_record", lambda w, by: meeting_minutes_export_record(meeting=w.meeting, rows=1, by=by),
+    Row("meeting_minutes_export", lambda w, by: meeting_minutes_export(meeting=w.meeting, by=by),
         _events("meeting.export"), FRONT_LINE | ADMINS | {OVERSIGHT}, ("meeting.view",), prepare=lambda w: w.meeting),
     Row("ranking_export_record", lambda w, by: ranking_export_record(rows=[], query={}, by=by),
         _events("ranking.export"), FRONT_LINE | ADMINS | {OVERSIGHT}, ("ranking.view",)),

@@ -5,6 +5,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from portal.audit.models import AuditEvent
 from scoring.models import HarmEntry, ScoringPolicy, ScoringRun
+from scoring.models.policies import EXIT_RULE_NAMES
 
 POLICIES = "/api/v1/scoring/policies/"
 
@@ -179,6 +180,48 @@ def test_the_database_refuses_to_change_an_active_policy(policy, sql, what):
         _raw(sql, [policy.pk])
     policy.refresh_from_db()
     assert policy.window_days == 365 and policy.name == "Illustrative harm index" and policy.status == "active"
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("exit_outside_top_n_snapshots", 5), ("exit_score_fall_percent", 40), ("exit_in_custody", False)],
+)
+def test_the_database_refuses_to_change_an_active_policys_exit_rule(policy, column, value):
+    """The exit rule is frozen with the other parameters: meetings propose exits under it."""
+    before = {name: getattr(policy, name) for name in EXIT_RULE_NAMES}
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        ScoringPolicy.objects.filter(pk=policy.pk).update(**{column: value})
+    with pytest.raises((IntegrityError, DatabaseError)):
+        _raw(f"UPDATE scoring_scoringpolicy SET {column} = %s WHERE id = %s", [value, policy.pk])  # noqa: S608
+    policy.refresh_from_db()
+    assert {name: getattr(policy, name) for name in EXIT_RULE_NAMES} == before
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("exit_outside_top_n_snapshots", 5), ("exit_score_fall_percent", 40), ("exit_in_custody", False)],
+)
+def test_the_database_refuses_to_change_a_retired_policys_exit_rule(admins, column, value):
+    from scoring.services import policy_create_draft
+
+    draft = policy_create_draft(name="d", by=admins[0], entries=[{"code": "19C", "days": 10}])
+    _raw("UPDATE scoring_scoringpolicy SET status = 'retired' WHERE id = %s", [draft.pk])
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        ScoringPolicy.objects.filter(pk=draft.pk).update(**{column: value})
+    draft.refresh_from_db()
+    assert getattr(draft, column) != value
+
+
+def test_the_database_allows_a_drafts_exit_rule_to_change(admins):
+    from scoring.services import policy_create_draft
+
+    draft = policy_create_draft(name="d", by=admins[0], entries=[{"code": "19C", "days": 10}])
+    ScoringPolicy.objects.filter(pk=draft.pk).update(
+        exit_outside_top_n_snapshots=5, exit_score_fall_percent=40, exit_in_custody=False
+    )
+    draft.refresh_from_db()
+    assert (draft.exit_outside_top_n_snapshots, draft.exit_score_fall_percent, draft.exit_in_custody) == (5, 40, False)
 
 
 @pytest.mark.postgresql_only

@@ -4,11 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.guards import capability_permission
+from portal.api.renderers import CSVRenderer
 
 from ..exports import csv_response, report_filename, report_rows
 from ..filters import period_from
@@ -17,20 +18,6 @@ from ..selectors.base import Period
 from ..selectors.evaluation import DEFAULT_HORIZON_DAYS, tasking_evaluation
 from ..services import report_access_record
 from .serializers import ReportSerializer
-
-
-class CSVRenderer(BaseRenderer):
-    """Lets `?format=csv` pass content negotiation; the view itself streams the body."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach here (the CSV itself is streamed by the view): say them as text.
-        if isinstance(data, dict):
-            return "\n".join(f"{key}: {value}" for key, value in data.items()).encode()
-        return str(data or "").encode()
 
 
 class ReportAPIView(APIView):

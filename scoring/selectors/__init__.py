@@ -1,0 +1,71 @@
+"""Reads of the scoring app, in three modules: `rankings` (the ranked list: rows, filters, sort, live
+ranks, snapshots), `breakdown` (one offender's score and why) and `policies` (policies and runs). Every
+name is re-exported here, so `from scoring.selectors import ...` and `selectors.<name>` keep working."""
+
+from .breakdown import (
+    offender_harm_history,
+    offender_score_breakdown,
+    offender_score_panel,
+    rescore_waiting,
+    score_by_offence_type,
+)
+from .policies import (
+    active_policy,
+    active_policy_codes,
+    illustrative_versions,
+    policy_diff,
+    policy_diffs,
+    policy_entries,
+    run_current,
+    run_current_or_latest,
+    runs_recent,
+)
+from .rankings import (
+    LATEST,
+    RANKING_SORTS,
+    RANKING_VALUES,
+    eligible_scores,
+    latest_snapshot,
+    live_ranks,
+    offender_rank,
+    ranking_count,
+    ranking_count_for,
+    ranking_filter,
+    ranking_rows_for,
+    ranking_sorted,
+    snapshot_entries,
+    snapshot_rows,
+    visible_identities,
+)
+
+__all__ = [
+    "LATEST",
+    "RANKING_SORTS",
+    "RANKING_VALUES",
+    "active_policy",
+    "active_policy_codes",
+    "eligible_scores",
+    "illustrative_versions",
+    "latest_snapshot",
+    "live_ranks",
+    "offender_harm_history",
+    "offender_rank",
+    "offender_score_breakdown",
+    "offender_score_panel",
+    "policy_diff",
+    "policy_diffs",
+    "policy_entries",
+    "ranking_count",
+    "ranking_count_for",
+    "ranking_filter",
+    "ranking_rows_for",
+    "ranking_sorted",
+    "rescore_waiting",
+    "run_current",
+    "run_current_or_latest",
+    "runs_recent",
+    "score_by_offence_type",
+    "snapshot_entries",
+    "snapshot_rows",
+    "visible_identities",
+]
