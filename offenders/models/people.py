@@ -157,6 +157,8 @@ class Offence(models.Model):
             models.Index(fields=["occurred_on"]),
             models.Index(fields=["status"]),
             models.Index(fields=["borough"]),
+            # the data-quality report's oldest-first page of stale offences walks this instead of sorting
+            models.Index(fields=["reported_on", "id"], name="offence_reported_reports_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,6 +9,13 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+# Linear algebra (the evaluation's model fits, the policy preview) on one thread per process: a host runs
+# several request workers, and BLAS threads on top of them fight for the same cores (on a busy two-core
+# host the evaluation report took four times as long). Read when numpy loads, so set before any app
+# imports it; an operator's own value wins (docs/decisions/1110).
+for _blas_threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_blas_threads, "1")
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -54,7 +54,9 @@ class Column:
 @dataclass
 class Table:
     """One table of a report. `rows` yields dicts keyed by column key; it may be a one-shot generator,
-    so it is read once, through `preview()` or `all_rows()`."""
+    so it is read once, through `preview()` or `all_rows()`. `head(n)`, when given, yields the same first
+    `n` rows with a LIMIT in the database: a page reads its first rows without sorting or streaming
+    every row the export would."""
 
     key: str
     title: str
@@ -63,6 +65,7 @@ class Table:
     description: str = ""
     empty_message: str = NO_DATA
     display_limit: int = DISPLAY_LIMIT
+    head: Callable[[int], Iterable[dict[str, Any]]] | None = None
     _preview: tuple[list[dict[str, Any]], bool] | None = field(default=None, init=False, repr=False)
 
     def _iterate(self) -> Iterable[dict[str, Any]]:
@@ -71,7 +74,9 @@ class Table:
     def preview(self) -> tuple[list[dict[str, Any]], bool]:
         """The first rows to show and whether there are more (read once, then remembered)."""
         if self._preview is None:
-            head = list(itertools.islice(self._iterate(), self.display_limit + 1))
+            wanted = self.display_limit + 1
+            first = self.head(wanted) if self.head else self._iterate()
+            head = list(itertools.islice(first, wanted))
             self._preview = (head[: self.display_limit], len(head) > self.display_limit)
         return self._preview
 

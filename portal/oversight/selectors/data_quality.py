@@ -28,15 +28,25 @@ def _offences(*, user, period: Period):
     )
 
 
-def stale_offences(*, user, period: Period):
-    """Offences reported more than 90 days ago that never moved: still `reported`, or still open and
-    never edited since they were recorded."""
+def stale_q() -> Q:
+    """An offence reported more than 90 days ago that never moved: still `reported`, or still open and
+    never edited since it was recorded."""
     cutoff = timezone.localdate() - datetime.timedelta(days=STALE_AFTER_DAYS)
     open_statuses = [OffenceStatus.REPORTED, OffenceStatus.INVESTIGATING]
+    never_moved = Q(status=OffenceStatus.REPORTED) | Q(updated_at__lt=F("created_at") + UNTOUCHED_SLACK)
+    return Q(reported_on__lt=cutoff, status__in=open_statuses) & never_moved
+
+
+def no_review_q(prefix: str = "") -> Q:
+    """An active offender with no review date (`prefix` "offender__" reads him from his offence)."""
+    return Q(**{f"{prefix}status": OffenderStatus.ACTIVE, f"{prefix}review_due__isnull": True})
+
+
+def stale_offences(*, user, period: Period):
+    """The offences of the period that never moved (`stale_q`), oldest first."""
     return (
         _offences(user=user, period=period)
-        .filter(reported_on__lt=cutoff, status__in=open_statuses)
-        .filter(Q(status=OffenceStatus.REPORTED) | Q(updated_at__lt=F("created_at") + UNTOUCHED_SLACK))
+        .filter(stale_q())
         .select_related("offence_type")
         .order_by("reported_on", "id")
     )
@@ -81,7 +91,7 @@ def offenders_without_review(*, user, period: Period):
     named = Offence.objects.filter(offender=OuterRef("pk"), reported_on__gte=period.start, reported_on__lte=period.end)
     return (
         restrict(Offender.objects.all(), user, "reports.view")
-        .filter(status=OffenderStatus.ACTIVE, review_due__isnull=True)
+        .filter(no_review_q())
         .filter(Exists(named))
         .order_by("id")
     )
@@ -116,17 +126,29 @@ DUPLICATE_COLUMNS = [
 ]
 
 
-def _figures(*, offences: int, stale, no_review, codes: list[dict], policy) -> list[Figure]:
+def period_counts(*, user, period: Period) -> dict[str, int]:
+    """The offences of the period, the stale among them, and the active offenders without a review date
+    named in them, counted in one pass over the period's offences (one query, not three): an offender
+    counts once however many of his offences fall in the period, as `offenders_without_review` lists him."""
+    return _offences(user=user, period=period).aggregate(
+        offences=Count("id"),
+        stale=Count("id", filter=stale_q()),
+        no_review=Count("offender", distinct=True, filter=no_review_q("offender__")),
+    )
+
+
+def _figures(*, counts: dict[str, int], codes: list[dict], policy) -> list[Figure]:
     """Counts only when the period has offences at all; otherwise each says 'no data'."""
+    offences = counts["offences"]
     return [
         Figure("Offences reported in the period", offences or None),
-        Figure("Reported over 90 days ago and never moved", stale.count() if offences else None),
+        Figure("Reported over 90 days ago and never moved", counts["stale"] if offences else None),
         Figure(
             "Offences with a code the active policy does not know",
             sum(row["offences"] for row in codes) if offences and policy else None,
             "" if policy else "no active scoring policy",
         ),
-        Figure("Active offenders without a review date", no_review.count() if offences else None),
+        Figure("Active offenders without a review date", counts["no_review"] if offences else None),
     ]
 
 
@@ -136,14 +158,14 @@ def data_quality_report(*, user, period: Period) -> Report:
     no_review = offenders_without_review(user=user, period=period)
     codes = unknown_codes(user=user, period=period, policy=policy) if policy is not None else []
     people = restrict(Offender.objects.all(), user, "reports.view")
-    offences = _offences(user=user, period=period).count()
-    figures = _figures(offences=offences, stale=stale, no_review=no_review, codes=codes, policy=policy)
+    figures = _figures(counts=period_counts(user=user, period=period), codes=codes, policy=policy)
     tables = [
         Table("stale", "Offences reported more than 90 days ago whose status never moved", STALE_COLUMNS,
-              lambda: _stale_rows(stale)),
+              lambda: _stale_rows(stale), head=lambda n: _stale_rows(stale[:n])),
         Table("unknown-codes", "Offence codes not in the active policy", CODE_COLUMNS, codes,
               empty_message="No active scoring policy." if policy is None else NO_DATA),
-        Table("no-review", "Active offenders without a review date", REVIEW_COLUMNS, lambda: _review_rows(no_review)),
+        Table("no-review", "Active offenders without a review date", REVIEW_COLUMNS, lambda: _review_rows(no_review),
+              head=lambda n: _review_rows(no_review[:n])),
         Table("duplicates", "Possible duplicate people (same date of birth, similar names)", DUPLICATE_COLUMNS,
               lambda: duplicate_pairs(people),
               "Across all records, whatever the period; for a person to check, never merged automatically."),

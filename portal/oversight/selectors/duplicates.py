@@ -3,11 +3,13 @@
 Streams offenders ordered by date of birth and compares names only within one date of birth, and there
 only people who share the Soundex of some word of their names (blocking: a placeholder date shared by
 thousands is not a million comparisons), so work and memory grow with the largest group of namesakes,
-never with the whole table. Names are compared here and never leave this module: the report shows
-pseudonymous references only.
+never with the whole table. The same words recur across thousands of people, so a word's normal form and
+Soundex are worked out once (cached), and each person's forms once per person. Names are compared here and
+never leave this module: the report shows pseudonymous references only.
 """
 
 import difflib
+import functools
 import itertools
 import re
 import unicodedata
@@ -29,6 +31,7 @@ _SOUNDEX_CODES = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """Lower case, accents and punctuation removed, single spaces: 'O\u2019Brien-Smyth' -> 'obrien smyth'."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -36,6 +39,7 @@ def normalise(name: str) -> str:
     return " ".join(re.sub(r"[^a-z]+", " ", text).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def soundex(word: str) -> str:
     """American Soundex of one word (R163 for Robert and Rupert): spelling variants share a key."""
     letters = [c for c in normalise(word) if c.isalpha()]
@@ -57,16 +61,21 @@ class Person:
     surname: str
     forenames: str
 
-    @property
+    @functools.cached_property
     def full_name(self) -> str:
         return normalise(f"{self.forenames} {self.surname}")
 
-    @property
+    @functools.cached_property
+    def sorted_name(self) -> str:
+        """The name's words in alphabetical order (catches forenames and surname swapped)."""
+        return " ".join(sorted(self.full_name.split()))
+
+    @functools.cached_property
     def block_keys(self) -> set[str]:
         """The Soundex of every word of the name: two people are compared only if they share one."""
         return {soundex(word) for word in self.full_name.split()} - {""}
 
-    @property
+    @functools.cached_property
     def name_key(self) -> str:
         """Soundex of the surname and the first forename's initial."""
         first = normalise(self.forenames)[:1]
@@ -83,8 +92,7 @@ def _ratio(a: str, b: str) -> float:
 def similarity(one: Person, other: Person) -> float:
     """The better of the names as written and with their words sorted (catches swapped names); any
     value at or under the threshold only means "not similar enough"."""
-    a, b = one.full_name, other.full_name
-    return max(_ratio(a, b), _ratio(" ".join(sorted(a.split())), " ".join(sorted(b.split()))))
+    return max(_ratio(one.full_name, other.full_name), _ratio(one.sorted_name, other.sorted_name))
 
 
 def match_reason(one: Person, other: Person) -> tuple[str, float] | None:

@@ -7,7 +7,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from offenders.models import Offence, OffenceType
-from portal.oversight.selectors.data_quality import data_quality_report
+from portal.oversight.selectors.data_quality import (
+    _offences,
+    data_quality_report,
+    offenders_without_review,
+    period_counts,
+    stale_offences,
+)
 from portal.oversight.selectors.duplicates import Person, duplicate_pairs, match_reason, normalise, soundex
 from tests.factories import OffenceFactory, OffenderFactory
 from tests.factories.clock import days_ago, period
@@ -100,3 +106,32 @@ def test_empty_period_is_no_data(make_user):
     report = data_quality_report(user=make_user("oversight"), period=period(days_ago(900), days_ago(800)))
     assert [figure.value for figure in report.figures] == [None, None, None, None]
     assert report.table("stale").preview() == ([], False)
+
+
+@pytest.mark.django_db
+def test_counts_in_one_pass_match_the_lists_they_head(make_user):
+    """The figures are counted in one pass over the period's offences and the first page is read with a
+    LIMIT: both must agree with the lists streamed whole (an offender named twice counts once; a
+    restricted offender, one outside the period and an edited open offence count nowhere)."""
+    old = days_ago(120)
+    twice = OffenderFactory(review_due=None)
+    OffenceFactory.create_batch(3, offender=twice, occurred_on=old, reported_on=old, status="reported")
+    OffenceFactory(offender=OffenderFactory(review_due=None, restricted=True), occurred_on=old, reported_on=old)
+    OffenceFactory(offender=OffenderFactory(review_due=None), occurred_on=days_ago(500), reported_on=days_ago(500))
+    edited = OffenceFactory(occurred_on=old, reported_on=old, status="investigating")
+    Offence.objects.filter(pk=edited.pk).update(updated_at=F("created_at") + dt.timedelta(days=2))
+    OffenceFactory.create_batch(4, occurred_on=old, reported_on=old, status="investigating")
+    user, window = make_user("oversight"), period(days_ago(365))
+
+    counts = period_counts(user=user, period=window)
+    assert counts == {
+        "offences": _offences(user=user, period=window).count(),
+        "stale": stale_offences(user=user, period=window).count(),
+        "no_review": offenders_without_review(user=user, period=window).count(),
+    }
+    assert counts == {"offences": 8, "stale": 7, "no_review": 6}
+    report = data_quality_report(user=user, period=window)
+    for key in ("stale", "no-review"):
+        table = report.table(key)
+        table.display_limit = 3
+        assert table.preview() == (list(table.all_rows())[:3], True)
