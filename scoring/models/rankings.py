@@ -52,9 +52,19 @@ class RankingSnapshot(models.Model):
 class RankingEntry(models.Model):
     """One ranked offender in a snapshot, with the components and movement frozen at publication."""
 
-    # No single-column indexes: the composite ones below lead with each (fewer indexes to fill on publish).
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="entries", db_index=False)
-    offender = models.ForeignKey("offenders.Offender", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Publishing writes one row per eligible offender, so each index and database check is paid that many
+    # times (ADR 1410). Two indexes besides the key: (snapshot, offender) (the unique constraint) and
+    # (snapshot, rank). None leads with the offender: his rows are found through the snapshot table, one
+    # probe of the unique index per published snapshot. No database foreign keys (a deferred check per row
+    # at commit cost more than the insert): every row is copied from a live score (whose offender is a
+    # checked key) into the snapshot created in the same transaction, and deleting an offender or a
+    # snapshot through the ORM still deletes its rows (on_delete is Django's, with or without constraint).
+    snapshot = models.ForeignKey(
+        RankingSnapshot, on_delete=models.CASCADE, related_name="entries", db_index=False, db_constraint=False
+    )
+    offender = models.ForeignKey(
+        "offenders.Offender", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     rank = models.PositiveIntegerField()
     score = models.FloatField()
     harm_days = models.FloatField()
@@ -66,7 +76,7 @@ class RankingEntry(models.Model):
     class Meta:
         ordering = ["snapshot", "rank", "offender"]
         constraints = [models.UniqueConstraint(fields=["snapshot", "offender"], name="scoring_entry_offender_once")]
-        indexes = [models.Index(fields=["snapshot", "rank"]), models.Index(fields=["offender", "snapshot"])]
+        indexes = [models.Index(fields=["snapshot", "rank"])]
 
     def __str__(self) -> str:
         return f"#{self.rank} {self.offender_id}"

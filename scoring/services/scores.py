@@ -8,7 +8,7 @@ from django.utils import timezone
 from offenders.models import DomesticIncident, Offence, Offender
 
 from ..formula import ScoreTerms, incident_counts, offender_aggregates
-from ..models import OffenderScore, RankingEntry, RescoreRequest, ScoringPolicy
+from ..models import OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy
 from ..selectors import active_policy
 
 SCORE_COLUMNS = (
@@ -104,5 +104,7 @@ def offender_scores_erase(*, offender: Offender) -> dict[str, int]:
     the ranking's date). Registered as a disposal eraser (offenders/hooks.py, docs/records.md)."""
     scores, _ = OffenderScore.objects.filter(offender=offender).delete()
     RescoreRequest.objects.filter(offender_id=offender.pk).delete()
-    entries = RankingEntry.objects.filter(offender=offender).update(days_since_last=None)
+    # Through the snapshots: one probe of the (snapshot, offender) index each (no index leads with the offender).
+    published = RankingSnapshot.objects.values("pk")
+    entries = RankingEntry.objects.filter(snapshot_id__in=published, offender=offender).update(days_since_last=None)
     return {"live_scores": scores, "snapshot_rows_kept": entries}
