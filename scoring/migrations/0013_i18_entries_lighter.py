@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("offenders", "0011_i14_domestic_incidents"),
-        ("scoring", "0011_i18_exit_rule"),
+        ("scoring", "0012_i18_exit_rule_frozen"),
     ]
 
     operations = [
