@@ -10,6 +10,7 @@ from datetime import datetime
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
@@ -58,7 +59,7 @@ def _published(row: dict) -> str:
     return "new then" if row["published_movement"] is None else movement_label(row["published_movement"])
 
 
-def _tasking(row: dict, *, can_task: bool) -> str:
+def _tasking(row: dict, *, can_task: bool, urls: dict[str, str]) -> str:
     """His open case (linked for roles that read cases), else the last meeting decision, and the Task
     link for a supervisor where his name is shown."""
     marks, offender_id = row.get("marks") or {}, row["offender"]["id"]
@@ -66,16 +67,16 @@ def _tasking(row: dict, *, can_task: bool) -> str:
     if marks.get("case_id"):
         case_id = marks["case_id"]
         return (
-            f'<a class="govuk-link" href="/cases/{case_id}/">Open case {case_id}</a>'
+            f'<a class="govuk-link" href="{urls["case"]}{case_id}/">Open case {case_id}</a>'
             if marks.get("case_link")
             else "Open case"
         )
     if marks.get("decision"):
         until = f" (until {_day(marks['until'], 'j M')})" if marks.get("until") else ""
-        link = f' · <a class="govuk-link" href="/cases/new/?offender={offender_id}">Task</a>' if task else ""
+        link = f' · <a class="govuk-link" href="{urls["task"]}?offender={offender_id}">Task</a>' if task else ""
         return f"{escape(str(marks['decision']))} {_day(marks.get('decided_on'), 'j M Y')}{until}{link}"
     if task:
-        return f'<a class="govuk-link" href="/cases/new/?offender={offender_id}" data-testid="task-link">Task</a>'
+        return f'<a class="govuk-link" href="{urls["task"]}?offender={offender_id}" data-testid="task-link">Task</a>'
     return "–"
 
 
@@ -86,9 +87,11 @@ def ranking_rows(
     """Every row of the ranked list as table rows (rank, offender, figures, movement, at last publication,
     case or last decision)."""
     since = f" since {_day(snapshot.published_at, 'j M')}" if snapshot else ""
+    # Reversed once per page by name (the case pages belong to a later app: no import of it here).
+    urls = {"case": reverse("cases:case-detail", args=[0])[:-2], "task": reverse("cases:case-open")}
     lines = []
     for row in rows:
-        figures = row["components"]
+        figures, tasking = row["components"], _tasking(row, can_task=can_task, urls=urls)
         lines.append(
             f'\n    <tr class="govuk-table__row" data-testid="ranking-row" data-offender="{row["offender"]["id"]}">'
             f"\n      {FIGURE}{number(row['rank'])}</td>"
@@ -100,7 +103,7 @@ def ranking_rows(
             f"\n      {FIGURE}{whole(figures['days_since_last'])}</td>"
             f'\n      <td class="govuk-table__cell" data-testid="movement">{_movement(row["movement"], since)}</td>'
             f'\n      <td class="govuk-table__cell" data-testid="published-movement">{_published(row)}</td>'
-            f'\n      <td class="govuk-table__cell" data-testid="tasking">{_tasking(row, can_task=can_task)}</td>'
+            f'\n      <td class="govuk-table__cell" data-testid="tasking">{tasking}</td>'
             "\n    </tr>"
         )
     return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped or a number the rows hold
