@@ -282,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "PlanActionKindEnum": "cases.models.cases.ActionKind",
         "MeetingItemKindEnum": "cases.models.meetings.MeetingItemKind",
         "MeetingDecisionEnum": "cases.models.meetings.DecisionKind",
+        "DisclosureRouteEnum": "cases.models.protect.DisclosureRoute",
+        "DisclosureDecisionEnum": "cases.models.protect.DisclosureDecision",
     },
 }
 
