@@ -2,6 +2,9 @@
 
 from enum import StrEnum
 
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
 
 class Role(StrEnum):
     OFFICER = "officer"
@@ -31,6 +34,28 @@ def user_role(user) -> Role | None:
     role = Role(names.pop()) if len(names) == 1 else None
     user._portal_role = role
     return role
+
+
+def with_access_facts(users: QuerySet) -> QuerySet:
+    """Users read with what every permission check asks first (their role and the restricted grant),
+    in the same query: `remember_access_facts` then spares each request the two reads `user_role` and
+    `has_restricted_access` would make. Exactly one role means the first and last role names agree."""
+    roles = Group.objects.filter(user=OuterRef("pk"), name__in=[role.value for role in Role]).values("name")
+    app_label, codename = RESTRICTED_ACCESS_PERMISSION.split(".")
+    grant = Permission.objects.filter(user=OuterRef("pk"), codename=codename, content_type__app_label=app_label)
+    return users.annotate(
+        first_role=Subquery(roles.order_by("name")[:1]),
+        last_role=Subquery(roles.order_by("-name")[:1]),
+        restricted_grant=Exists(grant),
+    )
+
+
+def remember_access_facts(user) -> None:
+    """Cache on a user read through `with_access_facts` what `user_role` and `has_restricted_access`
+    would otherwise read."""
+    one = user.first_role is not None and user.first_role == user.last_role
+    user._portal_role = Role(user.first_role) if one else None
+    user._portal_restricted = user.restricted_grant
 
 
 def role_names(user) -> list[str]:

@@ -108,7 +108,7 @@ class TotpEnrolView(View):
         for key in (ENROL_USER_KEY, ENROL_STARTED_KEY, ENROL_NEXT_KEY):
             request.session.pop(key, None)
         self.person.otp_device = self.device  # django_otp's login receiver marks the session verified
-        auth_login(request, self.person, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, self.person, backend="portal.accounts.backends.PortalModelBackend")
         _session_started(request)
         if not url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
             following = "/"

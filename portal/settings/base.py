@@ -164,7 +164,7 @@ CACHES = cache_settings(os.environ.get("CACHE_URL") or f"file://{VAR_DIR / 'cach
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.PortalModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

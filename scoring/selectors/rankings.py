@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 
 from offenders.models import Offender, offender_reference
 from portal.accounts.models import User
@@ -149,9 +149,10 @@ def ranking_rows_for(
     else:
         queryset = filters.qs
     limit = limit or settings.PORTAL_TOP_N
-    scores = list(queryset.order_by("-score", "offender_id").values(*RANKING_VALUES)[offset : offset + limit])
     snapshot = latest_snapshot() if snapshot is LATEST else snapshot
-    return _ranking_rows(user, scores, snapshot=snapshot, digits=None if exact else 2)
+    read = _with_row_facts(queryset, user=user, snapshot=snapshot)
+    scores = list(read.order_by("-score", "offender_id").values(*RANKING_VALUES, *ROW_FACTS)[offset : offset + limit])
+    return _ranking_rows(scores, snapshot=snapshot, digits=None if exact else 2)
 
 
 RANKING_SORTS: dict[str, Any] = {
@@ -180,23 +181,33 @@ def ranking_count_for(*, filters: RankingFilter) -> int:
     return ranking_count(filters.qs.order_by())
 
 
-def _ranking_rows(
-    user: User, scores: list[dict], *, snapshot: RankingSnapshot | None, digits: int | None
-) -> list[dict[str, Any]]:
+ROW_FACTS = ("identity_shown", "snapshot_rank", "snapshot_previous_rank")
+
+
+def _with_row_facts(scores: QuerySet[OffenderScore], *, user: User, snapshot: RankingSnapshot | None) -> QuerySet:
+    """The scores with what each row shows beside them, read in the same query (ADR 1430): whether this
+    user may see the name (`visible_identities`' rule, as a subquery) and the offender's rank in the
+    latest snapshot and the one before it. PostgreSQL works these out only for the rows of the page."""
+    shown: Any = Value(False, output_field=BooleanField())
+    if role_allows(user, "ranking.view_identities"):
+        offender = Offender.objects.filter(pk=OuterRef("offender_id"))
+        shown = Exists(restrict(offender, user, "ranking.view_identities"))
+    entry = RankingEntry.objects.filter(snapshot=snapshot, offender_id=OuterRef("offender_id")).order_by()
+    no_rank = Value(None, output_field=IntegerField())
+    return scores.annotate(
+        identity_shown=shown,
+        snapshot_rank=no_rank if snapshot is None else Subquery(entry.values("rank")[:1]),
+        snapshot_previous_rank=no_rank if snapshot is None else Subquery(entry.values("previous_rank")[:1]),
+    )
+
+
+def _ranking_rows(scores: list[dict], *, snapshot: RankingSnapshot | None, digits: int | None) -> list[dict[str, Any]]:
     figure = (lambda value: value) if digits is None else (lambda value: round(value, digits))
-    ids = [s["offender_id"] for s in scores]
     ranks = live_ranks([s["score"] for s in scores])
-    before, published = {}, {}
-    if snapshot is not None:
-        entries = RankingEntry.objects.filter(snapshot=snapshot, offender_id__in=ids).order_by()
-        for offender_id, rank, previous_rank in entries.values_list("offender_id", "rank", "previous_rank"):
-            before[offender_id] = rank
-            published[offender_id] = None if previous_rank is None else previous_rank - rank
-    identities = visible_identities(user=user, offender_ids=ids)
     rows = []
     for s, rank in zip(scores, ranks, strict=True):
-        previous = before.get(s["offender_id"])
-        shown = s["offender_id"] in identities
+        previous, before_that = s["snapshot_rank"], s["snapshot_previous_rank"]
+        shown = s["identity_shown"]
         rows.append({
             "rank": rank,
             "offender": {
@@ -211,7 +222,8 @@ def _ranking_rows(
                 "victim_count": s["victim_count"], "days_since_last": s["days_since_last"],
             },
             "movement": None if previous is None else previous - rank,
-            "published_movement": published.get(s["offender_id"]),  # frozen in the snapshot, vs the one before
+            # frozen in the snapshot, against the one before it
+            "published_movement": None if previous is None or before_that is None else before_that - previous,
             "is_new": snapshot is not None and previous is None,
             "previous_rank": previous,
         })  # fmt: skip
