@@ -19,8 +19,8 @@ _PSEUDONYM = re.compile(r"^S-?0*(\d+)$", re.IGNORECASE)
 def name_or_reference_q(text: str) -> Q:
     """Match the pseudonym (`S-000123`), the force reference, or every word against the names.
 
-    Each word must start a surname or forename, so "jo smi" finds "Joanne Smith" and the
-    (surname, forenames) index serves the common case of a surname typed first.
+    Each word must start a surname or forename, so "jo smi" finds "Joanne Smith"; on PostgreSQL the
+    upper-cased name indexes of migration 0013 answer each word's test.
     """
     text = text.strip()
     if not text:
