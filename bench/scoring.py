@@ -121,7 +121,8 @@ def _vacuum() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "VACUUM ANALYZE scoring_offenderscore, offenders_offence, scoring_harmentry, offenders_offender"
+                "VACUUM ANALYZE scoring_offenderscore, offenders_offence, scoring_harmentry, offenders_offender, "
+                "scoring_rankingentry"
             )
         else:
             cursor.execute("ANALYZE")

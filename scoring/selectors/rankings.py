@@ -25,21 +25,48 @@ def latest_snapshot() -> RankingSnapshot | None:
 def ranking_count(queryset: QuerySet[OffenderScore]) -> int:
     """How many rows a (filtered) ranking has, cached per query until any score is next written.
 
-    Counting 200,000 eligible rows costs more than the whole top-100 page; the newest `computed_at`
-    (read off its index) changes with every write, so a cached count is never stale. The key is the
-    query's own SQL, so two readers whose rules leave out different records never share a count.
+    Counting 200,000 eligible rows costs more than the whole top-100 page. The key is the query's own
+    SQL, so two readers whose rules leave out different records never share a count.
     """
     try:
         sql = str(queryset.query)
     except EmptyResultSet:
         return 0
+    return _count_until_next_write(queryset, sql)
+
+
+COUNTS_GENERATION = "scoring:count:generation"  # moved on when scores are removed, not rewritten
+
+
+def _count_until_next_write(queryset: QuerySet[OffenderScore], sql: str) -> int:
+    """`queryset.count()`, cached under its SQL until any score is next written: the newest
+    `computed_at` (read off its index) changes with every write, and a score removed (a disposal) moves
+    COUNTS_GENERATION on, so a cached count is never stale."""
     newest = OffenderScore.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
-    cache_key = "scoring:count:" + hashlib.sha256(f"{sql}|{newest}".encode()).hexdigest()
+    generation = cache.get(COUNTS_GENERATION, 0)
+    cache_key = "scoring:count:" + hashlib.sha256(f"{sql}|{newest}|{generation}".encode()).hexdigest()
     count = cache.get(cache_key)
     if count is None:
         count = queryset.count()
         cache.set(cache_key, count, settings.SCORING_COUNT_CACHE_SECONDS)
     return count
+
+
+EXACT_COUNT_LIMIT = 1000  # counted on each read up to here; beyond, cached until the next score write
+
+
+def eligible_above(score: float) -> int:
+    """How many eligible scores are strictly higher than `score`, everyone counted (a rank is this + 1).
+
+    Near the top of the list this is a short read off the partial index on score; deep in the list (a
+    search for a man ranked 100,000th) the count walks that many index entries, about 15 ms at 350,000
+    offenders, so past EXACT_COUNT_LIMIT it is kept until any score is next written, as `ranking_count`
+    keeps its counts (ADR 1430). The answer is exact either way."""
+    above = OffenderScore.objects.filter(eligible=True, score__gt=score)
+    near = above[:EXACT_COUNT_LIMIT].count()
+    if near < EXACT_COUNT_LIMIT:
+        return near
+    return _count_until_next_write(above, f"eligible above {score!r}")
 
 
 def eligible_scores(*, user: User | None) -> QuerySet[OffenderScore]:
@@ -65,7 +92,7 @@ def live_ranks(scores: list[float]) -> list[int]:
         return []
     top, bottom = max(scores), min(scores)
     eligible = OffenderScore.objects.filter(eligible=True)
-    above = eligible.filter(score__gt=top).count()
+    above = eligible_above(top)
     span = sorted(eligible.filter(score__gt=bottom, score__lte=top).values_list("score", flat=True))
     return [1 + above + len(span) - bisect.bisect_right(span, score) for score in scores]
 
@@ -75,7 +102,7 @@ def offender_rank(offender: Offender) -> int | None:
     row = OffenderScore.objects.filter(offender_id=offender.pk).values("score", "eligible").first()
     if row is None or not row["eligible"]:
         return None
-    return OffenderScore.objects.filter(eligible=True, score__gt=row["score"]).count() + 1
+    return eligible_above(row["score"]) + 1
 
 
 def visible_identities(*, user: User, offender_ids: list[int]) -> set[int]:

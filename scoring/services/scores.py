@@ -1,7 +1,9 @@
 """Writing live scores: one set-based statement per slice of offenders, whoever asks (run or rescore)."""
 
+import time
 from datetime import date
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from offenders.models import DomesticIncident, Offence, Offender
 from ..formula import ScoreTerms, incident_counts, offender_aggregates
 from ..models import OffenderScore, RankingEntry, RankingSnapshot, RescoreRequest, ScoringPolicy
 from ..selectors import active_policy
+from ..selectors.rankings import COUNTS_GENERATION
 
 SCORE_COLUMNS = (
     "score", "harm_days", "offence_count", "victim_count", "last_offence_on", "days_since_last", "eligible",
@@ -103,6 +106,7 @@ def offender_scores_erase(*, offender: Offender) -> dict[str, int]:
     by reference, rank, score and counts, but not how long ago his last offence was (a date of his, given
     the ranking's date). Registered as a disposal eraser (offenders/hooks.py, docs/records.md)."""
     scores, _ = OffenderScore.objects.filter(offender=offender).delete()
+    transaction.on_commit(lambda: cache.set(COUNTS_GENERATION, time.time_ns(), None))  # cached counts are stale
     RescoreRequest.objects.filter(offender_id=offender.pk).delete()
     # Through the snapshots: one probe of the (snapshot, offender) index each (no index leads with the offender).
     published = RankingSnapshot.objects.values("pk")
