@@ -78,11 +78,9 @@ def case(open_case, offender, lead, teammate):
 @pytest.fixture
 def organisation(db, today):
     """An IDVA service with an information-sharing agreement in force (a year either side of today)."""
-    from portal.accounts.models import Organisation, SharingAgreement
+    from tests.factories.partners import organisation_with_agreement
 
-    org = Organisation.objects.create(name="Northside IDVA Service")
-    SharingAgreement.objects.create(
-        organisation=org,
+    org, _agreement = organisation_with_agreement(
         purpose="Safeguarding victims of domestic abuse (MATAC)",
         legal_basis="DPA 2018 s.35 and Sch 8 para 4 (safeguarding)",
         starts_on=today - dt.timedelta(days=365),

@@ -10,9 +10,9 @@ from django.utils import timezone
 from cases.models import ActionStatus, PlanAction, VictimSafety
 from cases.services.cases import case_note_add, case_open
 from offenders.models import ProtectiveOrder
-from portal.accounts.models import Organisation, SharingAgreement
 from tests.conftest import browser_login
 from tests.factories import OffenceFactory, OffenderFactory
+from tests.factories.partners import organisation_with_agreement
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +26,7 @@ def sign_out(page):
 
 def test_a_partner_on_the_case_completes_their_action(reference_data, page, make_user):
     today = timezone.localdate()
-    idva_service = Organisation.objects.create(name="Northside IDVA Service")
-    SharingAgreement.objects.create(
-        organisation=idva_service, purpose="MATAC safeguarding", legal_basis="DPA 2018 s.35",
-        starts_on=today - dt.timedelta(days=30), ends_on=today + dt.timedelta(days=335),
-    )  # fmt: skip
+    idva_service, _agreement = organisation_with_agreement()
     supervisor = make_user("supervisor", username="sgt_protect")
     lead = make_user("officer", username="pc_protect")
     partner = make_user(

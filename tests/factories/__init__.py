@@ -6,6 +6,7 @@
 - `scores`: live scores and published rankings written straight to the tables the reports read.
 - `cases`: cases as the case app would leave them, opened at a chosen time.
 - `imports`: offence CSV rows and uploads; `workbooks`: harm-index workbooks.
+- `partners`: a partner agency with an information-sharing agreement.
 
 The people factories are re-exported here, so `from tests.factories import OffenderFactory` works.
 """

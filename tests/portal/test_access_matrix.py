@@ -37,10 +37,10 @@ def world(make_user):
     from cases.services.plan_actions import plan_action_add
     from offenders.models import DomesticIncident
     from offenders.services.orders import order_create
-    from portal.accounts.models import Organisation, SharingAgreement
     from scoring.models import ScoringPolicy
     from scoring.services.policies import policy_approve, policy_create_draft
     from tests.factories import OffenceFactory, OffenderFactory
+    from tests.factories.partners import organisation_with_agreement
     from tests.scoring.conftest import run_synchronously
 
     soon = timezone.localdate() + timedelta(days=14)
@@ -70,13 +70,8 @@ def world(make_user):
     referral = meeting_refer(meeting=meeting, offender=untasked, reason="matrix", by=supervisor)
     order = order_create(offender=offender, kind="dapo", starts_on=soon - timedelta(days=60), by=supervisor)
     hidden_order = order_create(offender=hidden, kind="dapo", starts_on=soon - timedelta(days=60), by=supervisor)
-    organisation = Organisation.objects.create(name="Matrix IDVA")
-    agreement = SharingAgreement.objects.create(
-        organisation=organisation,
-        purpose="matrix",
-        legal_basis="matrix",
-        starts_on=soon - timedelta(days=30),
-        ends_on=soon,
+    organisation, agreement = organisation_with_agreement(
+        "Matrix IDVA", starts_on=soon - timedelta(days=30), ends_on=soon
     )
     return {
         "offender": offender.pk, "untasked_offender": untasked.pk, "restricted_offender": hidden.pk, "restricted_surname": hidden.surname,

@@ -194,14 +194,10 @@ def open_case_for_sweep(make_user):
 def _requesters(world) -> dict[str, object]:
     """Every kind of reader: each role, the case's lead and a teammate, an officer on no case, and a
     partner on the case's team (with an agreement in force); anonymous is None."""
-    from portal.accounts.models import Organisation, SharingAgreement
+    from tests.factories.partners import organisation_with_agreement
 
     today = timezone.localdate()
-    organisation = Organisation.objects.create(name="Sweep IDVA Service")
-    SharingAgreement.objects.create(
-        organisation=organisation, purpose="MATAC", legal_basis="DPA 2018 s.35",
-        starts_on=today - dt.timedelta(days=30), ends_on=today + dt.timedelta(days=30),
-    )  # fmt: skip
+    organisation, _agreement = organisation_with_agreement("Sweep IDVA Service", ends_on=today + dt.timedelta(days=30))
     partner = person("sweep_partner", "partner")
     partner.organisation = organisation
     partner.save(update_fields=["organisation"])

@@ -50,11 +50,11 @@ def hidden_world(make_user, api_for, settings):
     from offenders.services.incidents import incident_record
     from offenders.services.offences import offence_update
     from offenders.services.orders import order_create
-    from portal.accounts.models import Organisation, SharingAgreement
     from portal.audit.services import audit_record, model_changes
     from portal.audit.targets import audit_snapshot
     from scoring.models import ScoringPolicy
     from tests.factories import OffenceFactory, OffenderFactory
+    from tests.factories.partners import organisation_with_agreement
     from tests.scoring.conftest import run_synchronously
 
     settings.SCORING_CHUNK_SIZE = 10**9  # his far-off id must not split a recompute into thousands of chunks
@@ -101,10 +101,7 @@ def hidden_world(make_user, api_for, settings):
     incident_record(data={"incident_ref": "INC-SWEEP-HIDDEN", "offender": hidden, "victim_ref": "V-SWEEP",
                           "occurred_on": today.isoformat(), "kind": "verbal"}, by=cleared)  # fmt: skip
     order_create(offender=hidden, kind="dapo", starts_on=today, protected_victims=[offences[0].victim], by=cleared)
-    organisation = Organisation.objects.create(name="Sweep IDVA")
-    agreement = SharingAgreement.objects.create(
-        organisation=organisation, purpose="sweep", legal_basis="sweep", starts_on=today, ends_on=today
-    )
+    organisation, agreement = organisation_with_agreement("Sweep IDVA", starts_on=today, ends_on=today)
     from cases.services.meetings import meeting_decide, meeting_open
 
     meeting = meeting_open(held_on=today, chair=cleared, by=cleared)  # he is on its agenda (rank 1, review due)

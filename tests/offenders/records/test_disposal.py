@@ -130,17 +130,14 @@ def _protect_and_meeting_samples(ordinary, *, boss, today) -> dict:
     for the routes that index them, so the sweep fetches those pages too."""
     from cases.services.meetings import meeting_open, meeting_refer
     from offenders.services.orders import order_create
-    from portal.accounts.models import Organisation, SharingAgreement
+    from tests.factories.partners import organisation_with_agreement
 
     order = order_create(offender=ordinary[0], kind="dapo", starts_on=today, by=boss)
     incident = incident_record(
         data={"incident_ref": "INC-DISP-1", "offender": ordinary[0], "victim_ref": "V-DISP",
               "occurred_on": today.isoformat(), "kind": "verbal"}, by=boss,
     )  # fmt: skip
-    agreement = SharingAgreement.objects.create(
-        organisation=Organisation.objects.create(name="Disposal IDVA"), purpose="sweep", legal_basis="sweep",
-        starts_on=today, ends_on=today,
-    )  # fmt: skip
+    _organisation, agreement = organisation_with_agreement("Disposal IDVA", starts_on=today, ends_on=today)
     meeting = meeting_open(held_on=today, chair=boss, by=boss)
     if not meeting.items.exists():
         meeting_refer(meeting=meeting, offender=ordinary[1], reason="sweep", by=boss)

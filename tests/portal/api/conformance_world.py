@@ -152,13 +152,11 @@ def _cases(chair, lead, people, hidden, world: World) -> dict[str, int]:
 def _protect(chair, offender, victim) -> dict[str, int]:
     """A partner organisation with an agreement, a safety check and an order on the tasked offender."""
     from offenders.services.orders import order_create
-    from portal.accounts.models import Organisation, SharingAgreement
+    from tests.factories.partners import organisation_with_agreement
 
-    organisation = Organisation.objects.create(name="World IDVA Service")
-    agreement = SharingAgreement.objects.create(
-        organisation=organisation, purpose="MATAC", legal_basis="DPA 2018 s.35",
-        starts_on=TODAY() - dt.timedelta(days=10), ends_on=TODAY() + dt.timedelta(days=300),
-    )  # fmt: skip
+    _organisation, agreement = organisation_with_agreement(
+        "World IDVA Service", starts_on=TODAY() - dt.timedelta(days=10), ends_on=TODAY() + dt.timedelta(days=300)
+    )
     order = order_create(
         offender=offender, kind="dapo", starts_on=TODAY() - dt.timedelta(days=30), conditions="No contact",
         protected_victims=[victim], by=chair,
