@@ -4,9 +4,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from offenders.choices import Category
-from offenders.models import Offence
+from offenders.models import Offence, Offender
 
 from .models import OffenderScore, ScoringPolicy, ScoringRun
+
+NAME_MATCHES_READ_FIRST = 1000  # a name matching at most this many men is looked up before the ranking
 
 
 class RankingFilter(django_filters.FilterSet):
@@ -36,10 +38,17 @@ class RankingFilter(django_filters.FilterSet):
             return queryset.filter(offender_id=int(number))
         if not text or not self.identities:
             return queryset if not text else queryset.none()
+        names = Q()
         for word in text.split()[:4]:
-            name = Q(offender__surname__istartswith=word) | Q(offender__forenames__istartswith=word)
-            queryset = queryset.filter(name)
-        return queryset
+            names &= Q(surname__istartswith=word) | Q(forenames__istartswith=word)
+        # A name that few men bear is read first, off the name indexes, so the ranking looks up only
+        # them; walking the ranking in score order for matches would read it to the end when they are
+        # few or rank low (ADR 1431). A common prefix ("s") matches densely: score order finds a page soon.
+        matches = Offender.objects.filter(names).values_list("pk", flat=True)[: NAME_MATCHES_READ_FIRST + 1]
+        few = list(matches)
+        if len(few) <= NAME_MATCHES_READ_FIRST:
+            return queryset.filter(offender_id__in=few)
+        return queryset.filter(offender__in=Offender.objects.filter(names))
 
     @staticmethod
     def _having(queryset, **lookups):

@@ -79,3 +79,21 @@ def test_csv_export_is_audited_and_pseudonymised_for_admin(web_for, make_user, s
     assert "Ashdown" not in csv and listed[0]["Ashdown"].reference in csv
     events = AuditEvent.objects.filter(action="ranking.export")
     assert events.count() == 2 and {e.actor_username for e in events} == {"sgt_sup", "rank_admin2"}
+
+
+@pytest.mark.parametrize("read_first", [1000, 1], ids=["few-matches-read-first", "many-matches-in-score-order"])
+def test_a_name_search_finds_the_same_men_whichever_way_it_is_read(
+    web_for, supervisor, listed, monkeypatch, read_first
+):
+    """A name few men bear is looked up before the ranking, a common one walks it in score order
+    (scoring.filters.NAME_MATCHES_READ_FIRST); the page is the same either way, ranks included."""
+    from scoring import filters
+
+    people, _ = listed
+    monkeypatch.setattr(filters, "NAME_MATCHES_READ_FIRST", read_first)
+    web = web_for(supervisor)
+    everyone = [str(people[n].pk) for n in ("Ashdown", "Bellamy", "Corrigan")]
+    assert _rows(web.get("/rankings/?q=mark").content.decode()) == everyone  # three match: past a limit of 1
+    assert _rows(web.get("/rankings/?q=mark+b").content.decode()) == [str(people["Bellamy"].pk)]
+    assert ">3</td>" in web.get("/rankings/?q=mark+corr").content.decode()
+    assert _rows(web.get("/rankings/?q=nobody").content.decode()) == []
