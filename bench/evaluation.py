@@ -88,12 +88,11 @@ def _report_ms(name: str, user) -> float:
 
 
 def _one_size(size: int, suffix: str) -> list[Figure]:
+    from offenders.models import Offender
     from portal.oversight.selectors import REPORTS
     from portal.oversight.selectors.evaluation import tasking_evaluation
 
     seeded = _seed(size)
-    from offenders.models import Offender
-
     label = f"{Offender.objects.count()} offenders, {HISTORY_MONTHS} months of history ({connection.vendor})"
     print(f"   {label}: seeded in {seeded:.1f} s", flush=True)
     with stopwatch() as elapsed:

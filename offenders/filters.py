@@ -16,23 +16,25 @@ from .models import Offence, Offender
 _PSEUDONYM = re.compile(r"^S-?0*(\d+)$", re.IGNORECASE)
 
 
-def name_or_reference_q(text: str) -> Q:
-    """Match the pseudonym (`S-000123`), the force reference, or every word against the names.
+def names_q(text: str) -> Q:
+    """Every word (up to four; commas separate too) starts a surname or forename, in any case, so
+    "jo smi" and "Smith, Jo" find "Joanne Smith". The offender search and the ranked list's search
+    both ask this; on PostgreSQL the upper-cased name indexes of migration 0013 answer each word's test."""
+    names = Q()
+    for word in text.replace(",", " ").split()[:4]:
+        names &= Q(surname__istartswith=word) | Q(forenames__istartswith=word)
+    return names
 
-    Each word must start a surname or forename, so "jo smi" finds "Joanne Smith"; on PostgreSQL the
-    upper-cased name indexes of migration 0013 answer each word's test.
-    """
+
+def name_or_reference_q(text: str) -> Q:
+    """Match the pseudonym (`S-000123`), the force reference, or every word against the names."""
     text = text.strip()
     if not text:
         return Q()
     query = Q(suspect_ref__iexact=text)
     if match := _PSEUDONYM.match(text):
         query |= Q(pk=int(match[1]))
-    words = text.replace(",", " ").split()[:4]
-    names = Q()
-    for word in words:
-        names &= Q(surname__istartswith=word) | Q(forenames__istartswith=word)
-    return query | names
+    return query | names_q(text)
 
 
 class OffenderFilter(django_filters.FilterSet):

@@ -1,9 +1,10 @@
 """FilterSets shared by the ranking page and the API (NetBox's rule: one filter definition for both)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from offenders.choices import Category
+from offenders.filters import names_q
 from offenders.models import Offence, Offender
 
 from .models import OffenderScore, ScoringPolicy, ScoringRun
@@ -38,9 +39,7 @@ class RankingFilter(django_filters.FilterSet):
             return queryset.filter(offender_id=int(number))
         if not text or not self.identities:
             return queryset if not text else queryset.none()
-        names = Q()
-        for word in text.split()[:4]:
-            names &= Q(surname__istartswith=word) | Q(forenames__istartswith=word)
+        names = names_q(text)
         # A name that few men bear is read first, off the name indexes, so the ranking looks up only
         # them; walking the ranking in score order for matches would read it to the end when they are
         # few or rank low (ADR 1431). A common prefix ("s") matches densely: score order finds a page soon.

@@ -36,13 +36,18 @@ def user_role(user) -> Role | None:
     return role
 
 
+def _restricted_grants() -> QuerySet:
+    """The restricted_access permission, as granted to users (filter it by user)."""
+    app_label, codename = RESTRICTED_ACCESS_PERMISSION.split(".")
+    return Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+
+
 def with_access_facts(users: QuerySet) -> QuerySet:
     """Users read with what every permission check asks first (their role and the restricted grant),
     in the same query: `remember_access_facts` then spares each request the two reads `user_role` and
     `has_restricted_access` would make. Exactly one role means the first and last role names agree."""
     roles = Group.objects.filter(user=OuterRef("pk"), name__in=[role.value for role in Role]).values("name")
-    app_label, codename = RESTRICTED_ACCESS_PERMISSION.split(".")
-    grant = Permission.objects.filter(user=OuterRef("pk"), codename=codename, content_type__app_label=app_label)
+    grant = _restricted_grants().filter(user=OuterRef("pk"))
     return users.annotate(
         first_role=Subquery(roles.order_by("name")[:1]),
         last_role=Subquery(roles.order_by("-name")[:1]),
@@ -65,8 +70,7 @@ def role_names(user) -> list[str]:
 
 def holds_grant(user) -> bool:
     """The explicit restricted_access grant on the user (has_perm would also say yes to a superuser)."""
-    app_label, codename = RESTRICTED_ACCESS_PERMISSION.split(".")
-    return user.user_permissions.filter(codename=codename, content_type__app_label=app_label).exists()
+    return _restricted_grants().filter(user=user).exists()
 
 
 def has_restricted_access(user) -> bool:

@@ -23,7 +23,7 @@ def people():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("smi", {"joanne", "john"}), ("JO", {"joanne", "john", "mark"}), ("jo smith", {"joanne", "john"}),
-     ("john smith", {"john"}), ("smithy", set()), ("oan", set())],
+     ("john smith", {"john"}), ("smith, jo", {"joanne", "john"}), ("smithy", set()), ("oan", set())],
 )  # fmt: skip
 def test_each_word_starts_a_name_in_any_case(people, text, expected):
     found = set(Offender.objects.filter(name_or_reference_q(text)).values_list("pk", flat=True))
